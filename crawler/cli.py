@@ -1,0 +1,373 @@
+"""The ``newsmon`` command line: crawl, query and inspect what was collected.
+
+Every user error (bad config, unknown source, bad date, unreachable database) ends as one line
+on stderr and exit status 2; ``-v`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+from storage.db import Database, open_database, resolve_database_url
+from storage.queries import ArticleFilter, iter_articles, search_articles, summarize_sources
+
+from crawler.config import NewsmonConfig, load_config, resolve_config_path
+from crawler.errors import NewsmonError, UsageError
+from crawler.formats import FORMATS, article_record, iso, write_records
+from storage.errors import StorageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class AppContext:
+    """What the global options resolved to; commands load config and database on demand."""
+
+    config_path: Path
+    db_url: str
+    verbose: int
+    quiet: bool
+
+    def config(self) -> NewsmonConfig:
+        return load_config(self.config_path)
+
+    def database(self) -> Database:
+        return open_database(self.db_url, upgrade=True)
+
+    @property
+    def log_level(self) -> str:
+        if self.quiet:
+            return "ERROR"
+        return "DEBUG" if self.verbose > 1 else "INFO"
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+class DateParam(click.ParamType):
+    """``YYYY-MM-DD`` or an ISO 8601 datetime; naive values are UTC."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date (use YYYY-MM-DD or 2024-09-14T18:00:00+08:00)",
+                      param, ctx)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn expected errors into one stderr line and exit 2 (traceback with -v)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (NewsmonError, StorageError) as exc:
+            ctx = click.get_current_context(silent=True)
+            app = ctx.find_object(AppContext) if ctx else None
+            _fail(str(exc), verbose=bool(app and app.verbose))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, *, verbose: bool) -> NoReturn:
+    if verbose:
+        traceback.print_exc()
+    lines = message.splitlines() or ["unknown error"]
+    click.echo(f"newsmon: error: {lines[0]}", err=True)
+    for line in lines[1:]:
+        click.echo(f"  {line}", err=True)
+    sys.exit(2)
+
+
+def filter_options(fn: F) -> F:
+    """``--source``, ``--lang``, ``--since``, ``--until``: shared by export and search."""
+    options = [
+        click.option("--source", "sources", multiple=True, metavar="NAME",
+                     help="Only this source (repeatable)."),
+        click.option("--lang", "languages", multiple=True, metavar="CODE",
+                     help="Only this language, ISO 639-1 (repeatable)."),
+        click.option("--since", type=DateParam(), help="Published on or after this date."),
+        click.option("--until", type=DateParam(), help="Published before this date."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def make_filter(sources: tuple[str, ...], languages: tuple[str, ...],
+                since: datetime | None, until: datetime | None) -> ArticleFilter:
+    if since and until and since >= until:
+        raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
+    return ArticleFilter(sources=sources, languages=tuple(x.lower() for x in languages),
+                         since=since, until=until)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar=None,
+              help="Sources file (default: $NEWSMON_CONFIG, else ./sources.yaml).")
+@click.option("--db", "db_url", metavar="URL",
+              help="Database URL or SQLite path (default: $NEWSMON_DB, else sqlite:///newsmon.db).")
+@click.option("-v", "--verbose", count=True, help="More log output; tracebacks on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
+@click.version_option(package_name="newsmon")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbose: int,
+         quiet: bool) -> None:
+    """newsmon: collect climate-cooperation news from configured sources, clean and searchable."""
+    ctx.obj = AppContext(resolve_config_path(config_path), resolve_database_url(db_url),
+                         verbose, quiet)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Crawl only this source (repeatable; default: every enabled source).")
+@click.option("--trigger", default="manual", hidden=True)
+@pass_app
+@handle_errors
+def crawl(app: AppContext, sources: tuple[str, ...], trigger: str) -> None:
+    """Crawl the configured sources once and store new articles."""
+    from crawler.runner import CrawlOptions, run_crawl
+    from crawler.summary import print_summary
+
+    config = app.config()
+    selected = config.select(sources)
+    if not selected:
+        raise UsageError("no enabled source to crawl")
+    options = CrawlOptions(config_path=app.config_path, db_url=app.db_url, trigger=trigger,
+                           log_level=app.log_level if not sys.stderr.isatty() or app.verbose
+                           else "WARNING", progress=not app.quiet and sys.stderr.isatty())
+    runs = run_crawl(config, selected, options)
+    print_summary(runs)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file instead of stdout.")
+@filter_options
+@pass_app
+@handle_errors
+def export(app: AppContext, fmt: str, output: Any, sources: tuple[str, ...],
+           languages: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
+    """Export stored articles, newest first, one object per article."""
+    flt = make_filter(sources, languages, since, until)
+    db = app.database()
+    try:
+        with db.session() as session:
+            records = (article_record(a) for a in iter_articles(session, flt))
+            count = write_records(records, fmt, output)
+    finally:
+        db.dispose()
+    if not app.quiet:
+        click.echo(f"exported {count} article(s)", err=True)
+
+
+@main.command()
+@click.argument("query")
+@filter_options
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default=None,
+              help="Output format (default: table on a terminal, jsonl otherwise).")
+@pass_app
+@handle_errors
+def search(app: AppContext, query: str, sources: tuple[str, ...], languages: tuple[str, ...],
+           since: datetime | None, until: datetime | None, limit: int, sort: str,
+           fmt: str | None) -> None:
+    """Full-text search over titles and texts: words, "phrases", OR, -exclusion."""
+    flt = make_filter(sources, languages, since, until)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    db = app.database()
+    try:
+        with db.session() as session:
+            hits = search_articles(session, query, flt, limit=limit, sort=sort)  # type: ignore[arg-type]
+            if fmt == "table":
+                from crawler.summary import print_hits
+
+                print_hits(query, hits)
+                return
+            records = (
+                {**article_record(h.article), "score": round(h.score, 4), "snippet": h.snippet}
+                for h in hits
+            )
+            write_records(records, fmt, sys.stdout)
+    finally:
+        db.dispose()
+
+
+@main.group()
+def sources() -> None:
+    """Inspect the configured sources."""
+
+
+@sources.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_app
+@handle_errors
+def sources_list(app: AppContext, fmt: str) -> None:
+    """List the sources in the sources file and how each is discovered."""
+    config = app.config()
+    rows = [
+        {
+            "name": s.name,
+            "enabled": s.enabled,
+            "language": s.language,
+            "feeds": list(s.feeds),
+            "sitemaps": list(s.sitemaps),
+            "start_urls": list(s.start_urls),
+        }
+        for s in config.sources
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from crawler.summary import print_sources
+
+    print_sources(app.config_path, rows)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_app
+@handle_errors
+def status(app: AppContext, fmt: str) -> None:
+    """The last crawl of every source, with its counts."""
+    db = app.database()
+    try:
+        with db.session() as session:
+            summaries = summarize_sources(session)
+    finally:
+        db.dispose()
+    if fmt == "json":
+        click.echo(json.dumps([_summary_record(s) for s in summaries], ensure_ascii=False,
+                              indent=2, default=str))
+        return
+    from crawler.summary import print_status
+
+    print_status(summaries)
+
+
+def _summary_record(summary: Any) -> dict[str, Any]:
+    record = dict(vars(summary)) if not hasattr(summary, "__dataclass_fields__") else {
+        k: getattr(summary, k) for k in summary.__dataclass_fields__
+    }
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in record.items()}
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@pass_app
+@handle_errors
+def db_upgrade(app: AppContext) -> None:
+    """Create or migrate the database schema to the current version."""
+    app.database().dispose()
+    click.echo(f"database schema is up to date: {_masked(app.db_url)}", err=True)
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Only this source's articles (repeatable).")
+@pass_app
+@handle_errors
+def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
+    """Run extraction again on stored pages (after the extractor improved); no fetching."""
+    from crawler.reextract import reextract_articles
+
+    db = app.database()
+    try:
+        counts = reextract_articles(db, sources)
+    finally:
+        db.dispose()
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
+@click.option("--url", default=None, help="The page's URL, if known (helps metadata).")
+@click.option("--lang", "language", default=None, help="Language hint (ISO 639-1).")
+@handle_errors
+def extract(files: tuple[str, ...], as_json: bool, url: str | None,
+            language: str | None) -> None:
+    """Print what newsmon extracts from local HTML files (or - for stdin)."""
+    from crawler.extraction import PageInput, Rejection, extract_page
+
+    for name, body in _read_inputs(files):
+        result = extract_page(PageInput(url=url or Path(name).resolve().as_uri(), body=body,
+                                        content_type="text/html", language_hint=language))
+        if isinstance(result, Rejection):
+            if as_json:
+                click.echo(json.dumps({"file": name, "error": result.reason,
+                                       "detail": result.detail}, ensure_ascii=False))
+            else:
+                click.echo(f"{name}: no article ({result.reason}: {result.detail})", err=True)
+            continue
+        if as_json:
+            record = {"file": name, "text": result.text, "title": result.title,
+                      "published_at": iso(result.published_at), "language": result.language,
+                      "authors": list(result.authors), "site_name": result.site_name,
+                      "description": result.description, "canonical_url": result.canonical_url,
+                      "encoding": result.encoding}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            if len(files) > 1:
+                click.echo(f"==> {name} <==")
+            click.echo(result.text)
+
+
+def _read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
+    for name in files:
+        if name == "-":
+            yield "-", sys.stdin.buffer.read()
+            continue
+        try:
+            yield name, Path(name).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port for the sample site (default: any free port).")
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Keep the demo database and sources file in this directory.")
+@pass_app
+@handle_errors
+def demo(app: AppContext, port: int, keep: str | None) -> None:
+    """Serve the bundled sample news site on 127.0.0.1, crawl it, and search the result."""
+    from crawler.demo.run import run_demo
+
+    run_demo(port=port, keep=Path(keep) if keep else None, quiet=app.quiet)
+
+
+def _masked(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url

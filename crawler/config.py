@@ -1,0 +1,268 @@
+"""The sources file: loading, validation, and the frozen objects the rest of newsmon reads.
+
+Configuration flows one way: YAML -> these validated models -> Scrapy settings and spider
+arguments (``crawler.settings``). The whole file is validated before anything is fetched, and
+every problem is reported with the source and field at fault.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from crawler.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("sources.yaml")
+CONFIG_ENV = "NEWSMON_CONFIG"
+SOURCE_NAME_RE = re.compile(r"^[a-z0-9_-]+$")
+DEFAULT_USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; news monitoring crawler)"
+
+
+def _check_url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    if any(c.isspace() for c in value):
+        raise ValueError(f"URL contains white space: {value!r}")
+    return value
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {value!r}: {exc}") from None
+    return value
+
+
+def _check_size(value: int | str) -> int:
+    """Accept a byte count or a size such as ``10MB`` / ``512 KiB``."""
+    if isinstance(value, int):
+        size = value
+    else:
+        m = re.fullmatch(r"\s*(\d+)\s*([kmg]?i?b?)\s*", value.lower())
+        if not m:
+            raise ValueError(f"not a size: {value!r} (use bytes or e.g. '10MB')")
+        unit = m.group(2).rstrip("b").rstrip("i")
+        size = int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+    if size <= 0:
+        raise ValueError("must be positive")
+    return size
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+Regex = Annotated[str, AfterValidator(_check_regex)]
+ByteSize = Annotated[int | str, AfterValidator(_check_size)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SourceConfig(_Frozen):
+    """One news source: where to discover its articles, and hints about them."""
+
+    name: str = Field(max_length=64)
+    feeds: tuple[Url, ...] = ()
+    sitemaps: tuple[Url, ...] = ()
+    start_urls: tuple[Url, ...] = ()
+    follow: tuple[Regex, ...] = ()
+    article_urls: tuple[Regex, ...] = ()
+    language: str | None = None
+    allowed_domains: tuple[str, ...] = ()
+    timezone: str | None = None
+    enabled: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SOURCE_NAME_RE.match(value):
+            raise ValueError(f"{value!r} is not a slug: use lower-case letters, digits, - and _")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _iso639_1(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z]{2}", value):
+            raise ValueError(f"{value!r} is not an ISO 639-1 code such as 'en', 'zh', 'pl'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use e.g. 'Asia/Shanghai')") from None
+        return value
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for domain in value:
+            if not re.fullmatch(r"[a-z0-9.-]+\.[a-z0-9-]+|localhost|[\d.]+", domain):
+                raise ValueError(f"{domain!r} is not a domain name such as 'example.com'")
+        return value
+
+    @model_validator(mode="after")
+    def _has_discovery(self) -> SourceConfig:
+        if not (self.feeds or self.sitemaps or self.start_urls):
+            raise ValueError("a source needs at least one of feeds, sitemaps or start_urls")
+        if self.start_urls and not self.article_urls:
+            raise ValueError(
+                "start_urls needs article_urls: regexes telling which links are articles"
+            )
+        if self.follow and not self.start_urls:
+            raise ValueError("follow needs start_urls: the listing pages to begin from")
+        return self
+
+    @property
+    def discovery_urls(self) -> tuple[str, ...]:
+        return self.feeds + self.sitemaps + self.start_urls
+
+
+class CrawlConfig(_Frozen):
+    """How politely and how hard newsmon fetches: turned into Scrapy settings."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots: bool = True
+    concurrency_per_domain: int = Field(default=2, ge=1, le=64)
+    concurrency: int = Field(default=16, ge=1, le=512)
+    download_delay: float = Field(default=0.5, ge=0, le=600)
+    autothrottle: bool = True
+    autothrottle_start_delay: float = Field(default=1.0, ge=0, le=600)
+    autothrottle_max_delay: float = Field(default=30.0, gt=0, le=3600)
+    autothrottle_target_concurrency: float = Field(default=2.0, gt=0, le=64)
+    download_timeout: float = Field(default=30, gt=0, le=3600)
+    retry_times: int = Field(default=2, ge=0, le=20)
+    max_response_size: ByteSize = 16 * 1024 * 1024
+    redirect_max_times: int = Field(default=10, ge=0, le=50)
+    extraction_workers: int | None = Field(default=None, ge=1, le=64)
+    http_cache: bool = False
+
+
+class NewsmonConfig(_Frozen):
+    """The whole sources file."""
+
+    sources: tuple[SourceConfig, ...]
+    crawl: CrawlConfig = CrawlConfig()
+
+    @field_validator("sources")
+    @classmethod
+    def _non_empty_unique(cls, value: tuple[SourceConfig, ...]) -> tuple[SourceConfig, ...]:
+        if not value:
+            raise ValueError("the file lists no sources")
+        seen: set[str] = set()
+        for source in value:
+            if source.name in seen:
+                raise ValueError(f"duplicate source name {source.name!r}")
+            seen.add(source.name)
+        return value
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise KeyError(name)
+
+    def select(self, names: Iterable[str]) -> tuple[SourceConfig, ...]:
+        """The named sources (all enabled ones when none are named); unknown names raise."""
+        names = list(names)
+        if not names:
+            return tuple(s for s in self.sources if s.enabled)
+        known = {s.name for s in self.sources}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ConfigError(
+                f"unknown source {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        return tuple(self.source(n) for n in dict.fromkeys(names))
+
+
+def resolve_config_path(value: str | os.PathLike[str] | None) -> Path:
+    """``--config PATH``, else ``$NEWSMON_CONFIG``, else ``./sources.yaml``."""
+    if value:
+        return Path(value)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return DEFAULT_CONFIG_PATH
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> NewsmonConfig:
+    """Read and validate a sources file; raise ConfigError naming the file, source and field."""
+    path = resolve_config_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: sources file not found (give --config PATH or set {CONFIG_ENV})"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the sources file: {exc.strerror}") from None
+    return parse_config(text, origin=str(path))
+
+
+def parse_config(text: str, origin: str = "<config>") -> NewsmonConfig:
+    """Validate sources-file text; ``origin`` names it in error messages."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{origin}: not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: expected a mapping with a 'sources' list at the top")
+    try:
+        return NewsmonConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, data, origin)) from None
+
+
+def _describe(exc: ValidationError, data: dict[str, Any], origin: str) -> str:
+    """One line per problem: ``origin: source 'x' (sources[2]): follow[0]: message``."""
+    lines = []
+    raw_sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = []
+        if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+            index = loc[1]
+            raw = raw_sources[index] if index < len(raw_sources) else None
+            name = raw.get("name") if isinstance(raw, dict) else None
+            where.append(f"source {name!r} (sources[{index}])" if name else f"sources[{index}]")
+            loc = loc[2:]
+        field = ""
+        for part in loc:
+            field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else part)
+        if field:
+            where.append(field)
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif err["type"] == "missing":
+            message = "required key is missing"
+        lines.append(f"{origin}: {': '.join([*where, message])}")
+    return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""Scrapy extensions: the crawl_runs row of each crawl, whatever started it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Spider, signals
+from storage.db import Database, open_database
+from storage.writes import finish_run, mark_interrupted_runs, start_run
+
+from crawler.drops import FAILURES
+from crawler.settings import database_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger("newsmon.crawl")
+DROP_PREFIX = "item_dropped_reasons_count/"
+
+
+class CrawlRunRecorder:
+    """Opens a crawl_runs row when a source's crawl starts and completes it when it ends."""
+
+    def __init__(self, crawler: Crawler, db: Database, trigger: str) -> None:
+        self.crawler = crawler
+        self.db = db
+        self.trigger = trigger
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        # The schema is brought up to date here, before any component writes.
+        db = open_database(database_url(crawler.settings), upgrade=True)
+        ext = cls(crawler, db, crawler.settings.get("NEWSMON_TRIGGER", "manual"))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        interrupted = mark_interrupted_runs(self.db)
+        if interrupted:
+            logger.warning("marked %d earlier crawl(s) as interrupted", interrupted)
+        self.run_id = start_run(self.db, spider.name, trigger=self.trigger, pid=os.getpid())
+        logger.info("crawl start source=%s run=%s", spider.name, self.run_id)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        counts = run_counts(self.crawler.stats.get_stats() if self.crawler.stats else {})
+        errors: list[str] = list(getattr(spider, "crawl_errors", []))
+        status, why = run_status(reason, counts, errors)
+        finish_run(self.db, self.run_id, status=status, errors=errors, reason=why, **counts)
+        logger.info(
+            "crawl end source=%s run=%s status=%s pages=%d new=%d updated=%d unchanged=%d "
+            "failed=%d dropped=%d errors=%d",
+            spider.name, self.run_id, status, counts["pages_fetched"], counts["articles_new"],
+            counts["articles_updated"], counts["articles_unchanged"], counts["articles_failed"],
+            sum(counts["pages_dropped"].values()), len(errors),
+        )
+        self.db.dispose()
+
+
+def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
+    """crawl_runs counters from a crawl's Scrapy stats."""
+    dropped = {
+        key.removeprefix(DROP_PREFIX): int(value)
+        for key, value in stats.items()
+        if key.startswith(DROP_PREFIX) and key.removeprefix(DROP_PREFIX) not in FAILURES
+    }
+    return {
+        "pages_fetched": int(stats.get("response_received_count", 0)),
+        "articles_new": int(stats.get("newsmon/articles_new", 0)),
+        "articles_updated": int(stats.get("newsmon/articles_updated", 0)),
+        "articles_unchanged": int(stats.get("newsmon/articles_unchanged", 0)),
+        "articles_failed": sum(int(stats.get(DROP_PREFIX + name, 0)) for name in FAILURES),
+        "pages_dropped": dropped,
+    }
+
+
+def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[str, str | None]:
+    """``ok``, ``failed`` or ``interrupted``, and a one-line reason when not ok."""
+    if reason == "shutdown":
+        return "interrupted", "the crawl was stopped before it finished (signal)"
+    if reason not in ("finished",) and not reason.startswith("closespider_"):
+        return "failed", f"the crawl ended with reason {reason!r}"
+    if counts["pages_fetched"] == 0 and errors:
+        return "failed", f"nothing could be fetched: {errors[0]}"
+    return "ok", None

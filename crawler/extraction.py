@@ -1,0 +1,198 @@
+"""Where a page's article text and metadata are extracted: the only module importing trafilatura.
+
+``extract_page`` is a plain function on plain data so it runs in worker processes (see
+``crawler.workers``): trafilatura is CPU-bound and would stall Scrapy's event loop, and it must
+never run in threads (lxml crashed a thread-pool prototype with ``double free``). It decodes,
+extracts, cleans, detects the language, hashes and compresses, so the crawl's main process only
+moves bytes and writes rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import trafilatura
+from trafilatura.meta import reset_caches
+
+from crawler.cleanup import clean_text, strip_site_name
+from crawler.encoding import decode_html
+from crawler.language import detect_language
+from crawler.urls import normalize_url, same_site
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+# A body shorter than this (CJK characters count thrice) is a teaser, a video or a gallery page.
+MIN_BODY_WEIGHT = 250
+# Clear trafilatura's process-wide LRU caches this often: they only grow in a long run.
+RESET_CACHES_EVERY = 200
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+_pages_since_reset = 0
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """A fetched page and what the crawl already knows about it."""
+
+    url: str
+    body: bytes
+    content_type: str | None = None
+    language_hint: str | None = None
+    timezone: str | None = None
+    # From the feed entry or news sitemap that linked the page, when it had them.
+    published_hint: datetime | None = None
+    title_hint: str | None = None
+    # Encoding to use instead of detecting one (re-extraction of a stored page).
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """Everything stored about an article, computed from one page."""
+
+    title: str | None
+    text: str
+    published_at: datetime | None
+    authors: tuple[str, ...]
+    site_name: str | None
+    description: str | None
+    canonical_url: str | None
+    language: str | None
+    encoding: str
+    content_hash: str
+    body_z: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a page is not stored as an article; ``reason`` is a stats key (CamelCase)."""
+
+    reason: str
+    detail: str
+
+
+def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
+    """Extract the article in ``page``, or say why there is none."""
+    global _pages_since_reset
+    _pages_since_reset += 1
+    if _pages_since_reset >= RESET_CACHES_EVERY:
+        reset_caches()
+        _pages_since_reset = 0
+
+    mime = (page.content_type or "").split(";")[0].strip().lower()
+    if mime not in HTML_TYPES:
+        return Rejection("NotHtml", f"content type {mime!r} is not HTML")
+    if page.encoding:
+        html, encoding = page.body.decode(page.encoding, errors="replace"), page.encoding
+    else:
+        html, encoding = decode_html(page.body, page.content_type)
+    if not html.strip():
+        return Rejection("EmptyPage", "the response body is empty")
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=page.url,
+            with_metadata=True,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={
+                "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+                "original_date": True,
+                "extensive_search": True,
+            },
+        )
+    except Exception as exc:  # trafilatura/lxml raise many types on broken markup
+        logger.debug("extraction failed for %s", page.url, exc_info=True)
+        return Rejection("ExtractionFailed", f"{type(exc).__name__}: {exc}")
+    if doc is None or not (doc.text or "").strip():
+        return Rejection("NoArticleBody", "no article text found on the page")
+
+    site_name = _clean_meta(doc.sitename)
+    title = _clean_meta(doc.title) or page.title_hint
+    if title:
+        title = strip_site_name(title, site_name)
+    text = clean_text(doc.text or "", title)
+    if _weight(text) < MIN_BODY_WEIGHT:
+        return Rejection("NoArticleBody", f"body too short ({len(text)} characters)")
+
+    return ExtractedArticle(
+        title=title,
+        text=text,
+        published_at=_published_at(doc.date, page.published_hint, page.timezone),
+        authors=_authors(doc.author),
+        site_name=site_name,
+        description=_clean_meta(doc.description),
+        canonical_url=_canonical(doc.url, page.url),
+        language=detect_language(text, page.language_hint),
+        encoding=encoding,
+        content_hash=content_hash(text),
+        body_z=zlib.compress(page.body, 6),
+    )
+
+
+def content_hash(text: str) -> str:
+    """Identity of an article's text: changes whenever a reader would see a change."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _weight(text: str) -> int:
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def _clean_meta(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _authors(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    names = [n.strip() for n in re.split(r"[;、]", value) if n.strip()]
+    return tuple(dict.fromkeys(names))
+
+
+def _canonical(found: str | None, page_url: str) -> str | None:
+    """The page's ``<link rel=canonical>`` (trafilatura reports it as the document URL), when
+    it can be trusted: on the same site and not the home page. Broken CMSs point every
+    article's canonical at the home page, which would merge all their articles into one."""
+    if not found or not found.startswith(("http://", "https://")):
+        return None
+    canonical = normalize_url(found)
+    if canonical == normalize_url(page_url) or not same_site(canonical, page_url):
+        return None
+    if urlsplit(canonical).path in ("", "/") and not urlsplit(canonical).query:
+        return None
+    return canonical
+
+
+def _published_at(
+    found: str | None, hint: datetime | None, timezone: str | None
+) -> datetime | None:
+    """The page's own date, unless the feed's timestamp is the same day and more precise."""
+    zone = ZoneInfo(timezone) if timezone else UTC
+    page_date: datetime | None = None
+    if found:
+        try:
+            page_date = datetime.fromisoformat(found)
+        except ValueError:
+            page_date = None
+        if page_date is not None and page_date.tzinfo is None:
+            page_date = page_date.replace(tzinfo=zone)
+    if hint is not None:
+        hint = hint if hint.tzinfo else hint.replace(tzinfo=zone)
+        if page_date is None or page_date.date() == hint.astimezone(page_date.tzinfo).date():
+            return hint.astimezone(UTC)
+    return page_date.astimezone(UTC) if page_date else None

@@ -1,0 +1,25 @@
+"""The item a spider yields for every fetched article page; pipelines fill in the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawler.extraction import ExtractedArticle
+
+
+@dataclass
+class PageItem:
+    """A fetched candidate article page, before extraction decides whether it is one."""
+
+    source: str
+    # Normalised URLs the page was reached under (requested URL, redirect hops, final URL).
+    urls: tuple[str, ...]
+    response_url: str
+    status: int
+    body: bytes = field(repr=False)
+    content_type: str | None
+    fetched_at: datetime
+    published_hint: datetime | None = None
+    title_hint: str | None = None
+    extracted: ExtractedArticle | None = None

@@ -1,0 +1,147 @@
+"""Run one crawl of the selected sources in this process, with live progress on a terminal.
+
+Scrapy's reactor cannot be restarted: one call to ``run_crawl`` per process. The scheduler runs
+each crawl in a fresh subprocess for that reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from storage.db import open_database
+
+from crawler.config import NewsmonConfig, SourceConfig
+from crawler.extensions import CrawlRunRecorder
+from spiders.registry import site_spiders, spider_class
+from storage.models import CrawlRun
+
+logger = logging.getLogger("newsmon.crawl")
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    config_path: Path | None
+    db_url: str
+    trigger: str = "manual"
+    log_level: str = "INFO"
+    progress: bool = False
+
+
+def project_settings(options: CrawlOptions, config: NewsmonConfig) -> Settings:
+    """Scrapy settings for a crawl: project defaults, then what the CLI resolved."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.setdict(
+        {
+            "NEWSMON_CONFIG": str(options.config_path) if options.config_path else None,
+            "NEWSMON_DB_URL": options.db_url,
+            "NEWSMON_TRIGGER": options.trigger,
+            "LOG_LEVEL": options.log_level,
+            "NEWSMON_EXTRACTION_WORKERS": config.crawl.extraction_workers or 0,
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+def run_crawl(
+    config: NewsmonConfig, sources: tuple[SourceConfig, ...], options: CrawlOptions
+) -> list[CrawlRun]:
+    """Crawl ``sources`` once, together; return their finished crawl_runs rows."""
+    # Fail early, with a clean message, on a database that cannot be reached or upgraded.
+    open_database(options.db_url, upgrade=True).dispose()
+    process = CrawlerProcess(project_settings(options, config), install_root_handler=True)
+    overrides = site_spiders()
+    crawlers: list[Crawler] = []
+    for source in sources:
+        crawler = process.create_crawler(spider_class(source, config, overrides))
+        crawlers.append(crawler)
+        process.crawl(crawler)
+    display = _start_progress(crawlers) if options.progress else None
+    try:
+        process.start()
+    finally:
+        if display is not None:
+            display.stop()
+    return _finished_runs(options.db_url, crawlers)
+
+
+def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:
+    run_ids = []
+    for crawler in crawlers:
+        recorder = crawler.get_extension(CrawlRunRecorder) if crawler.extensions else None
+        if recorder is not None and recorder.run_id is not None:
+            run_ids.append(recorder.run_id)
+    db = open_database(db_url, upgrade=False)
+    try:
+        with db.session() as session:
+            runs = [session.get(CrawlRun, run_id) for run_id in run_ids]
+            for run in runs:
+                if run is not None:
+                    _ = run.source.name  # load before the session closes
+            return [run for run in runs if run is not None]
+    finally:
+        db.dispose()
+
+
+class _Progress:
+    """A live table of pages, articles and errors per source, redrawn twice a second."""
+
+    def __init__(self, crawlers: list[Crawler]) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self.crawlers = crawlers
+        self.live = Live(self._table(), console=Console(stderr=True), refresh_per_second=2,
+                         transient=True)
+
+    def _table(self) -> Any:
+        from rich.table import Table
+
+        table = Table(title="newsmon crawl", expand=False)
+        for column in ("source", "pages", "new", "updated", "unchanged", "dropped", "errors"):
+            table.add_column(column, justify="left" if column == "source" else "right")
+        for crawler in self.crawlers:
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            dropped = sum(v for k, v in stats.items() if k.startswith("item_dropped_count"))
+            spider = getattr(crawler, "spider", None)
+            errors = len(getattr(spider, "crawl_errors", []) if spider else [])
+            table.add_row(
+                crawler.spidercls.name,
+                str(stats.get("response_received_count", 0)),
+                str(stats.get("newsmon/articles_new", 0)),
+                str(stats.get("newsmon/articles_updated", 0)),
+                str(stats.get("newsmon/articles_unchanged", 0)),
+                str(dropped),
+                str(errors),
+            )
+        return table
+
+    def refresh(self) -> None:
+        self.live.update(self._table())
+
+    def stop(self) -> None:
+        if self._loop.running:
+            self._loop.stop()
+        self.live.stop()
+
+    def start(self) -> None:
+        from twisted.internet import task
+
+        self.live.start()
+        self._loop = task.LoopingCall(self.refresh)
+        self._loop.start(0.5, now=False)
+
+
+def _start_progress(crawlers: list[Crawler]) -> _Progress | None:
+    if not sys.stderr.isatty():
+        return None
+    display = _Progress(crawlers)
+    display.start()
+    return display

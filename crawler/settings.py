@@ -1,0 +1,70 @@
+"""Scrapy settings: the project defaults (this module, named in scrapy.cfg) and the mapping from
+the sources file's ``crawl:`` section to Scrapy setting names. The one place pipeline, middleware
+and extension order lives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.config import CrawlConfig
+
+BOT_NAME = "newsmon"
+SPIDER_LOADER_CLASS = "spiders.registry.SourceSpiderLoader"
+SPIDER_MODULES = ["spiders.sites"]
+NEWSPIDER_MODULE = "spiders.sites"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractionPipeline": 100,
+    "crawler.pipelines.StoragePipeline": 800,
+}
+SPIDER_MIDDLEWARES = {"crawler.middlewares.KnownUrlFilter": 600}
+EXTENSIONS = {"crawler.extensions.CrawlRunRecorder": 100}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+TELNETCONSOLE_ENABLED = False
+ROBOTSTXT_OBEY = True
+COMPRESSION_ENABLED = True
+DNS_TIMEOUT = 20
+RETRY_ENABLED = True
+REDIRECT_ENABLED = True
+METAREFRESH_ENABLED = True
+LOG_LEVEL = "INFO"
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+# Responses held in memory while extraction catches up (backpressure on the downloader).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
+
+# newsmon's own settings (set by the CLI; ``scrapy crawl`` falls back to the environment).
+NEWSMON_CONFIG = None  # path of the sources file; None: $NEWSMON_CONFIG or ./sources.yaml
+NEWSMON_DB_URL = None  # None: $NEWSMON_DB or sqlite:///newsmon.db
+NEWSMON_TRIGGER = "manual"
+NEWSMON_EXTRACTION_WORKERS = 0  # 0: one per CPU
+
+
+def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
+    """Scrapy settings for the ``crawl:`` section of the sources file."""
+    return {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": crawl.autothrottle_start_delay,
+        "AUTOTHROTTLE_MAX_DELAY": crawl.autothrottle_max_delay,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": crawl.autothrottle_target_concurrency,
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+        "RETRY_TIMES": crawl.retry_times,
+        "DOWNLOAD_MAXSIZE": crawl.max_response_size,
+        "DOWNLOAD_WARNSIZE": max(1, int(crawl.max_response_size) // 4),
+        "REDIRECT_MAX_TIMES": crawl.redirect_max_times,
+        "NEWSMON_EXTRACTION_WORKERS": crawl.extraction_workers or 0,
+        "HTTPCACHE_ENABLED": crawl.http_cache,
+    }
+
+
+def database_url(settings: Any) -> str:
+    """The database a crawl writes to: ``NEWSMON_DB_URL``, else ``$NEWSMON_DB``, else SQLite."""
+    from storage.db import resolve_database_url
+
+    return resolve_database_url(settings.get("NEWSMON_DB_URL"))

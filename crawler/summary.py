@@ -1,0 +1,93 @@
+"""Human-readable tables for the terminal: crawl summary, search hits, sources, status.
+
+Tables go to stdout and adapt to the terminal width; piped output gets plain text without
+colour (rich does both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from storage.models import CrawlRun
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def print_summary(runs: Sequence[CrawlRun]) -> None:
+    """The table printed at the end of ``newsmon crawl``."""
+    table = Table(title="crawl summary")
+    for column in ("source", "status", "pages", "new", "updated", "unchanged", "failed",
+                   "dropped", "errors"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for run in runs:
+        table.add_row(run.source.name, run.status, str(run.pages_fetched), str(run.articles_new),
+                      str(run.articles_updated), str(run.articles_unchanged),
+                      str(run.articles_failed), str(sum((run.pages_dropped or {}).values())),
+                      str(len(run.errors or [])))
+    console = _console()
+    console.print(table)
+    for run in runs:
+        if run.reason:
+            console.print(f"{run.source.name}: {run.reason}")
+        for error in (run.errors or [])[:5]:
+            console.print(f"  {run.source.name}: {error}", markup=False)
+
+
+def print_hits(query: str, hits: Sequence[Any]) -> None:
+    console = _console()
+    if not hits:
+        console.print(f"no articles match {query!r}", markup=False)
+        return
+    table = Table(title=f"{len(hits)} result(s) for {query!r}", show_lines=True)
+    for column in ("id", "title", "date", "source", "lang", "snippet"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        a = hit.article
+        table.add_row(str(a.id), a.title or "-", _when(a.published_at)[:10], a.source.name,
+                      a.language or "-", hit.snippet)
+    console.print(table)
+
+
+def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    table = Table(title=f"sources in {path}")
+    for column in ("name", "language", "feeds", "sitemaps", "listings", "enabled"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], row["language"] or "-", str(len(row["feeds"])),
+                      str(len(row["sitemaps"])), str(len(row["start_urls"])),
+                      "yes" if row["enabled"] else "no")
+    _console().print(table)
+
+
+def print_status(summaries: Sequence[Any]) -> None:
+    console = _console()
+    if not summaries:
+        console.print("nothing crawled yet: run `newsmon crawl`")
+        return
+    table = Table(title="sources")
+    for column in ("source", "articles", "newest", "last run", "status", "pages", "new",
+                   "updated", "unchanged", "failed"):
+        table.add_column(column)
+    for s in summaries:
+        table.add_row(
+            s.name, str(s.articles), _when(s.newest_published_at), _when(s.last_started_at),
+            s.last_status or "-", *(str(getattr(s, f"last_{k}", None) or 0) for k in (
+                "pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
+                "articles_failed")),
+        )
+    console.print(table)
+    for s in summaries:
+        if getattr(s, "last_reason", None):
+            console.print(f"{s.name}: {s.last_reason}", markup=False)

@@ -1,0 +1,59 @@
+"""URL normalisation: one spelling per article, so the same page is fetched and stored once.
+
+We strip tracking parameters with our own exact list rather than courlan's pattern: courlan
+matches parameter names *containing* ``cid``, ``uid`` or ``ref``, which some news CMSs use as the
+article id, and merging two articles under one URL would lose one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Query parameters that only track who clicked where; removing them never changes the page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "igsh",
+        "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
+        "oly_enc_id", "vero_id", "xtor", "spm", "wt.mc_id", "cmpid", "ito", "ocid",
+        "ncid", "sr_share", "share", "at_medium", "at_campaign", "at_source",
+        "phpsessid", "jsessionid", "sid", "sessionid", "cfid", "cftoken",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr", "ga_", "__")
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def normalize_url(url: str) -> str:
+    """The canonical spelling of an http(s) URL.
+
+    Lower-cased scheme and host, default port dropped, fragment dropped, tracking and session
+    parameters removed, remaining query parameters sorted, percent-encoding made uniform.
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    path = _PATH_SESSION.sub("", parts.path) or "/"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(k, v) for k, v in pairs if not is_tracking_param(k)])
+    netloc = (parts.hostname or "").lower()
+    default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    if parts.port and parts.port != default_port:
+        netloc = f"{netloc}:{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    rebuilt = urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
+    return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when both URLs are on the same host, ignoring a leading ``www.``."""
+    a = (urlsplit(url_a).hostname or "").removeprefix("www.")
+    b = (urlsplit(url_b).hostname or "").removeprefix("www.")
+    return bool(a) and a == b

@@ -1,0 +1,78 @@
+"""The process pool running trafilatura beside Scrapy's event loop.
+
+One pool per crawl process, shared by every source crawled in it: twenty sources crawled at once
+must not mean twenty pools. Processes, never threads: lxml crashed a thread-pool prototype with
+``double free or corruption``. A worker that dies (segfault, out of memory) breaks the pool;
+``submit`` then rebuilds it so one bad page costs one page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class WorkerCrashed(RuntimeError):
+    """The worker process running a task died before answering."""
+
+
+class ExtractionPool:
+    """A lazily started, reference-counted ProcessPoolExecutor."""
+
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+        self._users = 0
+        self.workers = 0
+
+    def acquire(self, workers: int | None) -> None:
+        self._users += 1
+        self.workers = max(self.workers, workers or os.cpu_count() or 2)
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users <= 0:
+            self.shutdown()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # spawn: forking a process that runs a reactor and threads is unsafe.
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers or os.cpu_count() or 2,
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+        return self._executor
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        executor = self._start()
+        try:
+            return await asyncio.wrap_future(executor.submit(fn, *args))
+        except BrokenProcessPool as exc:
+            if self._executor is executor:
+                logger.warning("an extraction worker died; starting a new pool")
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+            raise WorkerCrashed(str(exc) or "worker process died") from None
+
+    def pids(self) -> list[int]:
+        """Worker process ids (for memory measurements)."""
+        if self._executor is None:
+            return []
+        return [p.pid for p in getattr(self._executor, "_processes", {}).values() if p.pid]
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+# The process-wide pool (see module docstring for why it is shared).
+POOL = ExtractionPool()

@@ -1,0 +1,184 @@
+"""One spider per configured source, combining the feeds, sitemaps and listing pages it names.
+
+One crawler per source (not per kind of discovery) so Scrapy's duplicate filter, budgets and
+stats work per source, and a URL found in both a feed and a sitemap is fetched once. A site that
+needs code subclasses ``SourceSpider`` in ``spiders/sites/`` and overrides one hook at a time:
+``start``, ``feed_links``, ``sitemap_links``, ``listing_links`` or ``is_article_url``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any, ClassVar
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
+
+from crawler.config import SourceConfig
+from crawler.items import PageItem
+from crawler.urls import normalize_url
+from spiders.feed import FeedError, parse_feed
+from spiders.links import ArticleLink
+from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
+
+# Request.meta key saying what a request is for: "feed", "sitemap", "listing" or "article".
+ROLE = "newsmon_role"
+LINK = "newsmon_link"
+MAX_ERRORS_KEPT = 200
+
+
+class SourceSpider(Spider):
+    """Crawls one source: discovery pages first, then the article pages they link."""
+
+    # Set on the per-source subclass made by ``spiders.registry``.
+    source: ClassVar[SourceConfig]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Readable errors of this crawl, for crawl_runs (see crawler.extensions).
+        self.crawl_errors: list[str] = []
+        self._article_res = [re.compile(p) for p in self.source.article_urls]
+        self.allowed_domains = list(self.source.allowed_domains) or _registered_domains(
+            self.source.discovery_urls
+        )
+
+    # --- discovery -----------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.source.feeds:
+            yield self.discovery_request(url, "feed", self.parse_feed)
+        for url in self.source.sitemaps:
+            yield self.discovery_request(url, "sitemap", self.parse_sitemap)
+        for url in self.source.start_urls:
+            yield self.discovery_request(url, "listing", self.parse_listing)
+
+    def discovery_request(self, url: str, role: str, callback: Any) -> Request:
+        # Discovery pages go first so articles are found early; they are never cached as seen.
+        return Request(url, callback=callback, errback=self.on_error, priority=100,
+                       meta={ROLE: role})
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        content_type = _header(response, b"Content-Type")
+        try:
+            links = self.feed_links(response.body, response.url, content_type)
+        except FeedError as exc:
+            self.record_error(f"feed {response.url}: {exc}")
+            return
+        yield from self.article_requests(links)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        max_size = response.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+        try:
+            parsed = parse_sitemap(sitemap_body(response.body, max_size))
+        except SitemapError as exc:
+            self.record_error(f"sitemap {response.url}: {exc}")
+            return
+        for child in parsed.sitemaps:
+            yield self.discovery_request(child, "sitemap", self.parse_sitemap)
+        yield from self.article_requests(self.sitemap_links(parsed.links))
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            self.record_error(f"listing {response.url}: not an HTML page")
+            return
+        links = list(self.listing_links(response))
+        article_urls = {link.url for link in links}
+        yield from self.article_requests(links)
+        for link in self._follow_extractor.extract_links(response):
+            if link.url not in article_urls and not self.is_article_url(link.url):
+                yield self.discovery_request(link.url, "listing", self.parse_listing)
+
+    # --- hooks a site spider may override ------------------------------------------------
+
+    def feed_links(self, body: bytes, url: str, content_type: str | None) -> list[ArticleLink]:
+        return parse_feed(body, url, content_type)
+
+    def sitemap_links(self, links: list[ArticleLink]) -> Iterable[ArticleLink]:
+        return links
+
+    def listing_links(self, response: TextResponse) -> Iterable[ArticleLink]:
+        for link in self._article_extractor.extract_links(response):
+            yield ArticleLink(url=link.url, title=link.text.strip() or None)
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a discovered URL is an article; feeds and sitemaps list only articles
+        unless the source narrows them with ``article_urls``."""
+        return not self._article_res or any(r.search(url) for r in self._article_res)
+
+    # --- articles --------------------------------------------------------------------------
+
+    def article_requests(self, links: Iterable[ArticleLink]) -> Iterator[Request]:
+        for link in links:
+            if not self.is_article_url(link.url):
+                continue
+            yield Request(normalize_url(link.url), callback=self.parse_article,
+                          errback=self.on_error, meta={ROLE: "article", LINK: link})
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        link: ArticleLink | None = response.meta.get(LINK)
+        hops = response.meta.get("redirect_urls", [])
+        urls = tuple(dict.fromkeys(normalize_url(u) for u in [*hops, response.url]))
+        yield PageItem(
+            source=self.source.name,
+            urls=urls,
+            response_url=response.url,
+            status=response.status,
+            body=response.body,
+            content_type=_header(response, b"Content-Type"),
+            fetched_at=datetime.now(UTC),
+            published_hint=link.published_at if link else None,
+            title_hint=link.title if link else None,
+        )
+
+    # --- errors ----------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        role = request.meta.get(ROLE, "page") if request is not None else "page"
+        url = request.url if request is not None else "?"
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            reason = f"HTTP {response.status}"
+        else:
+            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        self.record_error(f"{role} {url}: {reason}")
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newsmon/fetch_errors/{role}")
+
+    def record_error(self, message: str) -> None:
+        self.logger.warning(message)
+        if len(self.crawl_errors) < MAX_ERRORS_KEPT:
+            self.crawl_errors.append(message)
+
+    @cached_property
+    def _article_extractor(self) -> LinkExtractor:
+        return LinkExtractor(allow=self.source.article_urls, unique=True)
+
+    @cached_property
+    def _follow_extractor(self) -> LinkExtractor:
+        # No follow patterns: only the start pages are listings.
+        return LinkExtractor(allow=self.source.follow or [r"(?!)"], unique=True)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _registered_domains(urls: Iterable[str]) -> list[str]:
+    """Allowed domains by default: the registered domains of the source's own URLs, so a
+    feed on ``feeds.example.com`` may link articles on ``www.example.com``."""
+    from tldextract import TLDExtract
+
+    # No network: use the public-suffix snapshot bundled with tldextract.
+    extract = TLDExtract(suffix_list_urls=(), cache_dir=None)
+    domains = []
+    for url in urls:
+        parts = extract(url)
+        domains.append(parts.top_domain_under_public_suffix or parts.domain)
+    return sorted(set(filter(None, domains)))

@@ -1,0 +1,141 @@
+"""Text folding for full-text search: the one definition of what a searchable token is.
+
+Documents and queries go through the same functions, so matching ignores case and Latin
+diacritics on both backends, and CJK text (written without spaces) is indexed one character
+per token so any substring can be found as a phrase. The databases only ever see the folded,
+space-separated tokens, which keeps SQLite FTS5 and PostgreSQL tsvector in agreement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """A searchable token and the span of the original text it came from."""
+
+    term: str
+    start: int
+    end: int
+
+
+def _mark_class() -> str:
+    """A regex class body of every combining mark (categories Mn, Mc, Me).
+
+    Python's ``\\w`` has no marks, but Indic and Thai words contain them, so a word run is
+    letters, numbers and marks.
+    """
+    ranges: list[tuple[int, int]] = []
+    planes = (range(0x30000), range(0xE0000, 0xE1000))
+    for plane in planes:
+        for cp in plane:
+            if unicodedata.category(chr(cp))[0] != "M":
+                continue
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# Scripts written without spaces (plus Hangul, for substring search in Korean): each
+# character becomes its own token. Half-width kana are included because NFKC widens them.
+_CJK_RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x3040, 0x30FF),  # Hiragana, Katakana (with ー)
+    (0x3130, 0x318F),  # Hangul compatibility Jamo
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, Jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9D),  # half-width Katakana
+    (0xFFA0, 0xFFDC),  # half-width Hangul
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+_CJK_CLASS = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _CJK_RANGES)
+_WORD_CHAR = f"(?:[^\\W_]|[{_mark_class()}])"
+_RUN = re.compile(f"{_WORD_CHAR}+")
+# One CJK character with any (half-width) voicing mark after it, which NFKC composes into it.
+_CJK_CHAR = re.compile(f"[{_CJK_CLASS}][\uff9e\uff9f\u3099\u309a]?")
+# Combining marks that are diacritics on Latin, Greek and Cyrillic letters. Marks of other
+# scripts (Japanese voicing marks, Indic vowel signs) change the letter and are kept.
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Letters with no Unicode decomposition that readers still see as a base letter plus a mark.
+_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ŧ": "t",
+        "ı": "i",
+        "ŀ": "l",
+        "ƀ": "b",
+        "ɨ": "i",
+        "ʉ": "u",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
+
+
+def _fold(word: str) -> str:
+    """NFKC, case-fold (``ß`` -> ``ss``), strip Latin diacritics, map undecomposable letters."""
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    folded = _DIACRITICS.sub("", unicodedata.normalize("NFKD", folded))
+    return unicodedata.normalize("NFC", folded).translate(_LETTERS)
+
+
+def _pieces(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
+    """Split a word run into CJK characters and the non-CJK stretches between them."""
+    position = 0
+    for match in _CJK_CHAR.finditer(run):
+        if match.start() > position:
+            yield run[position : match.start()], offset + position, offset + match.start()
+        yield match.group(), offset + match.start(), offset + match.end()
+        position = match.end()
+    if position < len(run):
+        yield run[position:], offset + position, offset + len(run)
+
+
+@lru_cache(maxsize=200_000)
+def _piece_terms(piece: str) -> tuple[str, ...]:
+    """The tokens of one folded piece: folding can split it ("½" -> "1⁄2") or, rarely, yield
+    CJK characters, which must still be tokens of their own."""
+    return tuple(part for term in _RUN.findall(_fold(piece)) for part, _, _ in _pieces(term, 0))
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """The searchable tokens of ``text`` in order, each with its span in the original text."""
+    for match in _RUN.finditer(text):
+        run = match.group()
+        if run.isascii():
+            yield Token(run.lower(), match.start(), match.end())
+            continue
+        for piece, start, end in _pieces(run, match.start()):
+            for term in _piece_terms(piece):
+                yield Token(term, start, end)
+
+
+def search_terms(text: str) -> str:
+    """``text`` as folded tokens separated by single spaces: what the search index stores.
+
+    >>> search_terms("La coopération Współpraca: 碳中和!")
+    'la cooperation wspolpraca 碳 中 和'
+    """
+    return " ".join(token.term for token in tokenize(text))

@@ -1,0 +1,174 @@
+"""The database schema as typed SQLAlchemy 2 models: the one place a table's shape is written.
+
+Alembic migrations in ``storage/migrations`` must match these models; a test compares them.
+Timestamps are timezone-aware UTC (``*_at``); formatting to ISO 8601 happens at the edges.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """The current time, aware and in UTC (the only clock the storage layer uses)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend.
+
+    SQLite has no time zones: it hands back naive values, which this type re-labels as UTC,
+    so code never compares naive and aware datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        dict[str, int]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+class Source(Base):
+    """A configured news source, by its slug; rows appear the first time a source is crawled."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+
+
+class Article(Base):
+    """One news article: clean text and metadata, unique by its normalised URL."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_source_published", "source_id", "published_at"),
+        Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_language", "language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    # The article's identity: the normalised canonical URL when the page names a trustworthy
+    # one, else the normalised URL it was fetched from. Other forms live in article_urls.
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(8))
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    site_name: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the stored text last changed after the first fetch; None while it never has.
+    updated_at: Mapped[datetime | None]
+
+    source: Mapped[Source] = relationship(back_populates="articles")
+    page: Mapped[ArticlePage | None] = relationship(
+        back_populates="article", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class ArticlePage(Base):
+    """The fetched HTML of an article, compressed, so extraction can be re-run without fetching."""
+
+    __tablename__ = "article_pages"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    response_url: Mapped[str] = mapped_column(String(2048))
+    # zlib-compressed raw response body, exactly as received (bytes, before decoding).
+    body_z: Mapped[bytes] = mapped_column(LargeBinary)
+    # The encoding the body was decoded with, so re-extraction decodes it the same way.
+    encoding: Mapped[str] = mapped_column(String(32))
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="page")
+
+
+class ArticleUrl(Base):
+    """Every normalised URL under which an article was seen: fetched, redirected to, canonical.
+
+    The crawler skips these on later crawls, so a stored article is never fetched again.
+    """
+
+    __tablename__ = "article_urls"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CrawlRun(Base):
+    """One crawl of one source: when, how it ended, and what it fetched and stored."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started", "source_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    trigger: Mapped[str] = mapped_column(String(16), default="manual")
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    pid: Mapped[int | None] = mapped_column(Integer)
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    articles_new: Mapped[int] = mapped_column(default=0)
+    articles_updated: Mapped[int] = mapped_column(default=0)
+    articles_unchanged: Mapped[int] = mapped_column(default=0)
+    articles_failed: Mapped[int] = mapped_column(default=0)
+    # Pages not stored as articles, counted by named reason (e.g. {"NoArticleBody": 3}).
+    pages_dropped: Mapped[dict[str, int]] = mapped_column(default=dict)
+    # Readable messages of what went wrong (capped in length by the writer).
+    errors: Mapped[list[str]] = mapped_column(default=list)
+    # Why the run failed, when it did: one line.
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship()
+
+
+RUN_STATUSES = ("running", "ok", "failed", "interrupted")

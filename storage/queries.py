@@ -1,0 +1,225 @@
+"""Reads: ``verb_noun(session, ...)`` functions returning models or plain dataclasses.
+
+Nothing here formats text for people; the CLI does that at the edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from storage.fts import make_snippet, match_articles, parse_query
+from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, Source
+
+# Parameters per IN (...) query: well under SQLite's and PostgreSQL's limits.
+URL_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles to read: by source name, language, and ``published_at`` in
+    ``[since, until)``. Empty tuples and None mean "no restriction"."""
+
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"ArticleFilter.{name} must be timezone-aware, got {value!r}")
+        if self.since is not None and self.until is not None and self.since >= self.until:
+            raise ValueError(
+                f"ArticleFilter.since ({self.since.isoformat()}) must be before "
+                f"until ({self.until.isoformat()})"
+            )
+
+    def apply(self, statement: Select[Any]) -> Select[Any]:
+        """``statement`` (which selects from ``articles``) restricted to this filter."""
+        if self.sources:
+            statement = statement.where(
+                Article.source_id.in_(select(Source.id).where(Source.name.in_(self.sources)))
+            )
+        if self.languages:
+            statement = statement.where(Article.language.in_(self.languages))
+        if self.since is not None:
+            statement = statement.where(Article.published_at >= self.since)
+        if self.until is not None:
+            statement = statement.where(Article.published_at < self.until)
+        return statement
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A matching article, its score (higher is better) and an excerpt with matches in [ ]."""
+
+    article: Article
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """How a crawl run went."""
+
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    pages_fetched: int
+    articles_new: int
+    articles_updated: int
+    articles_unchanged: int
+    articles_failed: int
+    pages_dropped: dict[str, int] = field(default_factory=dict)
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """One source: how many articles it has, the newest, and its latest crawl run."""
+
+    name: str
+    articles: int
+    newest_published_at: datetime | None
+    last_run: RunSummary | None
+
+
+def _newest_first(statement: Select[Any]) -> Select[Any]:
+    return statement.order_by(Article.published_at.desc().nulls_last(), Article.id)
+
+
+def iter_articles(
+    session: Session, flt: ArticleFilter | None = None, *, batch: int = 500
+) -> Iterator[Article]:
+    """Stream the filtered articles, newest ``published_at`` first (undated last), then by id.
+
+    Rows arrive ``batch`` at a time (a server-side cursor on PostgreSQL), so memory stays flat
+    however many there are, as long as the caller does not keep them.
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, got {batch}")
+    statement = (flt or ArticleFilter()).apply(select(Article))
+    statement = _newest_first(statement).options(joinedload(Article.source))
+    yield from session.scalars(statement.execution_options(yield_per=batch))
+
+
+def search_articles(
+    session: Session,
+    query: str,
+    flt: ArticleFilter | None = None,
+    *,
+    limit: int = 20,
+    sort: Literal["relevance", "date"] = "relevance",
+) -> list[SearchHit]:
+    """Articles matching ``query`` (see ``storage.search_query`` for the syntax), best first
+    or newest first. Raises ``QuerySyntaxError`` for a malformed query."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    if sort not in ("relevance", "date"):
+        raise ValueError(f"sort must be 'relevance' or 'date', got {sort!r}")
+    parsed = parse_query(query)
+    matches = match_articles(session, parsed).subquery()
+    statement = (flt or ArticleFilter()).apply(
+        select(Article, matches.c.score).join(matches, matches.c.article_id == Article.id)
+    )
+    if sort == "relevance":
+        statement = statement.order_by(matches.c.score.desc(), Article.id)
+    else:
+        statement = _newest_first(statement)
+    statement = statement.options(joinedload(Article.source)).limit(limit)
+    terms = parsed.positive_terms
+    return [
+        SearchHit(article=article, score=float(score), snippet=make_snippet(article.text, terms))
+        for article, score in session.execute(statement)
+    ]
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Those of ``urls`` under which an article is already stored."""
+    wanted = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    for i in range(0, len(wanted), URL_BATCH):
+        chunk = wanted[i : i + URL_BATCH]
+        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(chunk))))
+    return found
+
+
+def summarize_sources(session: Session) -> list[SourceSummary]:
+    """Every source that was ever crawled, by name, with its article count, newest
+    ``published_at`` and latest run (None when it has none)."""
+    counts = (
+        select(
+            Article.source_id,
+            func.count(Article.id).label("articles"),
+            func.max(Article.published_at).label("newest"),
+        )
+        .group_by(Article.source_id)
+        .subquery()
+    )
+    ranked = select(
+        CrawlRun.id,
+        CrawlRun.source_id,
+        func.row_number()
+        .over(
+            partition_by=CrawlRun.source_id,
+            order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc()),
+        )
+        .label("recency"),
+    ).subquery()
+    latest = select(ranked.c.id, ranked.c.source_id).where(ranked.c.recency == 1).subquery()
+    rows = session.execute(
+        select(Source.name, counts.c.articles, counts.c.newest, CrawlRun)
+        .outerjoin(counts, counts.c.source_id == Source.id)
+        .outerjoin(latest, latest.c.source_id == Source.id)
+        .outerjoin(CrawlRun, CrawlRun.id == latest.c.id)
+        .order_by(Source.name)
+    )
+    return [
+        SourceSummary(
+            name=name,
+            articles=articles or 0,
+            newest_published_at=newest,
+            last_run=None if run is None else _run_summary(run),
+        )
+        for name, articles, newest, run in rows
+    ]
+
+
+def _run_summary(run: CrawlRun) -> RunSummary:
+    return RunSummary(
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        status=run.status,
+        pages_fetched=run.pages_fetched,
+        articles_new=run.articles_new,
+        articles_updated=run.articles_updated,
+        articles_unchanged=run.articles_unchanged,
+        articles_failed=run.articles_failed,
+        pages_dropped=dict(run.pages_dropped),
+        reason=run.reason,
+    )
+
+
+def iter_pages_for_reextract(
+    session: Session, source: str | None = None, *, batch: int = 200
+) -> Iterator[tuple[Article, ArticlePage]]:
+    """Stream every stored article with its fetched page, by id, optionally of one source."""
+    statement = select(Article, ArticlePage).join(ArticlePage, ArticlePage.article_id == Article.id)
+    if source is not None:
+        statement = statement.join(Source, Source.id == Article.source_id).where(
+            Source.name == source
+        )
+    statement = statement.options(joinedload(Article.source)).order_by(Article.id)
+    yield from session.execute(statement.execution_options(yield_per=batch))
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    """The article with this id, its source loaded, or None."""
+    return session.get(Article, article_id, options=[joinedload(Article.source)])

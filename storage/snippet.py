@@ -1,0 +1,65 @@
+"""Search-result excerpts: a window of the original text around the first match.
+
+Matching uses the same tokens as the index (``storage.folding.tokenize``), so what the
+database matched is what gets highlighted, diacritics and CJK included, while the excerpt
+shows the text exactly as published.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storage.folding import Token, tokenize
+from storage.search_query import Term
+
+SNIPPET_TOKENS = 30
+# How many tokens of context come before the first match.
+_LEAD = 8
+_SPACES = re.compile(r"\s+")
+
+
+def _matches(tokens: list[Token], terms: tuple[Term, ...]) -> list[tuple[int, int]]:
+    """Token index ranges ``[first, last]`` where some term occurs, in text order."""
+    found: list[tuple[int, int]] = []
+    terms_by_first: dict[str, list[Term]] = {}
+    for term in terms:
+        terms_by_first.setdefault(term[0], []).append(term)
+    for i, token in enumerate(tokens):
+        for term in terms_by_first.get(token.term, ()):
+            n = len(term)
+            if tuple(t.term for t in tokens[i : i + n]) == term:
+                found.append((i, i + n - 1))
+    return found
+
+
+def make_snippet(text: str, terms: tuple[Term, ...], size: int = SNIPPET_TOKENS) -> str:
+    """About ``size`` tokens of ``text`` around the first occurrence of any of ``terms``,
+    each occurrence wrapped in ``[`` ``]``; the start of the text when nothing matches.
+
+    Whitespace is collapsed to single spaces; ``…`` marks text cut off at either end.
+    """
+    tokens = list(tokenize(text))
+    if not tokens:
+        return _SPACES.sub(" ", text).strip()[:200]
+    matches = _matches(tokens, terms)
+    first = max(0, matches[0][0] - _LEAD) if matches else 0
+    last = min(len(tokens), first + size) - 1
+    if matches and last < matches[0][1]:
+        last = min(len(tokens) - 1, matches[0][1])
+    # At either end of the text, keep its leading or closing punctuation.
+    start = 0 if first == 0 else tokens[first].start
+    end = len(text) if last == len(tokens) - 1 else tokens[last].end
+
+    parts: list[str] = []
+    cursor = start
+    for lo, hi in matches:
+        span_start, span_end = tokens[lo].start, tokens[hi].end
+        if span_start < cursor or span_end > end:
+            continue  # overlaps an earlier highlight, or runs past the window
+        parts += [text[cursor:span_start], "[", text[span_start:span_end], "]"]
+        cursor = span_end
+    parts.append(text[cursor:end])
+    excerpt = _SPACES.sub(" ", "".join(parts)).strip()
+    prefix = "… " if first > 0 else ""
+    suffix = " …" if last < len(tokens) - 1 else ""
+    return f"{prefix}{excerpt}{suffix}"

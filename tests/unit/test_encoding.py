@@ -1,0 +1,47 @@
+"""Legacy encodings come out right whether declared in the header, in <meta>, or nowhere."""
+
+from __future__ import annotations
+
+from crawler.encoding import decode_html
+
+ZH_HANS = "世界可持续发展标准组织与中国环境科学研究院开启战略合作新征程。双方将发挥各自优势。" * 4
+ZH_HANT = "生態環境部與聯合國環境署第十三次年度磋商會議高級別會議在肯尼亞內羅畢舉行。" * 4
+PL = "Rozpoczęcie współpracy Chiny – UE w zakresie zielonych i cyfrowych innowacji. Źródło: ł." * 3
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+def test_gbk_without_any_declaration() -> None:
+    text, encoding = decode_html(page(ZH_HANS).encode("gbk"), "text/html")
+    assert ZH_HANS in text
+    assert encoding in ("gb18030", "gbk", "gb2312")
+
+
+def test_gb2312_declared_in_meta_only() -> None:
+    raw = page(ZH_HANS, '<meta charset="gb2312">').encode("gb2312")
+    text, encoding = decode_html(raw, "text/html")
+    assert ZH_HANS in text and encoding == "gb18030"
+
+
+def test_big5_declared_in_http_equiv_only() -> None:
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=big5">'
+    text, _ = decode_html(page(ZH_HANT, head).encode("big5"), None)
+    assert ZH_HANT in text
+
+
+def test_windows_1250_in_header_only() -> None:
+    text, encoding = decode_html(page(PL).encode("cp1250"), "text/html; charset=windows-1250")
+    assert PL in text and encoding == "cp1250"
+
+
+def test_header_wins_over_meta() -> None:
+    raw = page(PL, '<meta charset="iso-8859-1">').encode("utf-8")
+    text, encoding = decode_html(raw, "text/html; charset=utf-8")
+    assert PL in text and encoding == "utf-8"
+
+
+def test_utf8_without_declaration() -> None:
+    text, encoding = decode_html(page(ZH_HANS + PL).encode("utf-8"), "text/html")
+    assert PL in text and encoding == "utf-8"
