@@ -6,6 +6,7 @@ on stderr and exit status 2; ``-v`` adds the traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -18,13 +19,13 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
-from storage.db import Database, open_database, resolve_database_url
-from storage.queries import ArticleFilter, iter_articles, search_articles, summarize_sources
 
 from crawler.config import NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import NewsmonError, UsageError
 from crawler.formats import FORMATS, article_record, iso, write_records
+from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
+from storage.queries import ArticleFilter, iter_articles, search_articles, summarize_sources
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,8 +134,9 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
     """newsmon: collect climate-cooperation news from configured sources, clean and searchable."""
     ctx.obj = AppContext(resolve_config_path(config_path), resolve_database_url(db_url),
                          verbose, quiet)
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if ctx.invoked_subcommand not in ("crawl", "demo"):  # crawls log through Scrapy's handler
+        logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @main.command()
@@ -268,10 +270,18 @@ def status(app: AppContext, fmt: str) -> None:
 
 
 def _summary_record(summary: Any) -> dict[str, Any]:
-    record = dict(vars(summary)) if not hasattr(summary, "__dataclass_fields__") else {
-        k: getattr(summary, k) for k in summary.__dataclass_fields__
-    }
-    return {k: iso(v) if isinstance(v, datetime) else v for k, v in record.items()}
+    """A summary dataclass as JSON-ready data, datetimes in ISO 8601."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return iso(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(dataclasses.asdict(summary))
 
 
 @main.group()

@@ -7,11 +7,12 @@ import os
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Spider, signals
-from storage.db import Database, open_database
-from storage.writes import finish_run, mark_interrupted_runs, start_run
 
 from crawler.drops import FAILURES
 from crawler.settings import database_url
+from spiders.source import IGNORED_PREFIX
+from storage.db import Database, open_database
+from storage.writes import finish_run, mark_interrupted_runs, start_run
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -69,12 +70,19 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         for key, value in stats.items()
         if key.startswith(DROP_PREFIX) and key.removeprefix(DROP_PREFIX) not in FAILURES
     }
+    dropped.update(
+        (key.removeprefix(IGNORED_PREFIX), int(value))
+        for key, value in stats.items()
+        if key.startswith(IGNORED_PREFIX)
+    )
     return {
         "pages_fetched": int(stats.get("response_received_count", 0)),
         "articles_new": int(stats.get("newsmon/articles_new", 0)),
         "articles_updated": int(stats.get("newsmon/articles_updated", 0)),
         "articles_unchanged": int(stats.get("newsmon/articles_unchanged", 0)),
-        "articles_failed": sum(int(stats.get(DROP_PREFIX + name, 0)) for name in FAILURES),
+        # Article pages that could not be fetched, extracted or stored.
+        "articles_failed": sum(int(stats.get(DROP_PREFIX + name, 0)) for name in FAILURES)
+        + int(stats.get("newsmon/fetch_errors/article", 0)),
         "pages_dropped": dropped,
     }
 

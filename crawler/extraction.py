@@ -19,11 +19,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import trafilatura
+from trafilatura import load_html
 from trafilatura.meta import reset_caches
 
+from crawler.boilerplate import prune_link_blocks
 from crawler.cleanup import clean_text, strip_site_name
 from crawler.encoding import decode_html
 from crawler.language import detect_language
+from crawler.metadata import clean_authors, parse_datetime, structured_authors, structured_published
 from crawler.urls import normalize_url, same_site
 
 logger = logging.getLogger(__name__)
@@ -98,9 +101,15 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
     if not html.strip():
         return Rejection("EmptyPage", "the response body is empty")
 
+    tree = load_html(html)
+    if tree is None:
+        return Rejection("EmptyPage", "the response is not parsable HTML")
+    published = structured_published(tree)
+    authors = structured_authors(tree)
+    prune_link_blocks(tree)
     try:
         doc = trafilatura.bare_extraction(
-            html,
+            tree,
             url=page.url,
             with_metadata=True,
             favor_precision=True,
@@ -129,8 +138,8 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
     return ExtractedArticle(
         title=title,
         text=text,
-        published_at=_published_at(doc.date, page.published_hint, page.timezone),
-        authors=_authors(doc.author),
+        published_at=_published_at(published, doc.date, page.published_hint, page.timezone),
+        authors=authors or clean_authors(_split_authors(doc.author)),
         site_name=site_name,
         description=_clean_meta(doc.description),
         canonical_url=_canonical(doc.url, page.url),
@@ -157,11 +166,8 @@ def _clean_meta(value: str | None) -> str | None:
     return value or None
 
 
-def _authors(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    names = [n.strip() for n in re.split(r"[;、]", value) if n.strip()]
-    return tuple(dict.fromkeys(names))
+def _split_authors(value: str | None) -> list[str]:
+    return re.split(r"[;、]", value) if value else []
 
 
 def _canonical(found: str | None, page_url: str) -> str | None:
@@ -179,19 +185,15 @@ def _canonical(found: str | None, page_url: str) -> str | None:
 
 
 def _published_at(
-    found: str | None, hint: datetime | None, timezone: str | None
+    structured: datetime | None, found: str | None, hint: datetime | None, timezone: str | None
 ) -> datetime | None:
-    """The page's own date, unless the feed's timestamp is the same day and more precise."""
+    """Structured metadata first; else the page's own date (htmldate), unless the feed's
+    timestamp is the same day and more precise. Naive times are in the source's time zone."""
     zone = ZoneInfo(timezone) if timezone else UTC
-    page_date: datetime | None = None
-    if found:
-        try:
-            page_date = datetime.fromisoformat(found)
-        except ValueError:
-            page_date = None
-        if page_date is not None and page_date.tzinfo is None:
-            page_date = page_date.replace(tzinfo=zone)
-    if hint is not None:
+    page_date = structured or (parse_datetime(found) if found else None)
+    if page_date is not None and page_date.tzinfo is None:
+        page_date = page_date.replace(tzinfo=zone)
+    if hint is not None and structured is None:
         hint = hint if hint.tzinfo else hint.replace(tzinfo=zone)
         if page_date is None or page_date.date() == hint.astimezone(page_date.tzinfo).date():
             return hint.astimezone(UTC)

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request
-from storage.db import Database, open_database
-from storage.queries import known_urls
 
 from crawler.settings import database_url
 from spiders.source import ROLE
+from storage.db import Database, open_database
+from storage.queries import known_urls
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -7,12 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
+from crawler.extraction import PageInput, Rejection, extract_page
 from storage.db import Database
+from storage.models import ArticlePage
 from storage.queries import iter_pages_for_reextract
 from storage.writes import ArticleData, store_article
-
-from crawler.extraction import PageInput, Rejection, extract_page
-from storage.models import ArticlePage
 
 
 def reextract_articles(db: Database, sources: Sequence[str] = ()) -> dict[str, int]:

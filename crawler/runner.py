@@ -14,11 +14,11 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
-from storage.db import open_database
 
 from crawler.config import NewsmonConfig, SourceConfig
 from crawler.extensions import CrawlRunRecorder
 from spiders.registry import site_spiders, spider_class
+from storage.db import open_database
 from storage.models import CrawlRun
 
 logger = logging.getLogger("newsmon.crawl")
@@ -43,6 +43,7 @@ def project_settings(options: CrawlOptions, config: NewsmonConfig) -> Settings:
             "NEWSMON_DB_URL": options.db_url,
             "NEWSMON_TRIGGER": options.trigger,
             "LOG_LEVEL": options.log_level,
+            "STATS_DUMP": options.log_level == "DEBUG",
             "NEWSMON_EXTRACTION_WORKERS": config.crawl.extraction_workers or 0,
         },
         priority="cmdline",

@@ -22,6 +22,7 @@ EXTENSIONS = {"crawler.extensions.CrawlRunRecorder": 100}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 TELNETCONSOLE_ENABLED = False
+LOG_FORMATTER = "crawler.logformatter.NewsmonLogFormatter"
 ROBOTSTXT_OBEY = True
 COMPRESSION_ENABLED = True
 DNS_TIMEOUT = 20

@@ -6,6 +6,7 @@ colour (rich does both).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -13,12 +14,16 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from storage.models import CrawlRun
 
 
 def _console() -> Console:
-    return Console(soft_wrap=False, highlight=False)
+    # Piped output (cron mail, logs) has no width: rich would assume 80 columns and cut
+    # source names; a wide virtual width keeps every cell whole.
+    width = None if sys.stdout.isatty() else 200
+    return Console(soft_wrap=False, highlight=False, width=width)
 
 
 def _when(value: datetime | None) -> str:
@@ -40,7 +45,7 @@ def print_summary(runs: Sequence[CrawlRun]) -> None:
     console.print(table)
     for run in runs:
         if run.reason:
-            console.print(f"{run.source.name}: {run.reason}")
+            console.print(f"{run.source.name}: {run.reason}", markup=False)
         for error in (run.errors or [])[:5]:
             console.print(f"  {run.source.name}: {error}", markup=False)
 
@@ -50,13 +55,14 @@ def print_hits(query: str, hits: Sequence[Any]) -> None:
     if not hits:
         console.print(f"no articles match {query!r}", markup=False)
         return
-    table = Table(title=f"{len(hits)} result(s) for {query!r}", show_lines=True)
+    table = Table(title=Text(f"{len(hits)} result(s) for {query!r}"), show_lines=True)
     for column in ("id", "title", "date", "source", "lang", "snippet"):
         table.add_column(column, overflow="fold")
     for hit in hits:
         a = hit.article
-        table.add_row(str(a.id), a.title or "-", _when(a.published_at)[:10], a.source.name,
-                      a.language or "-", hit.snippet)
+        # Text(): titles and snippets are data; "[term]" highlights are not rich markup.
+        table.add_row(str(a.id), Text(a.title or "-"), _when(a.published_at)[:10],
+                      Text(a.source.name), a.language or "-", Text(hit.snippet))
     console.print(table)
 
 
@@ -78,16 +84,19 @@ def print_status(summaries: Sequence[Any]) -> None:
         return
     table = Table(title="sources")
     for column in ("source", "articles", "newest", "last run", "status", "pages", "new",
-                   "updated", "unchanged", "failed"):
-        table.add_column(column)
+                   "updated", "unchanged", "failed", "errors"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for s in summaries:
-        table.add_row(
-            s.name, str(s.articles), _when(s.newest_published_at), _when(s.last_started_at),
-            s.last_status or "-", *(str(getattr(s, f"last_{k}", None) or 0) for k in (
-                "pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
-                "articles_failed")),
+        run = s.last_run
+        counts = (
+            [str(getattr(run, k)) for k in ("pages_fetched", "articles_new", "articles_updated",
+                                            "articles_unchanged", "articles_failed")]
+            + [str(len(run.errors))] if run else ["-"] * 6
         )
+        table.add_row(s.name, str(s.articles), _when(s.newest_published_at),
+                      _when(run.started_at if run else None), run.status if run else "-",
+                      *counts)
     console.print(table)
     for s in summaries:
-        if getattr(s, "last_reason", None):
-            console.print(f"{s.name}: {s.last_reason}", markup=False)
+        if s.last_run and s.last_run.reason:
+            console.print(f"{s.name}: {s.last_run.reason}", markup=False)

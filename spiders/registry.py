@@ -10,20 +10,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from typing import Any, Self
+from typing import Self
 
 from scrapy import Request
 from scrapy.settings import BaseSettings
-from zope.interface import implementer
 
 from crawler.config import NewsmonConfig, SourceConfig, load_config
 from crawler.settings import crawl_settings
 from spiders.source import SourceSpider
-
-try:
-    from scrapy.interfaces import ISpiderLoader
-except ImportError:  # pragma: no cover - older Scrapy
-    ISpiderLoader = None  # type: ignore[assignment,misc]
 
 
 def site_spiders(package: str = "spiders.sites") -> dict[str, type[SourceSpider]]:
@@ -48,7 +42,9 @@ def spider_class(source: SourceConfig, config: NewsmonConfig,
                  "__module__": base.__module__})
 
 
-class _Loader:
+class SourceSpiderLoader:
+    """Implements Scrapy's ``SpiderLoaderProtocol`` (SPIDER_LOADER_CLASS)."""
+
     def __init__(self, settings: BaseSettings) -> None:
         self.config = load_config(settings.get("NEWSMON_CONFIG"))
         overrides = site_spiders()
@@ -71,6 +67,3 @@ class _Loader:
     def find_by_request(self, request: Request) -> list[str]:
         return [name for name, cls in self._spiders.items()
                 if any(d in request.url for d in cls.source.discovery_urls)]
-
-
-SourceSpiderLoader: Any = implementer(ISpiderLoader)(_Loader) if ISpiderLoader else _Loader

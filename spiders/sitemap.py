@@ -77,7 +77,9 @@ def parse_sitemap(body: bytes) -> ParsedSitemap:
 
 
 def _link(loc: str, values: dict[str, lxml.etree._Element]) -> ArticleLink:
-    when = _text(values.get("publication_date")) or _text(values.get("lastmod"))
+    # Only a news sitemap's publication date says when an article was published; <lastmod>
+    # is when the page last changed, often a re-publication or a comment.
+    when = _text(values.get("publication_date"))
     title = _text(values.get("title"))
     return ArticleLink(url=loc, published_at=_parse_w3c_date(when), title=title)
 

@@ -15,21 +15,25 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
 from crawler.items import PageItem
 from crawler.urls import normalize_url
 from spiders.feed import FeedError, parse_feed
-from spiders.links import ArticleLink
+from spiders.links import ArticleLink, merge_links
 from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
 
 # Request.meta key saying what a request is for: "feed", "sitemap", "listing" or "article".
 ROLE = "newsmon_role"
 LINK = "newsmon_link"
 MAX_ERRORS_KEPT = 200
+# Stats prefix of requests Scrapy refused to send, by reason (see crawler.extensions).
+IGNORED_PREFIX = "newsmon/ignored/"
 
 
 class SourceSpider(Spider):
@@ -42,6 +46,8 @@ class SourceSpider(Spider):
         super().__init__(*args, **kwargs)
         # Readable errors of this crawl, for crawl_runs (see crawler.extensions).
         self.crawl_errors: list[str] = []
+        # What discovery pages said about each article URL not yet fetched.
+        self._links: dict[str, ArticleLink] = {}
         self._article_res = [re.compile(p) for p in self.source.article_urls]
         self.allowed_domains = list(self.source.allowed_domains) or _registered_domains(
             self.source.discovery_urls
@@ -116,11 +122,15 @@ class SourceSpider(Spider):
         for link in links:
             if not self.is_article_url(link.url):
                 continue
-            yield Request(normalize_url(link.url), callback=self.parse_article,
-                          errback=self.on_error, meta={ROLE: "article", LINK: link})
+            url = normalize_url(link.url)
+            # Scrapy drops a repeated request; its hints are merged here instead of lost.
+            seen = self._links.get(url)
+            self._links[url] = merge_links(seen, link) if seen else link
+            yield Request(url, callback=self.parse_article, errback=self.on_error,
+                          meta={ROLE: "article", LINK: url})
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
-        link: ArticleLink | None = response.meta.get(LINK)
+        link = self._links.pop(response.meta.get(LINK, ""), None)
         hops = response.meta.get("redirect_urls", [])
         urls = tuple(dict.fromkeys(normalize_url(u) for u in [*hops, response.url]))
         yield PageItem(
@@ -141,6 +151,12 @@ class SourceSpider(Spider):
         request = getattr(failure, "request", None)
         role = request.meta.get(ROLE, "page") if request is not None else "page"
         url = request.url if request is not None else "?"
+        is_http_error = failure.check(HttpError) is not None  # a subclass of IgnoreRequest
+        if failure.check(IgnoreRequest) and not is_http_error and self.crawler.stats:
+            # Not an error: robots.txt forbids it or it is off-site. Counted as a drop reason.
+            why = "RobotsDisallowed" if "robots" in failure.getErrorMessage() else "Ignored"
+            self.crawler.stats.inc_value(f"{IGNORED_PREFIX}{why}")
+            return
         response = getattr(failure.value, "response", None)
         if response is not None:
             reason = f"HTTP {response.status}"

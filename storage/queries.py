@@ -79,6 +79,8 @@ class RunSummary:
     articles_failed: int
     pages_dropped: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
+    errors: list[str] = field(default_factory=list)
+    trigger: str = "manual"
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,8 @@ def _run_summary(run: CrawlRun) -> RunSummary:
         articles_failed=run.articles_failed,
         pages_dropped=dict(run.pages_dropped),
         reason=run.reason,
+        errors=list(run.errors or []),
+        trigger=run.trigger,
     )
 
 

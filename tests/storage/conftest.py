@@ -8,58 +8,20 @@ runs (and xdist workers) never share one.
 
 from __future__ import annotations
 
-import os
-import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select, text
 
 from storage.db import Database, open_database
 from storage.models import Article
 from storage.writes import ArticleData
+from tests.pg import PG_URL_ENV, PostgresServer
 
-PG_URL_ENV = "NEWSMON_TEST_PG_URL"
 _TABLES = "sources, articles, article_pages, article_urls, crawl_runs, article_search"
-
-
-class PostgresServer:
-    """Creates uniquely named databases on the test server; drops them all at the end."""
-
-    def __init__(self, url: str) -> None:
-        self.url = make_url(url)
-        self.admin: Engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
-        self.created: list[str] = []
-
-    def create_database(self) -> str:
-        name = f"newsmon_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        self.created.append(name)
-        return self.url.set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        with self.admin.connect() as connection:
-            for name in self.created:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer | None]:
-    url = os.environ.get(PG_URL_ENV)
-    if not url:
-        yield None
-        return
-    server = PostgresServer(url)
-    try:
-        yield server
-    finally:
-        server.drop_all()
 
 
 @pytest.fixture(scope="session")
