@@ -187,14 +187,12 @@ def _canonical(found: str | None, page_url: str) -> str | None:
 def _published_at(
     structured: datetime | None, found: str | None, hint: datetime | None, timezone: str | None
 ) -> datetime | None:
-    """Structured metadata first; else the page's own date (htmldate), unless the feed's
-    timestamp is the same day and more precise. Naive times are in the source's time zone."""
+    """The first of: the page's structured metadata, the timestamp of the feed / news sitemap /
+    API that linked it, the page's date found by htmldate's heuristics (which guess a bare
+    year from a copyright line as 1 January). Naive times are in the source's time zone."""
     zone = ZoneInfo(timezone) if timezone else UTC
-    page_date = structured or (parse_datetime(found) if found else None)
-    if page_date is not None and page_date.tzinfo is None:
-        page_date = page_date.replace(tzinfo=zone)
-    if hint is not None and structured is None:
-        hint = hint if hint.tzinfo else hint.replace(tzinfo=zone)
-        if page_date is None or page_date.date() == hint.astimezone(page_date.tzinfo).date():
-            return hint.astimezone(UTC)
-    return page_date.astimezone(UTC) if page_date else None
+    for candidate in (structured, hint, parse_datetime(found) if found else None):
+        if candidate is not None:
+            aware = candidate if candidate.tzinfo else candidate.replace(tzinfo=zone)
+            return aware.astimezone(UTC)
+    return None

@@ -61,7 +61,7 @@ def structured_authors(tree: HtmlElement) -> tuple[str, ...]:
 def clean_authors(names: list[str]) -> tuple[str, ...]:
     cleaned = []
     for name in names:
-        name = _ROLE.sub("", " ".join(name.split())).strip(" ,;:")
+        name = _ROLE.sub("", " ".join(name.split())).strip(" ,;:·•|-–—")
         if 1 < len(name) <= 80 and not name.startswith(("http", "@")):
             cleaned.append(name)
     return tuple(dict.fromkeys(cleaned))

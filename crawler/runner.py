@@ -57,7 +57,7 @@ def run_crawl(
     """Crawl ``sources`` once, together; return their finished crawl_runs rows."""
     # Fail early, with a clean message, on a database that cannot be reached or upgraded.
     open_database(options.db_url, upgrade=True).dispose()
-    process = CrawlerProcess(project_settings(options, config), install_root_handler=True)
+    process = CrawlerProcess(project_settings(options, config))
     overrides = site_spiders()
     crawlers: list[Crawler] = []
     for source in sources:

@@ -20,6 +20,8 @@ TRACKING_PARAMS = frozenset(
         "oly_enc_id", "vero_id", "xtor", "spm", "wt.mc_id", "cmpid", "ito", "ocid",
         "ncid", "sr_share", "share", "at_medium", "at_campaign", "at_source",
         "phpsessid", "jsessionid", "sid", "sessionid", "cfid", "cftoken",
+        # share and referrer markers (WeChat adds from=timeline&isappinstalled=0)
+        "ref", "ref_src", "ref_url", "referrer", "from", "isappinstalled", "share_token",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr", "ga_", "__")

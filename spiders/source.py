@@ -3,7 +3,8 @@
 One crawler per source (not per kind of discovery) so Scrapy's duplicate filter, budgets and
 stats work per source, and a URL found in both a feed and a sitemap is fetched once. A site that
 needs code subclasses ``SourceSpider`` in ``spiders/sites/`` and overrides one hook at a time:
-``start``, ``feed_links``, ``sitemap_links``, ``listing_links`` or ``is_article_url``.
+``start``, ``feed_links``, ``sitemap_links``, ``listing_links``, ``next_pages`` or
+``is_article_url``.
 """
 
 from __future__ import annotations
@@ -95,9 +96,9 @@ class SourceSpider(Spider):
         links = list(self.listing_links(response))
         article_urls = {link.url for link in links}
         yield from self.article_requests(links)
-        for link in self._follow_extractor.extract_links(response):
-            if link.url not in article_urls and not self.is_article_url(link.url):
-                yield self.discovery_request(link.url, "listing", self.parse_listing)
+        for url in self.next_pages(response):
+            if url not in article_urls:
+                yield self.discovery_request(url, "listing", self.parse_listing)
 
     # --- hooks a site spider may override ------------------------------------------------
 
@@ -110,6 +111,12 @@ class SourceSpider(Spider):
     def listing_links(self, response: TextResponse) -> Iterable[ArticleLink]:
         for link in self._article_extractor.extract_links(response):
             yield ArticleLink(url=link.url, title=link.text.strip() or None)
+
+    def next_pages(self, response: TextResponse) -> Iterable[str]:
+        """More listing pages to walk: links matching ``follow`` that are not articles."""
+        for link in self._follow_extractor.extract_links(response):
+            if not self.is_article_url(link.url):
+                yield link.url
 
     def is_article_url(self, url: str) -> bool:
         """Whether a discovered URL is an article; feeds and sitemaps list only articles

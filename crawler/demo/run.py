@@ -39,7 +39,7 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
             config_path.write_text(render_sources(site.base_url) + DEMO_CRAWL, encoding="utf-8")
             db_url = f"sqlite:///{workdir / 'demo.db'}"
             config = load_config(config_path)
-            console.print(f"sample site: {site.base_url}  (4 sources, 6 languages, "
+            console.print(f"sample site: {site.base_url}  (5 sources, 8 languages, "
                           "GBK / GB2312 / Big5 / windows-1250 pages)")
             runs = run_crawl(config, config.sources, CrawlOptions(
                 config_path=config_path, db_url=db_url,

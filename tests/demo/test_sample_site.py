@@ -37,7 +37,7 @@ from crawler.demo.server import main as server_main
 EXPECTED = load_expected()
 ARTICLES = {article.path: article for article in EXPECTED.articles}
 BEHAVIOUR = load_behaviour(table_path_for(BUNDLED_SITE_ROOT))
-SOURCES = ("prwire", "cnportal", "carbontrade", "pap")
+SOURCES = ("prwire", "cnportal", "carbontrade", "pap", "jsonwire")
 TAG = re.compile(r"<[^>]*>")
 META_CHARSET = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
@@ -146,7 +146,8 @@ def test_big5_page_keeps_pinyin_artefacts_via_character_references(site: SampleS
 def test_every_source_has_several_articles_in_several_languages() -> None:
     for source in SOURCES:
         assert len(EXPECTED.for_source(source)) >= 3, source
-    assert {a.language for a in EXPECTED.articles} == {"fr", "en", "es", "zh", "pl", "de"}
+    assert {a.language for a in EXPECTED.articles} == {
+        "fr", "en", "es", "zh", "pl", "de", "it", "pt"}
 
 
 # --- discovery paths -----------------------------------------------------------------------
@@ -397,6 +398,11 @@ def test_render_sources_fills_the_base_url() -> None:
                 "language": "zh",
             },
             {"name": "pap", "feeds": ["http://127.0.0.1:8123/pap/rdf.xml"]},
+            {
+                "name": "jsonwire",
+                "start_urls": ["http://127.0.0.1:8123/jsonwire/api/news-1.json"],
+                "article_urls": ["/jsonwire/"],
+            },
         ]
     }
 

@@ -19,6 +19,7 @@ from tests.conftest import REPO, RunNewsmon, write_sources
 
 EXPECTED = load_expected()
 ARTICLE_PATHS = {a.path for a in EXPECTED.articles}
+SOURCES = ("prwire", "cnportal", "carbontrade", "pap", "jsonwire")
 
 
 @dataclass
@@ -64,10 +65,11 @@ def crawled(sample_site: SampleSite, run_newsmon: RunNewsmon,
 def test_crawl_exits_zero_and_prints_a_summary(crawled: Crawled) -> None:
     assert crawled.first.returncode == 0, crawled.first.stderr
     assert "crawl summary" in crawled.first.stdout
-    for source in ("prwire", "cnportal", "carbontrade", "pap"):
+    for source in SOURCES:
         assert source in crawled.first.stdout
     # not on a terminal: plain log lines, one start and one end line per source
-    assert crawled.first.stderr.count("crawl end source=") == 4
+    assert crawled.first.stderr.count("crawl end source=") == len(SOURCES)
+    assert "Warning" not in crawled.first.stderr  # no deprecation noise from our code
 
 
 @pytest.mark.parametrize("expected", EXPECTED.articles, ids=lambda a: a.path)
@@ -97,6 +99,13 @@ def test_every_exported_field(crawled: Crawled, expected: ExpectedArticle) -> No
     assert record["canonical_url"] is None or record["canonical_url"] == record["url"]
 
 
+def test_code_spider_reads_a_json_listing(crawled: Crawled) -> None:
+    # spiders/sites/jsonwire.py: article links and pagination come from a JSON API
+    stored = {p for p, r in crawled.records.items() if r["source"] == "jsonwire"}
+    assert stored == {a.path for a in EXPECTED.for_source("jsonwire")}
+    assert "/jsonwire/api/news-2.json" in crawled.first_paths
+
+
 def test_pages_that_are_not_articles_are_never_stored(crawled: Crawled) -> None:
     assert set(crawled.records) == ARTICLE_PATHS
     for path in EXPECTED.not_articles:
@@ -123,7 +132,7 @@ def test_crawl_runs_are_recorded_per_source(crawled: Crawled, run_newsmon: RunNe
     result = run_newsmon("--db", crawled.db, "status", "--format", "json")
     assert result.returncode == 0, result.stderr
     status = {row["name"]: row for row in json.loads(result.stdout)}
-    assert set(status) == {"prwire", "cnportal", "carbontrade", "pap"}
+    assert set(status) == set(SOURCES)
     per_source = {s: len(EXPECTED.for_source(s)) for s in status}
     for name, row in status.items():
         assert row["articles"] == per_source[name]
@@ -178,7 +187,7 @@ def test_scrapy_list_and_crawl_work_from_the_repository_root(
     listed = subprocess.run(["scrapy", "list"], cwd=REPO, env=env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert listed.returncode == 0, listed.stderr
-    assert sorted(listed.stdout.split()) == ["carbontrade", "cnportal", "pap", "prwire"]
+    assert sorted(listed.stdout.split()) == sorted(SOURCES)
     crawl = subprocess.run(["scrapy", "crawl", "pap", "-s", "LOG_LEVEL=INFO"], cwd=REPO, env=env,
                            capture_output=True, text=True, timeout=180, check=False)
     assert crawl.returncode == 0, crawl.stderr

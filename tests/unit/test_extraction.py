@@ -101,3 +101,25 @@ def test_language_hint_breaks_only_ties() -> None:
     result = extract_page(PageInput(url="https://g.example/a", body=article_page(),
                                     content_type="text/html", language_hint="pl"))
     assert isinstance(result, ExtractedArticle) and result.language == "en"
+
+
+def test_feed_timestamp_beats_a_heuristic_date_but_not_structured_metadata() -> None:
+    hint = datetime(2024, 7, 2, 8, 15, tzinfo=UTC)
+    # htmldate would guess 2024-01-01 from the copyright line
+    page = article_page(body_extra="<footer>© 2024 Green Wire</footer>")
+    result = extract_page(PageInput(url="https://g.example/2024/a", body=page,
+                                    content_type="text/html", published_hint=hint))
+    assert isinstance(result, ExtractedArticle) and result.published_at == hint
+    head = '<meta property="article:published_time" content="2024-07-01T09:00:00+02:00">'
+    result = extract_page(PageInput(url="https://g.example/a", body=article_page(head),
+                                    content_type="text/html", published_hint=hint))
+    assert isinstance(result, ExtractedArticle)
+    assert result.published_at == datetime(2024, 7, 1, 7, 0, tzinfo=UTC)
+
+
+def test_author_role_words_and_trailing_marks_are_dropped() -> None:
+    from crawler.metadata import clean_authors
+
+    assert clean_authors(["记者 王晓晨", "文/李文", "By Jane Doe", "Giulia Ferraris ·",
+                          "https://x.org/me", "Jane Doe"]) == (
+        "王晓晨", "李文", "Jane Doe", "Giulia Ferraris")

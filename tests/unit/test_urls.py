@@ -17,6 +17,7 @@ from crawler.urls import normalize_url, same_site
         ("http://example.com", "http://example.com/"),
         ("https://example.com/%e7%a2%b3?q=%E7%A2%B3", "https://example.com/%E7%A2%B3?q=%E7%A2%B3"),
         ("http://127.0.0.1:8080/x?spm=a.b.c", "http://127.0.0.1:8080/x"),
+        ("https://mp.example.cn/s?id=9&from=timeline&isappinstalled=0", "https://mp.example.cn/s?id=9"),
     ],
 )
 def test_normalize_url(url: str, expected: str) -> None:
