@@ -73,7 +73,32 @@ ByteSize = Annotated[int | str, AfterValidator(_check_size)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # No global whitespace stripping: a trailing space in a regex is meaningful.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_selector(value: str) -> str:
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        GenericTranslator().css_to_xpath(value)
+    except SelectorError as exc:
+        raise ValueError(f"invalid CSS selector {value!r}: {exc}") from None
+    return value
+
+
+Selector = Annotated[str, AfterValidator(_check_selector)]
+
+
+class ExtractionRules(_Frozen):
+    """Per-source fixes for what generic cleaning cannot know about a site."""
+
+    # CSS selectors of the article body: when one matches, only that is extracted.
+    keep: tuple[Selector, ...] = ()
+    # CSS selectors of elements to remove before extraction (ads, promo boxes, bylines...).
+    drop: tuple[Selector, ...] = ()
+    # Regexes of whole paragraphs to remove from the extracted text (searched, not matched).
+    drop_lines: tuple[Regex, ...] = ()
 
 
 class SourceConfig(_Frozen):
@@ -89,6 +114,7 @@ class SourceConfig(_Frozen):
     allowed_domains: tuple[str, ...] = ()
     timezone: str | None = None
     enabled: bool = True
+    extraction: ExtractionRules = ExtractionRules()
 
     @field_validator("name")
     @classmethod

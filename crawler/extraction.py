@@ -24,6 +24,7 @@ from trafilatura.meta import reset_caches
 
 from crawler.boilerplate import prune_link_blocks
 from crawler.cleanup import clean_text, strip_site_name
+from crawler.config import ExtractionRules
 from crawler.encoding import decode_html
 from crawler.language import detect_language
 from crawler.metadata import clean_authors, parse_datetime, structured_authors, structured_published
@@ -56,6 +57,8 @@ class PageInput:
     title_hint: str | None = None
     # Encoding to use instead of detecting one (re-extraction of a stored page).
     encoding: str | None = None
+    # The source's extraction rules (sources file: ``extraction:``); None: generic rules only.
+    rules: ExtractionRules | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.config import SourceConfig
 from crawler.drops import REJECTIONS, ExtractionCrashed, StorageFailed
 from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
 from crawler.items import PageItem
@@ -37,24 +38,15 @@ def record_error(crawler: Crawler, message: str) -> None:
 class ExtractionPipeline:
     """Runs ``extract_page`` in the worker pool; drops pages that hold no article, by reason."""
 
-    def __init__(self, crawler: Crawler, workers: int | None, language: str | None,
-                 timezone: str | None) -> None:
+    def __init__(self, crawler: Crawler, workers: int | None, source: SourceConfig | None) -> None:
         self.crawler = crawler
         self.workers = workers
-        self.language = language
-        self.timezone = timezone
+        self.source = source
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         workers = crawler.settings.getint("NEWSMON_EXTRACTION_WORKERS") or None
-        spider_cls = crawler.spidercls
-        source = getattr(spider_cls, "source", None)
-        return cls(
-            crawler,
-            workers,
-            getattr(source, "language", None),
-            getattr(source, "timezone", None),
-        )
+        return cls(crawler, workers, getattr(crawler.spidercls, "source", None))
 
     def open_spider(self) -> None:
         POOL.acquire(self.workers)
@@ -67,8 +59,9 @@ class ExtractionPipeline:
             url=item.response_url,
             body=item.body,
             content_type=item.content_type,
-            language_hint=self.language,
-            timezone=self.timezone,
+            language_hint=self.source.language if self.source else None,
+            timezone=self.source.timezone if self.source else None,
+            rules=self.source.extraction if self.source else None,
             published_hint=item.published_hint,
             title_hint=item.title_hint,
         )

@@ -131,3 +131,17 @@ def test_shipped_sources_file_is_valid() -> None:
     shipped = Path(__file__).resolve().parents[2] / "sources.yaml"
     config = load_config(shipped)
     assert len(config.sources) >= 10
+
+
+def test_extraction_rules_are_validated_and_regex_spaces_kept() -> None:
+    config = parse_config(
+        "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    extraction:\n"
+        "      drop: ['div.promo']\n      keep: ['article .body']\n"
+        "      drop_lines: ['^SOURCE ']\n"
+    )
+    rules = config.sources[0].extraction
+    assert rules.drop == ("div.promo",) and rules.keep == ("article .body",)
+    assert rules.drop_lines == ("^SOURCE ",)
+    with pytest.raises(ConfigError, match=r"extraction\.drop\[0\]: invalid CSS selector 'div\[\['"):
+        parse_config("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
+                     "    extraction:\n      drop: ['div[[']\n", origin="s.yaml")
