@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job: the scheduling daemon with the shipped sources (Ctrl-C stops it cleanly).
 run: install
-	$(BIN)/newsmon crawl
+	$(BIN)/newsmon schedule
 
 test: install
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -20,12 +21,12 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from crawler.config import NewsmonConfig, load_config, resolve_config_path
+from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import NewsmonError, UsageError
 from crawler.formats import FORMATS, article_record, iso, write_records
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
-from storage.queries import ArticleFilter, iter_articles, search_articles, summarize_sources
+from storage.queries import ArticleFilter, iter_articles, search_articles
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,8 @@ class AppContext:
     db_url: str
     verbose: int
     quiet: bool
+    # --config or $NEWSMON_CONFIG named the file (then a missing file is an error everywhere).
+    config_given: bool = False
 
     def config(self) -> NewsmonConfig:
         return load_config(self.config_path)
@@ -133,8 +136,10 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
          quiet: bool) -> None:
     """newsmon: collect climate-cooperation news from configured sources, clean and searchable."""
     ctx.obj = AppContext(resolve_config_path(config_path), resolve_database_url(db_url),
-                         verbose, quiet)
-    if ctx.invoked_subcommand not in ("crawl", "demo"):  # crawls log through Scrapy's handler
+                         verbose, quiet,
+                         config_given=bool(config_path or os.environ.get(CONFIG_ENV)))
+    # crawls log through Scrapy's handler, the daemon through its own
+    if ctx.invoked_subcommand not in ("crawl", "demo", "schedule"):
         logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -253,20 +258,48 @@ def sources_list(app: AppContext, fmt: str) -> None:
 @pass_app
 @handle_errors
 def status(app: AppContext, fmt: str) -> None:
-    """The last crawl of every source, with its counts."""
+    """Per source: schedule, next run, last run, new articles, health. Exit 1 if any source
+    is broken (for cron jobs and monitoring checks)."""
+    from scheduler.daemon import iter_job_next_runs
+    from scheduler.status import source_statuses
+
+    # The sources file adds schedules; without the default one, status reports the database.
+    config = app.config() if app.config_given or app.config_path.exists() else None
     db = app.database()
     try:
-        with db.session() as session:
-            summaries = summarize_sources(session)
+        statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
     finally:
         db.dispose()
     if fmt == "json":
-        click.echo(json.dumps([_summary_record(s) for s in summaries], ensure_ascii=False,
-                              indent=2, default=str))
-        return
-    from crawler.summary import print_status
+        click.echo(json.dumps([_summary_record(s) for s in statuses], ensure_ascii=False,
+                              indent=2))
+    else:
+        from crawler.summary import print_status
 
-    print_status(summaries)
+        print_status(statuses)
+    if any(s.health == "broken" for s in statuses):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--once", is_flag=True,
+              help="Crawl every source that is due now, then exit (for cron).")
+@pass_app
+@handle_errors
+def schedule(app: AppContext, once: bool) -> None:
+    """Run the daemon: crawl every source on its schedule until stopped (SIGTERM/SIGINT;
+    SIGHUP re-reads the sources file)."""
+    from scheduler.daemon import Daemon, configure_logging, run_once
+
+    config = app.config()
+    configure_logging(config, verbose=bool(app.verbose))
+    if once:
+        outcomes = run_once(app.config_path, app.db_url)
+        failed = [o.source for o in outcomes if o.status not in ("ok", "skipped")]
+        click.echo(f"crawled {len(outcomes)} due source(s)"
+                   + (f"; failed: {', '.join(failed)}" if failed else ""), err=True)
+        return
+    sys.exit(Daemon(app.config_path, app.db_url).run())
 
 
 def _summary_record(summary: Any) -> dict[str, Any]:

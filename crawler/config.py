@@ -101,6 +101,110 @@ class ExtractionRules(_Frozen):
     drop_lines: tuple[Regex, ...] = ()
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
+
+
+def parse_duration(value: str | int | float) -> float:
+    """Seconds in ``"4h"``, ``"1h30m"``, ``"90s"``, ``"1d"`` or a plain number of seconds."""
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        text = value.strip().lower().replace(" ", "")
+        parts = _DURATION.findall(text)
+        if not parts or "".join(n + u for n, u in parts) != text:
+            raise ValueError(f"not a duration: {value!r} (use e.g. '4h', '30m', '1h30m', '1d')")
+        unit = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+        seconds = sum(float(n) * unit[u] for n, u in parts)
+    if seconds <= 0:
+        raise ValueError(f"duration must be positive, got {value!r}")
+    return seconds
+
+
+def _check_duration(value: str | int | float) -> str | int | float:
+    parse_duration(value)
+    return value  # kept as written, so messages and `status` show the user's spelling
+
+
+Duration = Annotated[str | int | float, AfterValidator(_check_duration)]
+
+
+class ScheduleConfig(_Frozen):
+    """When a source is crawled: ``cron`` (5 fields) or ``every`` (a duration), in ``timezone``,
+    each run moved by up to ``jitter`` seconds so sources do not all start at once."""
+
+    cron: str | None = None
+    every: Duration | None = None
+    timezone: str = "UTC"
+    jitter: int = Field(default=0, ge=0, le=86400)
+
+    @field_validator("cron")
+    @classmethod
+    def _crontab(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use e.g. 'Europe/Paris')") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ScheduleConfig:
+        if (self.cron is None) == (self.every is None):
+            raise ValueError("a schedule needs exactly one of cron or every")
+        return self
+
+    @property
+    def interval_seconds(self) -> float | None:
+        return parse_duration(self.every) if self.every is not None else None
+
+    def describe(self) -> str:
+        base = f"cron {self.cron}" if self.cron else f"every {self.every}"
+        if self.cron and self.timezone != "UTC":
+            base += f" {self.timezone}"
+        return base + (f" ±{self.jitter}s" if self.jitter else "")
+
+
+# Without any schedule in the file every source runs daily, spread over half an hour.
+DAILY = ScheduleConfig(cron="0 6 * * *", jitter=1800)
+
+
+class DefaultsConfig(_Frozen):
+    """Values for every source that does not set its own."""
+
+    schedule: ScheduleConfig = DAILY
+
+
+class SchedulerConfig(_Frozen):
+    """How ``newsmon schedule`` runs crawls."""
+
+    # Crawls of different sources running at once (one source never runs twice at once).
+    max_concurrent_crawls: int = Field(default=2, ge=1, le=64)
+    # A crawl running longer is killed and recorded as failed.
+    crawl_timeout: Duration = "2h"
+    # A run missed while the daemon was down is made up on start if it is at most this late.
+    misfire_grace: Duration = "6h"
+    # On SIGTERM/SIGINT, running crawls get this long to finish before they are stopped.
+    shutdown_timeout: Duration = "5m"
+    # A source is "broken" after this many bad runs in a row.
+    broken_after: int = Field(default=3, ge=1, le=100)
+    # Optional rotating log file, in addition to stderr.
+    log_file: str | None = None
+    log_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    log_backups: int = Field(default=5, ge=0, le=100)
+
+
 class SourceConfig(_Frozen):
     """One news source: where to discover its articles, and hints about them."""
 
@@ -115,6 +219,7 @@ class SourceConfig(_Frozen):
     timezone: str | None = None
     enabled: bool = True
     extraction: ExtractionRules = ExtractionRules()
+    schedule: ScheduleConfig | None = None
 
     @field_validator("name")
     @classmethod
@@ -191,6 +296,8 @@ class NewsmonConfig(_Frozen):
 
     sources: tuple[SourceConfig, ...]
     crawl: CrawlConfig = CrawlConfig()
+    defaults: DefaultsConfig = DefaultsConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
 
     @field_validator("sources")
     @classmethod
@@ -203,6 +310,10 @@ class NewsmonConfig(_Frozen):
                 raise ValueError(f"duplicate source name {source.name!r}")
             seen.add(source.name)
         return value
+
+    def schedule_of(self, source: SourceConfig) -> ScheduleConfig:
+        """The source's own schedule, else the file's default one."""
+        return source.schedule or self.defaults.schedule
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

@@ -54,9 +54,10 @@ class CrawlRunRecorder:
         status, why = run_status(reason, counts, errors)
         finish_run(self.db, self.run_id, status=status, errors=errors, reason=why, **counts)
         logger.info(
-            "crawl end source=%s run=%s status=%s pages=%d new=%d updated=%d unchanged=%d "
-            "failed=%d dropped=%d errors=%d",
-            spider.name, self.run_id, status, counts["pages_fetched"], counts["articles_new"],
+            "crawl end source=%s run=%s status=%s pages=%d found=%d new=%d updated=%d "
+            "unchanged=%d failed=%d dropped=%d errors=%d",
+            spider.name, self.run_id, status, counts["pages_fetched"], counts["articles_found"],
+            counts["articles_new"],
             counts["articles_updated"], counts["articles_unchanged"], counts["articles_failed"],
             sum(counts["pages_dropped"].values()), len(errors),
         )
@@ -84,6 +85,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_failed": sum(int(stats.get(DROP_PREFIX + name, 0)) for name in FAILURES)
         + int(stats.get("newsmon/fetch_errors/article", 0)),
         "pages_dropped": dropped,
+        "articles_found": int(stats.get("newsmon/article_links_found", 0)),
     }
 
 
@@ -95,4 +97,6 @@ def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[
         return "failed", f"the crawl ended with reason {reason!r}"
     if counts["pages_fetched"] == 0 and errors:
         return "failed", f"nothing could be fetched: {errors[0]}"
+    if counts["articles_found"] == 0 and errors:
+        return "failed", f"no article links found: {errors[0]}"
     return "ok", None

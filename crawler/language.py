@@ -23,6 +23,11 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def warm_up() -> None:
+    """Load the model now rather than on the first article."""
+    _identifier()
+
+
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """The language of ``text`` (``zh`` for both Chinese scripts), or the hint on a near-tie."""
     sample = text[:5000]

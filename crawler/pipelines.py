@@ -50,6 +50,7 @@ class ExtractionPipeline:
 
     def open_spider(self) -> None:
         POOL.acquire(self.workers)
+        POOL.warm()
 
     def close_spider(self) -> None:
         POOL.release()

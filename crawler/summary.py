@@ -77,26 +77,30 @@ def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     _console().print(table)
 
 
-def print_status(summaries: Sequence[Any]) -> None:
+def print_status(statuses: Sequence[Any]) -> None:
     console = _console()
-    if not summaries:
-        console.print("nothing crawled yet: run `newsmon crawl`")
+    if not statuses:
+        console.print("no sources configured and nothing crawled yet: run `newsmon crawl`")
         return
     table = Table(title="sources")
-    for column in ("source", "articles", "newest", "last run", "status", "pages", "new",
-                   "updated", "unchanged", "failed", "errors"):
-        table.add_column(column, justify="left" if column in ("source", "status") else "right")
-    for s in summaries:
+    columns = ("source", "health", "schedule", "next run", "last run", "status", "new",
+               "new 7d", "articles", "bad runs")
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("new", "new 7d", "articles",
+                                                               "bad runs") else "left")
+    for s in statuses:
         run = s.last_run
-        counts = (
-            [str(getattr(run, k)) for k in ("pages_fetched", "articles_new", "articles_updated",
-                                            "articles_unchanged", "articles_failed")]
-            + [str(len(run.errors))] if run else ["-"] * 6
+        table.add_row(
+            Text(s.name), Text(s.health, style=HEALTH_STYLE.get(s.health, "")),
+            Text(s.schedule or "-"), _when(s.next_run_at), _when(run.started_at if run else None),
+            run.status if run else "-", str(s.new_last_run), str(s.new_7_days),
+            str(s.articles), str(s.consecutive_bad_runs),
         )
-        table.add_row(s.name, str(s.articles), _when(s.newest_published_at),
-                      _when(run.started_at if run else None), run.status if run else "-",
-                      *counts)
     console.print(table)
-    for s in summaries:
-        if s.last_run and s.last_run.reason:
-            console.print(f"{s.name}: {s.last_run.reason}", markup=False)
+    for s in statuses:
+        if s.health_reason and s.health != "ok":
+            detail = f": {s.last_run.reason}" if s.last_run and s.last_run.reason else ""
+            console.print(f"{s.name}: {s.health} ({s.health_reason}){detail}", markup=False)
+
+
+HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "broken": "bold red", "new": "cyan"}

@@ -44,12 +44,21 @@ class ExtractionPool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # spawn: forking a process that runs a reactor and threads is unsafe.
+            # forkserver, not fork: forking a process that runs a reactor and threads is
+            # unsafe. Not spawn either: the fork server imports extraction and loads the
+            # language model once (crawler.preload), and workers fork from it warm.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.preload"])
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers or os.cpu_count() or 2,
-                mp_context=multiprocessing.get_context("spawn"),
+                max_workers=self.workers or os.cpu_count() or 2, mp_context=context
             )
         return self._executor
+
+    def warm(self) -> None:
+        """Start the workers now, while the crawl is still fetching feeds and listings."""
+        executor = self._start()
+        for _ in range(self.workers or 1):
+            executor.submit(os.getpid)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         executor = self._start()

@@ -133,6 +133,8 @@ class SourceSpider(Spider):
             # Scrapy drops a repeated request; its hints are merged here instead of lost.
             seen = self._links.get(url)
             self._links[url] = merge_links(seen, link) if seen else link
+            if seen is None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("newsmon/article_links_found")
             yield Request(url, callback=self.parse_article, errback=self.on_error,
                           meta={ROLE: "article", LINK: url})
 

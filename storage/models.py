@@ -161,6 +161,9 @@ class CrawlRun(Base):
     articles_updated: Mapped[int] = mapped_column(default=0)
     articles_unchanged: Mapped[int] = mapped_column(default=0)
     articles_failed: Mapped[int] = mapped_column(default=0)
+    # Article links discovery found (stored ones included): zero means the source yielded
+    # nothing, the signal `newsmon status` uses to call a source broken.
+    articles_found: Mapped[int] = mapped_column(default=0, server_default="0")
     # Pages not stored as articles, counted by named reason (e.g. {"NoArticleBody": 3}).
     pages_dropped: Mapped[dict[str, int]] = mapped_column(default=dict)
     # Readable messages of what went wrong (capped in length by the writer).

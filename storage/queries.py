@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from storage.fts import make_snippet, match_articles, parse_query
-from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, Source
+from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, Source, UTCDateTime
 
 # Parameters per IN (...) query: well under SQLite's and PostgreSQL's limits.
 URL_BATCH = 500
@@ -227,3 +227,40 @@ def iter_pages_for_reextract(
 def get_article(session: Session, article_id: int) -> Article | None:
     """The article with this id, its source loaded, or None."""
     return session.get(Article, article_id, options=[joinedload(Article.source)])
+
+
+def last_started_by_source(session: Session) -> dict[str, datetime]:
+    """When each source's latest crawl run started (sources never crawled are absent)."""
+    # type_coerce: SQLite's max() returns text without the column's type; this keeps the
+    # aware-UTC decoding of UTCDateTime.
+    latest = type_coerce(func.max(CrawlRun.started_at), UTCDateTime())
+    rows = session.execute(
+        select(Source.name, latest).join(CrawlRun, CrawlRun.source_id == Source.id)
+        .group_by(Source.name)
+    ).all()
+    return {name: started for name, started in rows if started is not None}
+
+
+def recent_runs(session: Session, source: str, limit: int = 20) -> list[CrawlRun]:
+    """The source's latest crawl runs, newest first."""
+    return list(session.scalars(
+        select(CrawlRun).join(Source).where(Source.name == source)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
+    ))
+
+
+def count_new_articles(session: Session, since: datetime) -> dict[str, int]:
+    """Articles first stored since ``since``, per source name."""
+    rows = session.execute(
+        select(Source.name, func.count(Article.id)).join(Article, Article.source_id == Source.id)
+        .where(Article.created_at >= since).group_by(Source.name)
+    ).all()
+    return {name: count for name, count in rows}
+
+
+def sources_that_yielded(session: Session) -> set[str]:
+    """Sources with at least one stored article or one run that found article links."""
+    with_articles = select(Source.name).join(Article, Article.source_id == Source.id)
+    with_links = select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id).where(
+        CrawlRun.articles_found > 0)
+    return set(session.scalars(with_articles.union(with_links)))

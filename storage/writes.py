@@ -253,6 +253,7 @@ def finish_run(
     pages_dropped: dict[str, int],
     errors: list[str],
     reason: str | None,
+    articles_found: int = 0,
 ) -> None:
     """Record how a crawl run ended and what it did. Raises ``StorageError`` for an unknown
     run, ``ValueError`` for an unknown status or a negative count."""
@@ -266,6 +267,7 @@ def finish_run(
         "articles_updated": articles_updated,
         "articles_unchanged": articles_unchanged,
         "articles_failed": articles_failed,
+        "articles_found": articles_found,
         **{f"pages_dropped[{name!r}]": count for name, count in pages_dropped.items()},
     }
     for name, count in counts.items():
@@ -283,6 +285,7 @@ def finish_run(
         run.articles_updated = articles_updated
         run.articles_unchanged = articles_unchanged
         run.articles_failed = articles_failed
+        run.articles_found = articles_found
         run.pages_dropped = dict(pages_dropped)
         run.errors = _capped_errors(errors)
         run.reason = reason
@@ -290,7 +293,7 @@ def finish_run(
     _in_transaction(target, work)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine (POSIX signal 0 probes only)."""
     if pid <= 0:
         return False
@@ -314,7 +317,7 @@ def mark_interrupted_runs(target: SessionSource) -> int:
         running = session.scalars(select(CrawlRun).where(CrawlRun.status == "running"))
         marked = 0
         for run in running:
-            if run.pid is not None and _pid_alive(run.pid):
+            if run.pid is not None and pid_alive(run.pid):
                 continue
             run.status = "interrupted"
             run.finished_at = utcnow()
@@ -325,5 +328,43 @@ def mark_interrupted_runs(target: SessionSource) -> int:
             )
             marked += 1
         return marked
+
+    return _in_transaction(target, work)
+
+
+def fail_process_runs(target: SessionSource, pid: int, reason: str) -> int:
+    """Mark the runs of crawl process ``pid`` that did not finish well (still running, or
+    interrupted by the signal that stopped it) as failed with ``reason``; how many.
+
+    The scheduler calls it after killing a crawl past its time limit or seeing it die."""
+
+    def work(session: Session) -> int:
+        runs = session.scalars(
+            select(CrawlRun).where(CrawlRun.pid == pid,
+                                   CrawlRun.status.in_(("running", "interrupted")))
+        )
+        marked = 0
+        for run in runs:
+            run.status = "failed"
+            run.finished_at = run.finished_at or utcnow()
+            run.reason = reason
+            marked += 1
+        return marked
+
+    return _in_transaction(target, work)
+
+
+def record_failed_run(target: SessionSource, source: str, trigger: str, reason: str,
+                      pid: int | None = None) -> int:
+    """A run that failed before it could record itself (its process never got that far)."""
+
+    def work(session: Session) -> int:
+        now = utcnow()
+        run = CrawlRun(source=_source(session, source), trigger=trigger, status="failed",
+                       started_at=now, finished_at=now, pid=pid, pages_dropped={},
+                       errors=[reason[:500]], reason=reason[:500])
+        session.add(run)
+        session.flush()
+        return run.id
 
     return _in_transaction(target, work)

@@ -20,9 +20,16 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# APScheduler's job store table: created and owned by APScheduler (`newsmon schedule`).
+SCHEDULER_TABLE = "apscheduler_jobs"
+
+
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Leave full-text search tables (and their FTS5 shadow tables) out of comparisons."""
-    return not (type_ == "table" and name is not None and is_search_table(name))
+    """Leave full-text search tables (and their FTS5 shadow tables) and APScheduler's job
+    table out of comparisons."""
+    if type_ == "table" and name is not None:
+        return not (is_search_table(name) or name == SCHEDULER_TABLE)
+    return True
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

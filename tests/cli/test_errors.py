@@ -12,7 +12,8 @@ from crawler.cli import main
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     runner = CliRunner()
-    result = runner.invoke(main, list(args), env={"NEWSMON_CONFIG": "", "NEWSMON_DB": "",
+    # None unsets the variable for the run (an empty string would count as set).
+    result = runner.invoke(main, list(args), env={"NEWSMON_CONFIG": None, "NEWSMON_DB": None,
                                                  **(env or {})})
     return result.exit_code, result.stdout, result.stderr
 
@@ -116,9 +117,12 @@ def test_verbose_shows_traceback(tmp_path: Path) -> None:
     assert code == 2 and "Traceback" in stderr
 
 
-def test_db_upgrade_and_empty_status(tmp_path: Path) -> None:
+def test_db_upgrade_and_empty_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./sources.yaml here: status reports the database alone
     db = tmp_path / "sub" / "fresh.db"
     code, _, stderr = invoke("--db", str(db), "db", "upgrade")
     assert code == 0 and "up to date" in stderr and db.exists()
     code, stdout, _ = invoke("--db", str(db), "status")
     assert code == 0 and "nothing crawled yet" in stdout
+    code, _, stderr = invoke("--db", str(db), "--config", "missing.yaml", "status")
+    assert code == 2 and "missing.yaml: sources file not found" in stderr

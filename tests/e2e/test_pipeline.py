@@ -129,7 +129,8 @@ def test_second_crawl_adds_no_rows_and_fetches_no_stored_article(
 
 
 def test_crawl_runs_are_recorded_per_source(crawled: Crawled, run_newsmon: RunNewsmon) -> None:
-    result = run_newsmon("--db", crawled.db, "status", "--format", "json")
+    result = run_newsmon("--config", str(crawled.config), "--db", crawled.db, "status",
+                         "--format", "json")
     assert result.returncode == 0, result.stderr
     status = {row["name"]: row for row in json.loads(result.stdout)}
     assert set(status) == set(SOURCES)
@@ -138,6 +139,7 @@ def test_crawl_runs_are_recorded_per_source(crawled: Crawled, run_newsmon: RunNe
         assert row["articles"] == per_source[name]
         assert row["last_run"]["status"] == "ok"
         assert row["last_run"]["articles_new"] == 0  # the second crawl found nothing new
+        assert row["health"] == "ok" and row["new_7_days"] == per_source[name]
     # the dead links of cnportal's sitemap are recorded as readable errors
     cnportal = status["cnportal"]["last_run"]
     assert any("HTTP 404" in e for e in cnportal["errors"])

@@ -1,0 +1,13 @@
+"""Imported once by the extraction pool's fork server, so every worker starts warm.
+
+Loading trafilatura and py3langid's model (an xz-compressed array, ~1 s to inflate) in each
+worker made every small crawl wait seconds for its first article. The fork server pays it once;
+workers fork from it with everything loaded.
+"""
+
+from crawler.extraction import extract_page
+from crawler.language import warm_up
+
+warm_up()
+
+__all__ = ["extract_page"]
