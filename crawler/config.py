@@ -220,6 +220,13 @@ class SourceConfig(_Frozen):
     enabled: bool = True
     extraction: ExtractionRules = ExtractionRules()
     schedule: ScheduleConfig | None = None
+    # Bounds of one crawl; None: the crawl section's value.
+    max_pages: int | None = Field(default=None, ge=1)
+    max_depth: int | None = Field(default=None, ge=1, le=100)
+    # Feed and sitemap items older than this many days (by their own date) are not fetched.
+    max_age_days: int | None = Field(default=None, ge=1)
+    # Fetch stored articles again when published within this many days, to catch updates.
+    recheck_days: int = Field(default=0, ge=0, le=365)
 
     @field_validator("name")
     @classmethod
@@ -289,6 +296,10 @@ class CrawlConfig(_Frozen):
     redirect_max_times: int = Field(default=10, ge=0, le=50)
     extraction_workers: int | None = Field(default=None, ge=1, le=64)
     http_cache: bool = False
+    # Defaults of the per-source bounds (a source may set its own).
+    max_pages: int = Field(default=5000, ge=1)
+    max_depth: int = Field(default=5, ge=1, le=100)
+    max_age_days: int | None = Field(default=None, ge=1)
 
 
 class NewsmonConfig(_Frozen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request
@@ -10,7 +11,7 @@ from scrapy import Request
 from crawler.settings import database_url
 from spiders.source import ROLE
 from storage.db import Database, open_database
-from storage.queries import known_urls
+from storage.queries import known_urls, recent_article_urls
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class KnownUrlFilter:
-    """Drops article requests whose URL is already stored (under any of its spellings)."""
+    """Drops article requests whose URL is already stored (under any of its spellings),
+    unless the source re-checks recent articles for updates (``recheck_days``)."""
 
     def __init__(self, crawler: Crawler, db_url: str) -> None:
         self.crawler = crawler
@@ -33,13 +35,26 @@ class KnownUrlFilter:
         return mw
 
     def _is_known(self, request: Request) -> bool:
+        """Stored already, and not due for a re-check (``recheck_days`` of the source)."""
         if request.meta.get(ROLE) != "article":
             return False
+        stats = self.crawler.stats
         with self.db.session() as session:
-            known = bool(known_urls(session, [request.url]))
-        if known and self.crawler.stats is not None:
-            self.crawler.stats.inc_value("newsmon/skipped_already_stored")
-        return known
+            if not known_urls(session, [request.url]):
+                return False
+            since = self._recheck_since()
+            if since and recent_article_urls(session, [request.url], since):
+                if stats is not None:
+                    stats.inc_value("newsmon/rechecked")
+                return False
+        if stats is not None:
+            stats.inc_value("newsmon/skipped_already_stored")
+        return True
+
+    def _recheck_since(self) -> datetime | None:
+        source = getattr(self.crawler.spidercls, "source", None)
+        days = source.recheck_days if source else 0
+        return datetime.now(UTC) - timedelta(days=days) if days else None
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         for obj in result:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.config import CrawlConfig
+from crawler.config import CrawlConfig, SourceConfig
 
 BOT_NAME = "newsmon"
 SPIDER_LOADER_CLASS = "spiders.registry.SourceSpiderLoader"
@@ -17,10 +17,25 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 100,
     "crawler.pipelines.StoragePipeline": 800,
 }
-SPIDER_MIDDLEWARES = {"crawler.middlewares.KnownUrlFilter": 600}
-EXTENSIONS = {"crawler.extensions.CrawlRunRecorder": 100}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.KnownUrlFilter": 600,
+    "crawler.revalidation.ValidatorRecorder": 650,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # after Scrapy's RobotsTxtMiddleware (100): it knows each site's robots.txt
+    "crawler.politeness.CrawlDelayMiddleware": 110,
+    "crawler.bounds.PageBudgetMiddleware": 115,
+    "crawler.revalidation.ConditionalRequestMiddleware": 120,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunRecorder": 100,
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.NewsmonAutoThrottle": 0,
+}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Scrapy's own, with the per-site concurrency limit enforced (see crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.BoundedDownloader"
 TELNETCONSOLE_ENABLED = False
 LOG_FORMATTER = "crawler.logformatter.NewsmonLogFormatter"
 ROBOTSTXT_OBEY = True
@@ -40,6 +55,15 @@ NEWSMON_CONFIG = None  # path of the sources file; None: $NEWSMON_CONFIG or ./so
 NEWSMON_DB_URL = None  # None: $NEWSMON_DB or sqlite:///newsmon.db
 NEWSMON_TRIGGER = "manual"
 NEWSMON_EXTRACTION_WORKERS = 0  # 0: one per CPU
+
+
+def source_settings(source: SourceConfig, crawl: CrawlConfig) -> dict[str, Any]:
+    """Scrapy settings of one source's crawler: its bounds over the crawl section's."""
+    return {
+        "CLOSESPIDER_PAGECOUNT": source.max_pages or crawl.max_pages,
+        "DEPTH_LIMIT": source.max_depth or crawl.max_depth,
+        "NEWSMON_MAX_AGE_DAYS": source.max_age_days or crawl.max_age_days or 0,
+    }
 
 
 def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:

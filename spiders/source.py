@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -31,6 +31,7 @@ from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
 
 # Request.meta key saying what a request is for: "feed", "sitemap", "listing" or "article".
 ROLE = "newsmon_role"
+DISCOVERY_ROLES = ("feed", "sitemap", "listing")
 LINK = "newsmon_link"
 MAX_ERRORS_KEPT = 200
 # Stats prefix of requests Scrapy refused to send, by reason (see crawler.extensions).
@@ -66,10 +67,13 @@ class SourceSpider(Spider):
 
     def discovery_request(self, url: str, role: str, callback: Any) -> Request:
         # Discovery pages go first so articles are found early; they are never cached as seen.
+        # 304 reaches the callback: the page is unchanged since the last crawl (revalidation).
         return Request(url, callback=callback, errback=self.on_error, priority=100,
-                       meta={ROLE: role})
+                       meta={ROLE: role, "handle_httpstatus_list": [304]})
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        if response.status == 304:
+            return
         content_type = _header(response, b"Content-Type")
         try:
             links = self.feed_links(response.body, response.url, content_type)
@@ -79,6 +83,8 @@ class SourceSpider(Spider):
         yield from self.article_requests(links)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if response.status == 304:
+            return
         max_size = response.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
         try:
             parsed = parse_sitemap(sitemap_body(response.body, max_size))
@@ -90,6 +96,8 @@ class SourceSpider(Spider):
         yield from self.article_requests(self.sitemap_links(parsed.links))
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
+        if response.status == 304:
+            return
         if not isinstance(response, TextResponse):
             self.record_error(f"listing {response.url}: not an HTML page")
             return
@@ -126,8 +134,13 @@ class SourceSpider(Spider):
     # --- articles --------------------------------------------------------------------------
 
     def article_requests(self, links: Iterable[ArticleLink]) -> Iterator[Request]:
+        oldest = self._oldest_accepted()
         for link in links:
             if not self.is_article_url(link.url):
+                continue
+            if oldest and link.published_at and link.published_at < oldest:
+                if self.crawler.stats is not None:
+                    self.crawler.stats.inc_value(f"{IGNORED_PREFIX}TooOld")
                 continue
             url = normalize_url(link.url)
             # Scrapy drops a repeated request; its hints are merged here instead of lost.
@@ -154,6 +167,10 @@ class SourceSpider(Spider):
             title_hint=link.title if link else None,
         )
 
+    def _oldest_accepted(self) -> datetime | None:
+        days = self.source.max_age_days or self.settings.getint("NEWSMON_MAX_AGE_DAYS") or None
+        return datetime.now(UTC) - timedelta(days=days) if days else None
+
     # --- errors ----------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> None:
@@ -161,10 +178,11 @@ class SourceSpider(Spider):
         role = request.meta.get(ROLE, "page") if request is not None else "page"
         url = request.url if request is not None else "?"
         is_http_error = failure.check(HttpError) is not None  # a subclass of IgnoreRequest
-        if failure.check(IgnoreRequest) and not is_http_error and self.crawler.stats:
-            # Not an error: robots.txt forbids it or it is off-site. Counted as a drop reason.
-            why = "RobotsDisallowed" if "robots" in failure.getErrorMessage() else "Ignored"
-            self.crawler.stats.inc_value(f"{IGNORED_PREFIX}{why}")
+        if failure.check(IgnoreRequest) and not is_http_error:
+            # Not an error: robots.txt forbids it, it is off-site or past the page budget.
+            message = failure.getErrorMessage()
+            if "robots" in message and self.crawler.stats is not None:
+                self.crawler.stats.inc_value(f"{IGNORED_PREFIX}RobotsDisallowed")
             return
         response = getattr(failure.value, "response", None)
         if response is not None:

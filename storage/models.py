@@ -174,4 +174,18 @@ class CrawlRun(Base):
     source: Mapped[Source] = relationship()
 
 
+class PageValidator(Base):
+    """HTTP validators of a feed, sitemap or listing page, for conditional re-fetching: the
+    next crawl asks "changed since?" and a 304 answer is not parsed again."""
+
+    __tablename__ = "page_validators"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    # Article links the page had when last parsed: a 304 counts them as found again.
+    article_links: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")

@@ -14,7 +14,15 @@ from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from storage.fts import make_snippet, match_articles, parse_query
-from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, Source, UTCDateTime
+from storage.models import (
+    Article,
+    ArticlePage,
+    ArticleUrl,
+    CrawlRun,
+    PageValidator,
+    Source,
+    UTCDateTime,
+)
 
 # Parameters per IN (...) query: well under SQLite's and PostgreSQL's limits.
 URL_BATCH = 500
@@ -264,3 +272,22 @@ def sources_that_yielded(session: Session) -> set[str]:
     with_links = select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id).where(
         CrawlRun.articles_found > 0)
     return set(session.scalars(with_articles.union(with_links)))
+
+
+def get_validators(session: Session, url: str) -> PageValidator | None:
+    """What the last crawl learnt about a discovery page (for a conditional request)."""
+    return session.get(PageValidator, url)
+
+
+def recent_article_urls(session: Session, urls: Iterable[str], since: datetime) -> set[str]:
+    """Which of these stored URLs belong to articles published (or, undated, first stored)
+    since ``since``: the ones a source with ``recheck_days`` fetches again."""
+    wanted = list(dict.fromkeys(urls))
+    if not wanted:
+        return set()
+    recent = func.coalesce(Article.published_at, Article.created_at) >= since
+    rows = session.scalars(
+        select(ArticleUrl.url).join(Article, Article.id == ArticleUrl.article_id)
+        .where(ArticleUrl.url.in_(wanted), recent)
+    )
+    return set(rows)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.db import Database
 from storage.errors import StorageError
 from storage.fts import write_search_document
-from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, Source, utcnow
+from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, PageValidator, Source, utcnow
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -368,3 +368,15 @@ def record_failed_run(target: SessionSource, source: str, trigger: str, reason: 
         return run.id
 
     return _in_transaction(target, work)
+
+
+def save_validators(target: SessionSource, url: str, *, etag: str | None,
+                    last_modified: str | None, article_links: int) -> None:
+    """Remember a discovery page's ETag / Last-Modified and how many article links it had."""
+
+    def work(session: Session) -> None:
+        session.merge(PageValidator(url=url[:2048], etag=(etag or None) and etag[:512],
+                                    last_modified=(last_modified or None) and last_modified[:64],
+                                    article_links=max(0, article_links), updated_at=utcnow()))
+
+    _in_transaction(target, work)

@@ -68,7 +68,7 @@ def env(tmp_path: Path) -> Iterator[Env]:
     shutil.copytree(BUNDLED_SITE_ROOT, root)
     shutil.copy(root / "pap" / "rdf.xml", root / SLOW_FEED.lstrip("/"))
     table = yaml.safe_load((BUNDLED_SITE_ROOT.parent / "site.yaml").read_text(encoding="utf-8"))
-    table["paths"][SLOW_FEED] = {"delay": 30}
+    table["paths"][SLOW_FEED] = {"delay": 60}
     (tmp_path / "site.yaml").write_text(yaml.safe_dump(table), encoding="utf-8")
     with SampleSite(root=root, table=tmp_path / "site.yaml") as site:
         yield Env(tmp_path, site, root, tmp_path / "news.db")
@@ -184,16 +184,16 @@ def test_a_hanging_crawl_is_killed_and_recorded_while_others_run(env: Env) -> No
     config = env.write_config(
         f"  - name: stuck\n    feeds: ['{{BASE}}{SLOW_FEED}']\n    schedule: {{every: 1h}}\n"
         "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1h}\n",
-        "  crawl_timeout: 6s\n")
+        "  crawl_timeout: 20s\n")
     daemon = newsmon(env, config, "schedule")
     try:
-        wait_for(lambda: finished(env.runs("stuck")) and finished(env.runs("pap")), 60,
+        wait_for(lambda: finished(env.runs("stuck")) and finished(env.runs("pap")), 90,
                  "both crawls to end")
     finally:
         assert stop(daemon) == 0
     (stuck,) = env.runs("stuck")
     assert stuck["status"] == "failed"
-    assert stuck["reason"] == "killed after exceeding the crawl time limit of 6s"
+    assert stuck["reason"] == "killed after exceeding the crawl time limit of 20s"
     (pap,) = env.runs("pap")
     assert pap["status"] == "ok" and pap["articles_new"] == 3
     assert "crawl timeout source=stuck" in log(env)

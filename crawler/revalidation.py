@@ -1,0 +1,110 @@
+"""Cheap re-crawls: feeds, sitemaps and listing pages are fetched conditionally.
+
+The downloader middleware sends the ETag / Last-Modified the previous crawl saw; a 304 answer
+reaches the spider, which does not parse it. The spider middleware records the validators of
+every discovery page it parsed, with how many article links the page had, so a later 304 still
+counts those links as found (a quiet source is not a broken one).
+
+Sitemap indexes are never revalidated: an index often stays the same while the sitemaps it
+lists change, and a 304 on it would hide their new articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request, signals
+from scrapy.http import Response
+
+from crawler.settings import database_url
+from spiders.source import DISCOVERY_ROLES, ROLE
+from storage.db import Database, open_database
+from storage.queries import get_validators
+from storage.writes import save_validators
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+LINKS_FOUND = "newsmon/article_links_found"
+NOT_MODIFIED = "newsmon/discovery_not_modified"
+
+
+def _open(crawler: Crawler) -> Database:
+    db = open_database(database_url(crawler.settings), upgrade=False)
+    crawler.signals.connect(db.dispose, signal=signals.spider_closed)
+    return db
+
+
+class ConditionalRequestMiddleware:
+    """Adds If-None-Match / If-Modified-Since to discovery requests seen before."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(_open(crawler))
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get(ROLE) not in DISCOVERY_ROLES:
+            return
+        with self.db.session() as session:
+            known = get_validators(session, request.url)
+            etag, modified = (known.etag, known.last_modified) if known else (None, None)
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag)
+        if modified:
+            request.headers.setdefault(b"If-Modified-Since", modified)
+
+
+class ValidatorRecorder:
+    """Saves the validators of parsed discovery pages; counts unchanged ones."""
+
+    def __init__(self, crawler: Crawler, db: Database) -> None:
+        self.crawler = crawler
+        self.db = db
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler, _open(crawler))
+
+    def _after(self, response: Response, article_links: int, child_sitemaps: int) -> None:
+        if response.meta.get(ROLE) not in DISCOVERY_ROLES:
+            return
+        stats = self.crawler.stats
+        if response.status == 304:
+            with self.db.session() as session:
+                known = get_validators(session, response.url)
+                links = known.article_links if known else 0
+            if stats is not None:
+                stats.inc_value(NOT_MODIFIED)
+                stats.inc_value(LINKS_FOUND, links)
+            return
+        etag = response.headers.get(b"ETag")
+        modified = response.headers.get(b"Last-Modified")
+        if response.status == 200 and (etag or modified) and not child_sitemaps:
+            save_validators(self.db, response.url,
+                            etag=etag.decode("latin-1") if etag else None,
+                            last_modified=modified.decode("latin-1") if modified else None,
+                            article_links=article_links)
+
+    @staticmethod
+    def _role(obj: Any) -> str | None:
+        return obj.meta.get(ROLE) if isinstance(obj, Request) else None
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        roles: list[str | None] = []
+        for obj in result:
+            roles.append(self._role(obj))
+            yield obj
+        self._after(response, roles.count("article"), roles.count("sitemap"))
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        roles: list[str | None] = []
+        async for obj in result:
+            roles.append(self._role(obj))
+            yield obj
+        self._after(response, roles.count("article"), roles.count("sitemap"))
