@@ -7,10 +7,15 @@ counts those links as found (a quiet source is not a broken one).
 
 Sitemap indexes are never revalidated: an index often stays the same while the sitemaps it
 lists change, and a 304 on it would hide their new articles.
+
+Validators are saved only when the crawl finished and no article failed for a reason that may
+pass (timeout, 5xx, extraction or storage failure): a 304 next time must not hide articles this
+crawl found but could not store. A crawl killed half-way saves none.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Self
 
@@ -28,12 +33,18 @@ if TYPE_CHECKING:
 
 LINKS_FOUND = "newsmon/article_links_found"
 NOT_MODIFIED = "newsmon/discovery_not_modified"
+# Stats of article failures that may pass on a later try (see spiders/source.py, crawler/drops.py)
+TRANSIENT_FAILURES = (
+    "newsmon/transient_errors/article",
+    "item_dropped_reasons_count/ExtractionFailed",
+    "item_dropped_reasons_count/ExtractionCrashed",
+    "item_dropped_reasons_count/StorageFailed",
+)
+logger = logging.getLogger(__name__)
 
 
 def _open(crawler: Crawler) -> Database:
-    db = open_database(database_url(crawler.settings), upgrade=False)
-    crawler.signals.connect(db.dispose, signal=signals.spider_closed)
-    return db
+    return open_database(database_url(crawler.settings), upgrade=False)
 
 
 class ConditionalRequestMiddleware:
@@ -44,7 +55,9 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(_open(crawler))
+        middleware = cls(_open(crawler))
+        crawler.signals.connect(middleware.db.dispose, signal=signals.spider_closed)
+        return middleware
 
     def process_request(self, request: Request) -> None:
         if request.meta.get(ROLE) not in DISCOVERY_ROLES:
@@ -59,15 +72,33 @@ class ConditionalRequestMiddleware:
 
 
 class ValidatorRecorder:
-    """Saves the validators of parsed discovery pages; counts unchanged ones."""
+    """Collects the validators of parsed discovery pages, saves them when the crawl ended
+    cleanly; counts unchanged pages."""
 
     def __init__(self, crawler: Crawler, db: Database) -> None:
         self.crawler = crawler
         self.db = db
+        self.pending: dict[str, tuple[str | None, str | None, int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, _open(crawler))
+        recorder = cls(crawler, _open(crawler))
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_closed(self, reason: str) -> None:
+        try:
+            stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+            failed = sum(int(v) for k, v in stats.items() if k in TRANSIENT_FAILURES)
+            if reason == "finished" and not failed:
+                for url, (etag, modified, links) in self.pending.items():
+                    save_validators(self.db, url, etag=etag, last_modified=modified,
+                                    article_links=links)
+            elif self.pending:
+                logger.info("not saving page validators (%s, %d article failure(s)): the "
+                            "next crawl reads every discovery page again", reason, failed)
+        finally:
+            self.db.dispose()
 
     def _after(self, response: Response, article_links: int, child_sitemaps: int) -> None:
         if response.meta.get(ROLE) not in DISCOVERY_ROLES:
@@ -84,10 +115,9 @@ class ValidatorRecorder:
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if response.status == 200 and (etag or modified) and not child_sitemaps:
-            save_validators(self.db, response.url,
-                            etag=etag.decode("latin-1") if etag else None,
-                            last_modified=modified.decode("latin-1") if modified else None,
-                            article_links=article_links)
+            self.pending[response.url] = (etag.decode("latin-1") if etag else None,
+                                          modified.decode("latin-1") if modified else None,
+                                          article_links)
 
     @staticmethod
     def _role(obj: Any) -> str | None:

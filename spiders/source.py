@@ -34,6 +34,8 @@ ROLE = "newsmon_role"
 DISCOVERY_ROLES = ("feed", "sitemap", "listing")
 LINK = "newsmon_link"
 MAX_ERRORS_KEPT = 200
+# HTTP answers that will not change on a retry: gone, not found, legally withheld.
+PERMANENT_HTTP_ERRORS = (404, 410, 451)
 # Stats prefix of requests Scrapy refused to send, by reason (see crawler.extensions).
 IGNORED_PREFIX = "newsmon/ignored/"
 
@@ -192,6 +194,9 @@ class SourceSpider(Spider):
         self.record_error(f"{role} {url}: {reason}")
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newsmon/fetch_errors/{role}")
+            if response is None or response.status not in PERMANENT_HTTP_ERRORS:
+                # may pass on a later try: the next crawl must see this article's link again
+                self.crawler.stats.inc_value(f"newsmon/transient_errors/{role}")
 
     def record_error(self, message: str) -> None:
         self.logger.warning(message)

@@ -157,3 +157,34 @@ def test_bounds_max_pages_and_max_age(tmp_path: Path, run_newsmon: RunNewsmon) -
     assert pages == 10 + 1, pages  # the exact budget, plus robots.txt
     assert "Spider closed (closespider_pagecount)" in capped.stderr
     assert "new=24" in recent.stderr
+
+
+@pytest.mark.slow
+def test_an_article_that_failed_is_retried_by_the_next_crawl(
+    tmp_path: Path, run_newsmon: RunNewsmon
+) -> None:
+    root = tmp_path / "site"
+    table = build_site(root, 5)
+    data = yaml.safe_load(table.read_text(encoding="utf-8"))
+    data["paths"]["/news/0.html"] = {"delay": 3}  # beyond the first crawl's timeout
+    table.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with SampleSite(root=root, table=table) as site:
+        config = tmp_path / "sources.yaml"
+        db = f"sqlite:///{tmp_path / 'n.db'}"
+
+        def crawl(timeout: int) -> str:
+            config.write_text(
+                f"sources:\n  - name: gen\n    feeds: ['{site.base_url}/feed.xml']\n"
+                "crawl:\n  autothrottle: false\n  download_delay: 0\n  extraction_workers: 1\n"
+                f"  download_timeout: {timeout}\n  retry_times: 0\n", encoding="utf-8")
+            result = run_newsmon("--config", str(config), "--db", db, "crawl")
+            assert result.returncode == 0, result.stderr
+            return result.stderr
+
+        first = crawl(timeout=1)
+        second = crawl(timeout=10)
+        feed_answers = [r.status for r in site.requests if r.path == "/feed.xml"]
+    assert "new=4" in first and "TimeoutError" in first
+    # the feed was not revalidated (a 304 would have hidden the failed article): re-read
+    assert feed_answers == [200, 200]
+    assert "new=1" in second
