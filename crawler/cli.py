@@ -90,14 +90,14 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _fail(message: str, *, verbose: bool) -> NoReturn:
+def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
     if verbose:
         traceback.print_exc()
     lines = message.splitlines() or ["unknown error"]
     click.echo(f"newsmon: error: {lines[0]}", err=True)
     for line in lines[1:]:
         click.echo(f"  {line}", err=True)
-    sys.exit(2)
+    sys.exit(code)
 
 
 def filter_options(fn: F) -> F:
@@ -164,6 +164,10 @@ def crawl(app: AppContext, sources: tuple[str, ...], trigger: str) -> None:
                            else "WARNING", progress=not app.quiet and sys.stderr.isatty())
     runs = run_crawl(config, selected, options)
     print_summary(runs)
+    broken = [r for r in runs if r.status == "failed" and (r.reason or "").startswith(
+        "the crawl stopped: database unavailable")]
+    if broken:
+        _fail(f"{broken[0].reason} (source {broken[0].source.name})", verbose=False, code=1)
 
 
 @main.command()

@@ -7,11 +7,13 @@ import os
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Spider, signals
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.drops import FAILURES
 from crawler.settings import database_url
 from spiders.source import IGNORED_PREFIX
 from storage.db import Database, open_database
+from storage.errors import StorageError
 from storage.writes import finish_run, mark_interrupted_runs, start_run
 
 if TYPE_CHECKING:
@@ -52,7 +54,12 @@ class CrawlRunRecorder:
         counts = run_counts(self.crawler.stats.get_stats() if self.crawler.stats else {})
         errors: list[str] = list(getattr(spider, "crawl_errors", []))
         status, why = run_status(reason, counts, errors)
-        finish_run(self.db, self.run_id, status=status, errors=errors, reason=why, **counts)
+        try:
+            finish_run(self.db, self.run_id, status=status, errors=errors, reason=why, **counts)
+        except (StorageError, SQLAlchemyError) as exc:
+            # The run stays "running"; the next crawl marks it interrupted.
+            logger.error("cannot record the end of crawl run %s of %s: %s", self.run_id,
+                         spider.name, str(exc).splitlines()[0])
         logger.info(
             "crawl end source=%s run=%s status=%s pages=%d found=%d new=%d updated=%d "
             "unchanged=%d failed=%d dropped=%d errors=%d",
@@ -93,6 +100,8 @@ def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[
     """``ok``, ``failed`` or ``interrupted``, and a one-line reason when not ok."""
     if reason == "shutdown":
         return "interrupted", "the crawl was stopped before it finished (signal)"
+    if reason == "database_unavailable":
+        return "failed", f"the crawl stopped: {errors[-1] if errors else 'database unavailable'}"
     if reason not in ("finished",) and not reason.startswith("closespider_"):
         return "failed", f"the crawl ended with reason {reason!r}"
     if counts["pages_fetched"] == 0 and errors:

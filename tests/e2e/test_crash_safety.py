@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -111,3 +112,59 @@ def test_reads_during_a_crawl_never_hit_a_locked_database(
     assert crawl.returncode == 0
     assert reads >= 3
     assert stored(db_path) == len(EXPECTED.articles)
+
+
+@pytest.mark.postgres
+def test_database_lost_mid_crawl_stops_with_an_error_and_keeps_what_was_stored(
+    slow_site: SampleSite, tmp_path: Path, run_newsmon: RunNewsmon, postgres_server: object
+) -> None:
+    if postgres_server is None:
+        pytest.skip("NEWSMON_TEST_PG_URL not set")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = postgres_server.create_database()  # type: ignore[attr-defined]
+    name = make_url(url).database
+    config = tmp_path / "sources.yaml"
+    config.write_text(render_sources(slow_site.base_url) + FAST_CRAWL, encoding="utf-8")
+    admin = create_engine(postgres_server.url, isolation_level="AUTOCOMMIT")  # type: ignore[attr-defined]
+    probe = create_engine(url)
+
+    def count() -> int:
+        try:
+            with probe.connect() as connection:
+                return int(connection.execute(text("SELECT count(*) FROM articles")).scalar())
+        except Exception:
+            return 0
+
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "--config", str(config), "--db", url, "crawl"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while count() < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        probe.dispose()
+        with admin.connect() as connection:  # the database goes away
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                {"d": name})
+        _, stderr = crawl.communicate(timeout=120)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+        admin.dispose()
+    assert crawl.returncode not in (0, None)
+    assert "newsmon: error:" in stderr and "Traceback" not in stderr
+    with probe.connect() as connection:
+        articles = connection.execute(text("SELECT count(*) FROM articles")).scalar()
+        orphans = connection.execute(text(
+            "SELECT count(*) FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id "
+            "WHERE p.article_id IS NULL")).scalar()
+    probe.dispose()
+    assert 2 <= articles < len(EXPECTED.articles) and orphans == 0
+    again = run_newsmon("--config", str(config), "--db", url, "crawl")
+    assert again.returncode == 0, again.stderr
+    assert len({r["url"] for r in (json.loads(line) for line in run_newsmon(
+        "--db", url, "export").stdout.splitlines())}) == len(EXPECTED.articles)
