@@ -67,7 +67,16 @@ def _check_size(value: int | str) -> int:
     return size
 
 
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use e.g. 'Asia/Shanghai')") from None
+    return value
+
+
 Url = Annotated[str, AfterValidator(_check_url)]
+TimeZone = Annotated[str, AfterValidator(_check_zone)]
 Regex = Annotated[str, AfterValidator(_check_regex)]
 ByteSize = Annotated[int | str, AfterValidator(_check_size)]
 
@@ -134,7 +143,7 @@ class ScheduleConfig(_Frozen):
 
     cron: str | None = None
     every: Duration | None = None
-    timezone: str = "UTC"
+    timezone: TimeZone = "UTC"
     jitter: int = Field(default=0, ge=0, le=86400)
 
     @field_validator("cron")
@@ -148,15 +157,6 @@ class ScheduleConfig(_Frozen):
             CronTrigger.from_crontab(value)
         except ValueError as exc:
             raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use e.g. 'Europe/Paris')") from None
         return value
 
     @model_validator(mode="after")
@@ -216,7 +216,7 @@ class SourceConfig(_Frozen):
     article_urls: tuple[Regex, ...] = ()
     language: str | None = None
     allowed_domains: tuple[str, ...] = ()
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     enabled: bool = True
     extraction: ExtractionRules = ExtractionRules()
     schedule: ScheduleConfig | None = None
@@ -240,17 +240,6 @@ class SourceConfig(_Frozen):
     def _iso639_1(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[a-z]{2}", value):
             raise ValueError(f"{value!r} is not an ISO 639-1 code such as 'en', 'zh', 'pl'")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use e.g. 'Asia/Shanghai')") from None
         return value
 
     @field_validator("allowed_domains")
