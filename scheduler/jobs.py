@@ -134,8 +134,11 @@ class CrawlSupervisor:
             reason = f"killed after exceeding the crawl time limit of {self.timeout:.0f}s"
         elif stopped_on_request:
             # Stopped by the daemon's shutdown: the crawl records itself as interrupted; if it
-            # had to be killed first, its row is still "running" and is marked here.
-            mark_interrupted_runs(self.db)
+            # had to be killed first, its row is still "running" and is marked here; if it
+            # never got to write one, one is written.
+            if not mark_interrupted_runs(self.db) and not self._has_run(process.pid):
+                record_failed_run(self.db, source, trigger, "stopped by the daemon's shutdown "
+                                  "before it started", pid=process.pid, status="interrupted")
             return
         elif code == 0:
             return
@@ -145,6 +148,11 @@ class CrawlSupervisor:
             reason = f"the crawl process exited with status {code}" + (f": {tail}" if tail else "")
         if not fail_process_runs(self.db, process.pid, reason):
             record_failed_run(self.db, source, trigger, reason, pid=process.pid)
+
+    def _has_run(self, pid: int) -> bool:
+        with self.db.session() as session:
+            return session.scalars(select(CrawlRun.id).where(CrawlRun.pid == pid)).first() \
+                is not None
 
     def _outcome(self, source: str, pid: int, seconds: float) -> CrawlOutcome:
         with self.db.session() as session:

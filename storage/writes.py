@@ -355,12 +355,13 @@ def fail_process_runs(target: SessionSource, pid: int, reason: str) -> int:
 
 
 def record_failed_run(target: SessionSource, source: str, trigger: str, reason: str,
-                      pid: int | None = None) -> int:
-    """A run that failed before it could record itself (its process never got that far)."""
+                      pid: int | None = None, status: str = "failed") -> int:
+    """A run that ended before it could record itself (its process never got that far):
+    ``failed``, or ``interrupted`` when it was stopped on purpose."""
 
     def work(session: Session) -> int:
         now = utcnow()
-        run = CrawlRun(source=_source(session, source), trigger=trigger, status="failed",
+        run = CrawlRun(source=_source(session, source), trigger=trigger, status=status,
                        started_at=now, finished_at=now, pid=pid, pages_dropped={},
                        errors=[reason[:500]], reason=reason[:500])
         session.add(run)

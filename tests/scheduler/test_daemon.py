@@ -145,8 +145,10 @@ def test_restart_keeps_the_schedule_and_catches_up_a_missed_run_once(env: Env) -
     config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
                               "    schedule: {every: 1h}\n", "  misfire_grace: 6h\n")
     first = newsmon(env, config, "schedule")
-    wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run (never crawled)")
-    assert stop(first) == 0
+    try:
+        wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run (never crawled)")
+    finally:
+        assert stop(first) == 0
     # down for three scheduled runs, all within the grace period: made up exactly once
     _set_next_run(env, "crawl:pap", datetime.now(UTC) - timedelta(hours=3))
     second = newsmon(env, config, "schedule")
@@ -168,8 +170,10 @@ def test_a_run_missed_beyond_the_grace_period_is_skipped(env: Env) -> None:
     config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
                               "    schedule: {every: 1h}\n", "  misfire_grace: 20m\n")
     first = newsmon(env, config, "schedule")
-    wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run")
-    assert stop(first) == 0
+    try:
+        wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run")
+    finally:
+        assert stop(first) == 0
     _set_next_run(env, "crawl:pap", datetime.now(UTC) - timedelta(minutes=150))
     second = newsmon(env, config, "schedule")
     try:
@@ -240,9 +244,11 @@ def test_sigterm_mid_crawl_exits_cleanly_with_the_database_intact(env: Env) -> N
         f"  - name: stuck\n    feeds: ['{{BASE}}{SLOW_FEED}']\n    schedule: {{every: 1h}}\n",
         "  shutdown_timeout: 2s\n")
     daemon = newsmon(env, config, "schedule")
-    wait_for(lambda: len(env.runs("stuck")) == 1, 60, "the stuck crawl to start")
-    wait_for(lambda: finished(env.runs("pap")), 60, "the other crawl to finish")
-    assert stop(daemon) == 0
+    try:
+        wait_for(lambda: len(env.runs("stuck")) == 1, 60, "the stuck crawl to start")
+        wait_for(lambda: finished(env.runs("pap")), 60, "the other crawl to finish")
+    finally:
+        assert stop(daemon) == 0
     assert "stopping: no new crawls" in log(env) and "stopped" in log(env)
     (stuck,) = env.runs("stuck")
     assert stuck["status"] == "interrupted" and stuck["finished_at"] is not None
