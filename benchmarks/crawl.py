@@ -10,6 +10,10 @@ their sitemaps) in a temporary directory; serve it from a separate process with
 SQLite database while sampling every process's RSS and CPU time every 0.1 s; then time bare
 extraction of the same files. Prints a table and writes ``benchmarks/results/crawl.json``.
 
+Wall-clock ratios suffer from anything else running on the machine, so the CPU other processes
+took is measured and reported, and so is the ratio of CPU costs per page (bare / newsmon,
+server excluded): the throughput ratio to expect on an idle machine, whatever the load was.
+
 Exit status: 0 when the benchmark ran, whether or not the targets were met (it reports, it does
 not gate); 1 when it could not measure (the crawl failed, or stored fewer articles than pages
 generated minus 1%).
@@ -29,7 +33,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -42,13 +45,14 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from harness import MachineClock, at_least
+from harness import workdir as bench_workdir
 from sitegen import PLACEHOLDER, SITEMAP_INDEX_PATH, GeneratedSite, generate_site
 
 TARGET_RATIO = 0.85
 RSS_LIMIT_MB = 500.0
 WORKERS = 2
 POLL_SECONDS = 0.1
-MIN_STORED_SHARE = 0.99  # fewer articles than this share of the pages: the benchmark failed
 SERVER_START_TIMEOUT = 60.0
 NEWSMON_COMMAND = (sys.executable, "-m", "crawler")
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "crawl.json"
@@ -66,20 +70,26 @@ class ProcessUsage:
     pid: int
     created_at: float
     peak_rss: int = 0
+    peak_pss: int = 0
     # (POSIX time, CPU seconds used since the process started), one per sample.
     samples: list[tuple[float, float]] = field(default_factory=list)
 
-    def sample(self, process: psutil.Process) -> int:
-        """Record one sample; the current RSS (0 when the process is gone)."""
+    def sample(self, process: psutil.Process, *, with_pss: bool) -> tuple[int, int]:
+        """Record one sample; the current RSS and PSS (0 when the process is gone, PSS 0
+        unless ``with_pss``: reading it costs about 0.5 ms)."""
+        pss = 0
         try:
             with process.oneshot():
                 rss = process.memory_info().rss
                 times = process.cpu_times()
+                if with_pss:
+                    pss = process.memory_full_info().pss
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            return 0
+            return 0, 0
         self.peak_rss = max(self.peak_rss, rss)
+        self.peak_pss = max(self.peak_pss, pss)
         self.samples.append((time.time(), times.user + times.system))
-        return rss
+        return rss, pss
 
     @property
     def cpu_seconds(self) -> float:
@@ -104,18 +114,27 @@ class ProcessUsage:
 
 class ProcessWatcher:
     """Samples process trees (a root and every descendant, labelled as they appear); keeps
-    per-process peaks and CPU time series, and the peak of each tree's summed RSS."""
+    per-process peaks and CPU time series, and each tree's peak summed RSS and PSS (PSS
+    shares the pages of forked workers out among them, so its sum is the tree's footprint)."""
+
+    STARTING = "child process (starting)"
+    FORK_SERVER = "extraction fork server"
+    PSS_EVERY = 5  # samples
 
     def __init__(self) -> None:
         self.usage: dict[int, ProcessUsage] = {}
         self.peak_tree_rss: dict[str, int] = {}
+        self.peak_tree_pss: dict[str, int] = {}
         self._roots: list[tuple[psutil.Process, str, bool]] = []
         self._processes: dict[int, psutil.Process] = {}
-        self._children_seen = 0
+        self._root_commands: dict[int, list[str]] = {}
+        self._named: dict[str, int] = {}
+        self._samples = 0
 
     def watch(self, pid: int, label: str, *, with_children: bool = False) -> None:
         process = psutil.Process(pid)
         self._roots.append((process, label, with_children))
+        self._root_commands[pid] = _command(process)
         self._track(process, label)
 
     def _track(self, process: psutil.Process, label: str) -> None:
@@ -126,29 +145,55 @@ class ProcessWatcher:
         self._processes[process.pid] = process
         self.usage[process.pid] = ProcessUsage(label, process.pid, created_at)
 
-    def _child_label(self, child: psutil.Process) -> str:
+    def _number(self, kind: str) -> str:
+        self._named[kind] = self._named.get(kind, 0) + 1
+        return f"{kind} {self._named[kind]}"
+
+    def _name_child(self, root: psutil.Process, usage: ProcessUsage) -> None:
+        """Label a child by its parent and command line. A forkserver worker keeps the fork
+        server's command line; a spawned one shows its parent's until it executes Python, so
+        an unclear child is left for the next sample."""
+        process = self._processes[usage.pid]
         try:
-            command = " ".join(child.cmdline())
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            command = ""
-        if "resource_tracker" in command:
-            return "crawl: multiprocessing resource tracker"
-        self._children_seen += 1
-        kind = "extraction worker" if "spawn_main" in command else "crawl child"
-        return f"{kind} {self._children_seen}"
+            parent = self.usage.get(process.ppid())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            return
+        if parent is not None and parent.label == self.FORK_SERVER:
+            usage.label = self._number("extraction worker")
+            return
+        command = _command(process)
+        if not command or command == self._root_commands[root.pid]:
+            return
+        joined = " ".join(command)
+        if "resource_tracker" in joined:
+            usage.label = "crawl: multiprocessing resource tracker"
+        elif "forkserver" in joined:
+            usage.label = self.FORK_SERVER
+        elif "spawn_main" in joined:
+            usage.label = self._number("extraction worker")
+        else:
+            usage.label = self._number("crawl child")
 
     def sample(self) -> None:
+        self._samples += 1
+        with_pss = self._samples % self.PSS_EVERY == 1
         for root, label, with_children in self._roots:
             members = [root]
             if with_children:
                 with suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
                     members += root.children(recursive=True)
-            total = 0
+            rss_total = pss_total = 0
             for process in members:
                 if process.pid not in self.usage:
-                    self._track(process, self._child_label(process))
-                total += self.usage[process.pid].sample(self._processes[process.pid])
-            self.peak_tree_rss[label] = max(self.peak_tree_rss.get(label, 0), total)
+                    self._track(process, self.STARTING)
+                usage = self.usage[process.pid]
+                if usage.label == self.STARTING:
+                    self._name_child(root, usage)
+                rss, pss = usage.sample(self._processes[process.pid], with_pss=with_pss)
+                rss_total += rss
+                pss_total += pss
+            self.peak_tree_rss[label] = max(self.peak_tree_rss.get(label, 0), rss_total)
+            self.peak_tree_pss[label] = max(self.peak_tree_pss.get(label, 0), pss_total)
 
     def cpu_between(self, start: float, end: float) -> float:
         """CPU seconds all watched processes used between two POSIX times."""
@@ -174,20 +219,11 @@ class ProcessWatcher:
             self.sample()
 
 
-@dataclass(frozen=True)
-class MachineClock:
-    """Wall time, busy CPU seconds of the whole machine and of this script, at one moment:
-    two of them tell how much CPU processes other than the benchmark's took in between."""
-
-    at: float
-    machine_busy: float
-    own: float
-
-    @classmethod
-    def now(cls) -> MachineClock:
-        t = psutil.cpu_times()
-        busy = t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
-        return cls(time.time(), busy, time.process_time())
+def _command(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return []
 
 
 def background_load(start: MachineClock, end: MachineClock, ours: float) -> dict[str, float]:
@@ -322,8 +358,7 @@ def run_crawl(
             while crawl.poll() is None:
                 watcher.sample()
                 if time.monotonic() > deadline:
-                    crawl.kill()
-                    crawl.wait()
+                    _kill_tree(crawl)
                     raise RuntimeError(f"the crawl took longer than {timeout:g} s; see {log_file}")
                 time.sleep(POLL_SECONDS)
             exited = MachineClock.now()
@@ -335,17 +370,37 @@ def run_crawl(
                        run, requests, frozenset(site.article_paths), watcher, log_file)
 
 
+def _kill_tree(process: subprocess.Popen[bytes]) -> None:
+    """Kill a crawl and the extraction processes it started (they would linger otherwise)."""
+    children: list[psutil.Process] = []
+    with suppress(psutil.NoSuchProcess):
+        children = psutil.Process(process.pid).children(recursive=True)
+    process.kill()
+    process.wait()
+    for child in children:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()
+
+
 def _read_database(path: Path) -> tuple[int, float | None, float | None, dict[str, Any]]:
     """Stored article count, first and last ``created_at`` (timestamps), last crawl run."""
     if not path.exists():
         return 0, None, None, {}
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-        count, first, last = connection.execute(
-            "SELECT count(*), min(created_at), max(created_at) FROM articles"
-        ).fetchone()
-        connection.row_factory = sqlite3.Row
-        row = connection.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+        try:
+            count, first, last = connection.execute(
+                "SELECT count(*), min(created_at), max(created_at) FROM articles"
+            ).fetchone()
+            connection.row_factory = sqlite3.Row
+            row = connection.execute(
+                "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        except sqlite3.OperationalError:  # the crawl died before creating the schema
+            return 0, None, None, {}
     run = dict(row) if row is not None else {}
+    for key in ("pages_dropped", "errors"):  # JSON columns come back as text from sqlite3
+        if isinstance(run.get(key), str):
+            run[key] = json.loads(run[key])
     return count, _timestamp(first), _timestamp(last), run
 
 
@@ -441,6 +496,7 @@ def _processes(watcher: ProcessWatcher, start: float | None, end: float | None,
             "label": usage.label,
             "pid": usage.pid,
             "peak_rss_mb": round(usage.peak_rss / MB, 1),
+            "peak_pss_mb": round(usage.peak_pss / MB, 1),
             "cpu_seconds": round(usage.cpu_seconds, 2),
             "cpu_ms_per_page": _r(1000 * window / pages if window is not None and pages else None),
         })
@@ -521,6 +577,7 @@ def measurements(site: GeneratedSite, crawl: CrawlResult, bare: BareResult,
         },
         "processes": crawl_processes + bare_processes,
         "peak_rss_mb_crawl_tree_sum": _r(crawl.watcher.peak_tree_rss.get("crawl main", 0) / MB, 1),
+        "peak_pss_mb_crawl_tree_sum": _r(crawl.watcher.peak_tree_pss.get("crawl main", 0) / MB, 1),
         "benchmark_peak_rss_mb": _r(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "ratios": {
             "steady": _r(ratio, 3),
@@ -581,12 +638,13 @@ def print_report(m: dict[str, Any]) -> None:
           f"+ server {_f(news['steady_server_cpu_ms_per_article'], '.2f')} ms (together "
           f"{share:.0f}% of the machine); bare {_f(bare['cpu_ms_per_page'], '.2f')} ms")
     print()
-    print(f"{'process':40} {'pid':>8} {'peak RSS MB':>12} {'CPU s':>8} {'CPU ms/page':>12}")
+    print(f"{'process':40} {'pid':>8} {'peak RSS MB':>12} {'peak PSS MB':>12} {'CPU s':>8} "
+          f"{'CPU ms/page':>12}")
     for p in m["processes"]:
-        print(f"{p['label']:40} {p['pid']:>8} {p['peak_rss_mb']:>12.1f} {p['cpu_seconds']:>8.2f} "
-              f"{_f(p['cpu_ms_per_page'], '.2f'):>12}")
-    print(f"{'crawl tree, peak of summed RSS':40} {'':>8} "
-          f"{m['peak_rss_mb_crawl_tree_sum']:>12.1f}")
+        print(f"{p['label']:40} {p['pid']:>8} {p['peak_rss_mb']:>12.1f} {p['peak_pss_mb']:>12.1f} "
+              f"{p['cpu_seconds']:>8.2f} {_f(p['cpu_ms_per_page'], '.2f'):>12}")
+    print(f"{'crawl tree, peak of the sums':40} {'':>8} {m['peak_rss_mb_crawl_tree_sum']:>12.1f} "
+          f"{m['peak_pss_mb_crawl_tree_sum']:>12.1f}")
     print(f"{'benchmark script':40} {os.getpid():>8} {m['benchmark_peak_rss_mb']:>12.1f}")
     print("  CPU ms/page: in the steady window for the crawl and the server, in the timed run "
           "for bare workers")
@@ -611,30 +669,12 @@ def print_report(m: dict[str, Any]) -> None:
 # --- main ------------------------------------------------------------------------------------
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
-    return number
-
-
-@contextmanager
-def _workdir(keep: Path | None) -> Iterator[Path]:
-    """``keep`` (created if needed), or a temporary directory removed afterwards."""
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        yield keep.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as name:
-        yield Path(name)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Crawl a generated loopback site with newsmon and compare its throughput "
         "with bare trafilatura extraction of the same pages."
     )
-    parser.add_argument("--pages", type=_positive, default=2000,
+    parser.add_argument("--pages", type=at_least(1), default=2000,
                         help="article pages to generate (default %(default)s)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the site, database and crawl log in DIR (new or empty)")
@@ -648,14 +688,18 @@ def main(argv: list[str] | None = None) -> int:
     ):
         parser.error(f"--keep {args.keep}: not a new or empty directory")
 
-    with _workdir(args.keep) as workdir:
+    with bench_workdir(args.keep, "newsmon-bench-") as workdir:
         print(f"generating {args.pages:,} pages in {workdir / 'site'} ...", flush=True)
         started = time.perf_counter()
         site = generate_site(workdir / "site", args.pages, seed=args.seed)
         generation_seconds = time.perf_counter() - started
 
         print("crawling with newsmon ...", flush=True)
-        crawl = run_crawl(site, workdir, args.timeout)
+        try:
+            crawl = run_crawl(site, workdir, args.timeout)
+        except RuntimeError as exc:  # the server did not start, or the crawl timed out
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            return 1
         if crawl.returncode != 0:
             print(f"benchmark failed: the crawl exited with status {crawl.returncode}; the end "
                   f"of {crawl.log_file}:", file=sys.stderr)
@@ -673,6 +717,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep is not None:
             print(f"site, database and crawl log kept in {workdir}")
 
+        # Fewer than the pages minus 1%: the crawl lost pages, so its rate means nothing.
         needed = len(site.article_paths) - len(site.article_paths) // 100
         if crawl.stored < needed:
             print(f"benchmark failed: {crawl.stored:,} articles stored, fewer than {needed:,}; "

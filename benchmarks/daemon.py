@@ -46,10 +46,9 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import closing, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +56,8 @@ from typing import Any
 
 import psutil
 import yaml
+from harness import MachineClock, at_least
+from harness import workdir as bench_workdir
 
 from crawler.demo.server import render_sources
 
@@ -217,20 +218,6 @@ class DaemonSampler:
         return Checkpoint(cycle, finished, round(seconds, 2), round(memory.rss / MB, 2),
                           round(memory.uss / MB, 2), threads, fds,
                           round(times.user + times.system, 3))
-
-
-@dataclass(frozen=True)
-class MachineClock:
-    """Wall time and busy CPU seconds of the whole machine: two of them give the load."""
-
-    at: float
-    busy: float
-
-    @classmethod
-    def now(cls) -> MachineClock:
-        t = psutil.cpu_times()
-        busy = t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
-        return cls(time.time(), busy)
 
 
 # --- what the daemon logged --------------------------------------------------------------------
@@ -634,7 +621,7 @@ def measurements(run: Run) -> dict[str, Any]:
     wall = run.stopped.at - run.launched.at
     cpus = os.cpu_count() or 1
     ours = sampler.daemon_cpu + sampler.children_cpu + run.server_cpu
-    machine = run.stopped.busy - run.launched.busy
+    machine = run.stopped.machine_busy - run.launched.machine_busy
     kinds: dict[str, list[int]] = {}
     for child in sampler.children.values():
         if child.kind != "other":
@@ -766,34 +753,14 @@ def print_report(m: dict[str, Any]) -> None:
 # --- main --------------------------------------------------------------------------------------
 
 
-def _at_least(minimum: int) -> Any:
-    def parse(value: str) -> int:
-        number = int(value)
-        if number < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {number}")
-        return number
-    return parse
-
-
-@contextmanager
-def _workdir(keep: Path | None) -> Iterator[Path]:
-    """``keep`` (created if needed), or a temporary directory removed afterwards."""
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        yield keep.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="newsmon-bench-daemon-") as name:
-        yield Path(name)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Run newsmon's scheduling daemon for many short crawl cycles against a "
         "loopback site; report its memory and how late it starts crawls."
     )
-    parser.add_argument("--cycles", type=_at_least(1), default=100,
+    parser.add_argument("--cycles", type=at_least(1), default=100,
                         help="finished crawl runs to wait for (default %(default)s)")
-    parser.add_argument("--every", type=_at_least(len(SOURCES)), default=16,
+    parser.add_argument("--every", type=at_least(len(SOURCES)), default=16,
                         help="each source's interval in seconds (default %(default)s; below "
                         "about twice the crawl time, crawls queue for the slots)")
     parser.add_argument("--together", action="store_true",
@@ -809,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         parser.error(f"--keep {args.keep}: not a new or empty directory")
 
-    with _workdir(args.keep) as workdir:
+    with bench_workdir(args.keep, "newsmon-bench-daemon-") as workdir:
         expected = args.cycles / len(SOURCES) * args.every
         print(f"running the daemon for {args.cycles} cycles (about {expected / 60:.0f} min) "
               f"in {workdir} ...", flush=True)

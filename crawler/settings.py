@@ -47,6 +47,9 @@ METAREFRESH_ENABLED = True
 LOG_LEVEL = "INFO"
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+# Items processed at once per response. Scrapy 2.19 starts this many tasks for every
+# response even when it yields one item; 100 (the default) cost ~1.2 ms of CPU per page.
+CONCURRENT_ITEMS = 16
 # Responses held in memory while extraction catches up (backpressure on the downloader).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
 
