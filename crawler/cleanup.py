@@ -1,49 +1,173 @@
-"""Text normalisation applied to every extracted body: one paragraph per block, no repeats.
+"""Text normalisation applied to every extracted body: one paragraph per block, no furniture,
+no repeats.
 
-Kept apart from extraction so the same rules apply to fresh crawls and to ``reextract``.
+In order, per line: Unicode NFC and white space folded; pinyin glued after Chinese characters
+removed (``環(huán)境`` -> ``環境``); anti-scraping watermarks cut out; furniture lines
+(``crawler.junk``) and the source's ``drop_lines`` dropped. Then, over the whole text: exact
+and near-duplicate paragraphs kept once (with the "1. New version" / "2. New version" labels
+that introduce them), and a first paragraph that only repeats the title dropped.
+
+Mojibake is repaired earlier, on the parsed page (``crawler.encoding.repair_tree``). Kept apart
+from extraction so the same rules apply to fresh crawls and to ``reextract``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\ufeff]+")
+from crawler.blocks import weight
+from crawler.config import ExtractionRules
+from crawler.junk import junk_kind, strip_watermarks
+from crawler.rules import drop_line
+
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_ZERO_WIDTH = re.compile(r"[\u200c-\u200f\u2060\u00ad]")
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A pinyin syllable in parentheses right after a Chinese character: 態(tài), 書(shū).
+_PINYIN = re.compile(rf"(?<=[{_CJK}])\(([a-z{_TONED}ü]{{1,6}})\)")
+_SYLLABLE = re.compile(
+    r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|"
+    r"iu|ua|uo|ui|ve|ue|er|a|o|e|i|u|v)$"
+)
+# Toneless annotations are only trusted when a text carries this many of them.
+MIN_TONELESS_PINYIN = 3
+_LETTER = re.compile(r"[^\W_]")
+# Paragraphs sharing this share of their word-stem (or CJK character pair) set are one
+# paragraph in two versions; stems are word beginnings, so inflected forms still match.
+NEAR_DUPLICATE = 0.5
+STEM_CHARS = 5
+# Only whole paragraphs are compared: short lines of a list (a recipe, a court roll) share
+# their words without being repeats. Weight: characters, CJK counted thrice.
+MIN_NEAR_DUPLICATE_WEIGHT = 150
+NEAR_DUPLICATE_DISTANCE = 3
+# Exact repeats are dropped from about a sentence up when close to their twin, from a long
+# paragraph up anywhere.
+MIN_REPEAT_WEIGHT = 40
+LONG_REPEAT_WEIGHT = 300
+MAX_LABEL_CHARS = 40
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def comparison_key(text: str) -> str:
+    """How texts are compared (a heading with a title, a block with a description, a paragraph
+    with another extraction): NFKC, case-folded, pinyin annotations dropped, letters and digits
+    only."""
+    return _NOT_ALNUM.sub("", strip_pinyin(unicodedata.normalize("NFKC", text)).casefold())
 
 
 def normalize_paragraph(line: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
+    """NFC, zero-width characters removed, runs of white space as one space, trimmed."""
+    line = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", line))
+    return _SPACES.sub(" ", line).strip()
 
 
-def clean_text(text: str, title: str | None = None) -> str:
-    """NFC, white space folded, empty and repeated paragraphs dropped, paragraphs split by a
-    blank line; a first paragraph that only repeats the title is dropped too."""
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations glued after Chinese characters (``態(tài)`` -> ``態``).
+
+    A syllable with a tone mark always goes; toneless ones (``(ma)``) only when the text
+    has several, so ``公斤(kg)`` or a lone ``(a)`` stay."""
+    found = [m for m in _PINYIN.finditer(text) if _is_syllable(m.group(1))]
+    if not found:
+        return text
+    toned = [m for m in found if any(c in _TONED for c in m.group(1))]
+    drop = found if len(found) >= MIN_TONELESS_PINYIN else toned
+    if not drop:
+        return text
+    spans = {m.span() for m in drop}
+    return _PINYIN.sub(lambda m: "" if m.span() in spans else m.group(0), text)
+
+
+def _is_syllable(value: str) -> bool:
+    plain = "".join(c for c in unicodedata.normalize("NFD", value) if not unicodedata.combining(c))
+    return bool(_SYLLABLE.match(plain.replace("ü", "v")))
+
+
+def clean_line(line: str) -> str:
+    """One paragraph normalised, pinyin and watermarks removed."""
+    return strip_watermarks(strip_pinyin(normalize_paragraph(line)))
+
+
+def clean_text(text: str, title: str | None = None, rules: ExtractionRules | None = None) -> str:
+    """The cleaned body (see the module docstring), paragraphs separated by a blank line."""
     paragraphs: list[str] = []
-    seen: set[str] = set()
-    norm_title = normalize_paragraph(title).casefold() if title else None
     for raw in text.splitlines():
-        line = normalize_paragraph(raw)
-        if not line:
+        line = clean_line(raw)
+        if not _LETTER.search(line) or junk_kind(line) or drop_line(line, rules):
             continue
-        key = line.casefold()
-        if not paragraphs and key == norm_title:
-            continue
-        if key in seen:
-            continue
-        seen.add(key)
         paragraphs.append(line)
+    paragraphs = drop_repeats(paragraphs)
+    if paragraphs and title and _same(paragraphs[0], clean_line(title)):
+        paragraphs = paragraphs[1:]
     return "\n\n".join(paragraphs)
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """``Headline - Site`` / ``Site | Headline`` / ``Headline_Site`` -> ``Headline``."""
-    title = normalize_paragraph(title)
-    if not site_name:
-        return title
-    site = re.escape(normalize_paragraph(site_name))
-    sep = r"\s*[-|–—_·:：|]\s*"
-    for pattern in (rf"^(.+?){sep}{site}$", rf"^{site}{sep}(.+)$"):
-        m = re.match(pattern, title, flags=re.IGNORECASE)
-        if m and len(m.group(1)) >= 5:
-            return m.group(1).strip()
-    return title
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+def drop_repeats(paragraphs: list[str]) -> list[str]:
+    """Keep each paragraph once: an exact repeat (ignoring case) within NEAR_DUPLICATE_DISTANCE
+    paragraphs of its twin, or a long one anywhere; a near-duplicate (an edited second version
+    of the same paragraph) as close, or anywhere when labels that differ only by their numbers
+    introduce the two versions ("1. Nowa wersja" / "2. Nowa wersja"; the labels go too).
+    Short lines of lists (a menu planned day by day, subheadings) may repeat, and so may the
+    first paragraph: a summary that the article body repeats is not a copy-paste accident."""
+    kept: list[int] = []
+    first_seen: dict[str, int] = {}
+    shingles: list[tuple[int, frozenset[str]]] = []
+    dropped_labels: set[int] = set()
+    for index, paragraph in enumerate(paragraphs):
+        heavy = weight(paragraph)
+        twin = first_seen.setdefault(paragraph.casefold(), index)
+        if twin != index:
+            close = index - twin <= NEAR_DUPLICATE_DISTANCE and twin > 0
+            if heavy < MIN_REPEAT_WEIGHT or not (close or heavy >= LONG_REPEAT_WEIGHT):
+                kept.append(index)
+            continue
+        if heavy >= MIN_NEAR_DUPLICATE_WEIGHT:
+            mine = _shingles(paragraph)
+            twin = next((i for i, other in shingles if _similar(mine, other)), index)
+            if twin != index:
+                labelled = _version_labels(paragraphs, twin - 1, index - 1)
+                if labelled or index - twin <= NEAR_DUPLICATE_DISTANCE:
+                    if labelled:
+                        dropped_labels.update((twin - 1, index - 1))
+                    continue
+            shingles.append((index, mine))
+        kept.append(index)
+    return [paragraphs[i] for i in kept if i not in dropped_labels]
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = re.findall(r"\w+", text.casefold())
+    cjk = re.findall(f"[{_CJK}]", text)
+    pairs = {a + b for a, b in pairwise(cjk)}
+    return frozenset([w[:STEM_CHARS] for w in words if not re.match(f"[{_CJK}]", w)]
+                     + sorted(pairs))
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= NEAR_DUPLICATE
+
+
+def _version_labels(paragraphs: list[str], first: int, second: int) -> bool:
+    """True when the lines before two versions of a paragraph are labels that differ only by
+    their numbers."""
+    if first < 0 or second <= first:
+        return False
+    a, b = paragraphs[first], paragraphs[second]
+    if len(a) > MAX_LABEL_CHARS or len(b) > MAX_LABEL_CHARS or a == b:
+        return False
+
+    def bare(label: str) -> str:
+        return re.sub(r"[\d\W_]+", " ", label.casefold()).strip()
+
+    return bool(bare(a)) and bare(a) == bare(b)

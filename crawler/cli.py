@@ -344,9 +344,12 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     """Run extraction again on stored pages (after the extractor improved); no fetching."""
     from crawler.reextract import reextract_articles
 
+    # The sources file's extraction rules, when there is one (the default may be absent).
+    config = app.config() if app.config_given or app.config_path.exists() else None
+    rules = {s.name: s.extraction for s in config.sources} if config else {}
     db = app.database()
     try:
-        counts = reextract_articles(db, sources)
+        counts = reextract_articles(db, sources, rules)
     finally:
         db.dispose()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)
@@ -376,6 +379,7 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
         if as_json:
             record = {"file": name, "text": result.text, "title": result.title,
                       "published_at": iso(result.published_at), "language": result.language,
+                      "script": result.script,
                       "authors": list(result.authors), "site_name": result.site_name,
                       "description": result.description, "canonical_url": result.canonical_url,
                       "encoding": result.encoding}

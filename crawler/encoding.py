@@ -1,4 +1,5 @@
-"""Turn a fetched page's bytes into text, getting legacy Chinese and European encodings right.
+"""Turn a fetched page's bytes into text, getting legacy Chinese and European encodings right,
+and repair mojibake the publisher baked into the page (UTF-8 once read as windows-1252).
 
 Order, as browsers do: byte-order mark, HTTP ``Content-Type`` charset, ``<meta>`` charset, then
 detection. w3lib maps declared names to their supersets (gb2312 -> gb18030, big5 -> big5hkscs);
@@ -9,8 +10,21 @@ always handed text, never bytes.
 
 from __future__ import annotations
 
+import re
+
+import ftfy
 from charset_normalizer import from_bytes
+from ftfy.badness import is_bad
+from lxml.html import HtmlElement
 from w3lib.encoding import html_to_unicode, resolve_encoding
+
+# UTF-8 lead bytes read as windows-1252 (Ã, Â, â, Ð, Ñ, Å) followed by a continuation byte read
+# the same way: the telltale of mojibake. A cheap scan decides whether ftfy looks closer.
+_MOJIBAKE_SIGN = re.compile(
+    "[\u00c2\u00c3\u00c5\u00e2\u00d0\u00d1][\u0080-\u00bf\u0152\u0153\u0160\u0161"
+    "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d"
+    "\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def detect_encoding(body: bytes) -> str | None:
@@ -33,3 +47,32 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         content_type or "", body, default_encoding="utf-8", auto_detect_fun=detect_encoding
     )
     return text, encoding
+
+
+def might_have_mojibake(text: str) -> bool:
+    """True when ``text`` shows the byte patterns of UTF-8 read as windows-1252."""
+    return _MOJIBAKE_SIGN.search(text) is not None
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as a single-byte encoding (``MalmÃ¶`` -> ``Malmö``) where ftfy can tell
+    it happened; other text is returned unchanged."""
+    if not text or text.isascii() or not is_bad(text):
+        return text
+    return ftfy.fix_encoding(text)
+
+
+def repair_tree(tree: HtmlElement) -> int:
+    """Repair mojibake in every text node of a parsed page, before anything reads it (the
+    HTML parser keeps the C1 control characters ftfy needs; text extraction drops them).
+    Return how many text nodes changed."""
+    changed = 0
+    for element in tree.iter():
+        for attribute in ("text", "tail"):
+            value = getattr(element, attribute)
+            if value and might_have_mojibake(value):
+                fixed = repair_mojibake(value)
+                if fixed != value:
+                    setattr(element, attribute, fixed)
+                    changed += 1
+    return changed

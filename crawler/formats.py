@@ -17,7 +17,7 @@ from storage.models import Article
 # Field names are a promise to users: later issues add fields, these stay.
 EXPORT_FIELDS = (
     "id", "url", "canonical_url", "source", "title", "text", "published_at", "language",
-    "authors", "site_name", "description", "fetched_at", "updated_at", "content_hash",
+    "script", "authors", "site_name", "description", "fetched_at", "updated_at", "content_hash",
 )
 FORMATS = ("jsonl", "json", "csv")
 
@@ -37,6 +37,7 @@ def article_record(article: Article) -> dict[str, Any]:
         "text": article.text,
         "published_at": iso(article.published_at),
         "language": article.language,
+        "script": article.script,
         "authors": list(article.authors or []),
         "site_name": article.site_name,
         "description": article.description,

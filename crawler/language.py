@@ -1,4 +1,6 @@
-"""Language of an article's text, as ISO 639-1; the source's hint only breaks near-ties.
+"""Language of an article's text, as ISO 639-1; the source's hint only breaks near-ties. For
+Chinese, also the script: ``Hans`` (simplified) or ``Hant`` (traditional), from the characters
+whose forms differ (``data/hanzi_pairs.txt``).
 
 py3langid rather than lingua: its model is small and loads in milliseconds, while lingua's
 accurate mode costs about 0.9 GB per worker process.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -16,6 +19,8 @@ MIN_TEXT_WEIGHT = 40
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # The hint wins when its probability is at least this share of the best candidate's.
 HINT_TIE_RATIO = 0.5
+# The detector reads this much of the text: enough for a confident guess, and it is linear.
+SAMPLE_CHARS = 1000
 
 
 @cache
@@ -24,13 +29,14 @@ def _identifier() -> LanguageIdentifier:
 
 
 def warm_up() -> None:
-    """Load the model now rather than on the first article."""
+    """Load the model (and the script table) now rather than on the first article."""
     _identifier()
+    _hanzi()
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """The language of ``text`` (``zh`` for both Chinese scripts), or the hint on a near-tie."""
-    sample = text[:5000]
+    sample = text[:SAMPLE_CHARS]
     if len(sample.strip()) + 2 * len(_CJK.findall(sample)) < MIN_TEXT_WEIGHT:
         return hint
     ranked = _identifier().rank(sample)
@@ -40,3 +46,42 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
         if hint_p >= best_p * HINT_TIE_RATIO:
             return hint
     return str(best)
+
+
+HANZI_FILE = Path(__file__).parent / "data" / "hanzi_pairs.txt"
+# Fewer telling characters than this, and the script is not named.
+MIN_SCRIPT_EVIDENCE = 3
+# One script must outnumber the other this many times.
+SCRIPT_MAJORITY = 2.0
+
+
+@cache
+def _hanzi() -> tuple[frozenset[str], frozenset[str]]:
+    """(simplified-only characters, traditional-only characters)."""
+    simplified, traditional = set(), set()
+    for line in HANZI_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        for pair in line.split():
+            if len(pair) != 2:
+                raise ValueError(f"{HANZI_FILE}: {pair!r} is not a simplified/traditional pair")
+            simplified.add(pair[0])
+            traditional.add(pair[1])
+    return frozenset(simplified), frozenset(traditional)
+
+
+def detect_script(text: str, language: str | None) -> str | None:
+    """``Hans`` or ``Hant`` for Chinese text (ISO 15924), None for other languages or when
+    the text does not tell."""
+    if language != "zh":
+        return None
+    simplified, traditional = _hanzi()
+    hans = sum(1 for c in text if c in simplified)
+    hant = sum(1 for c in text if c in traditional)
+    if hans + hant < MIN_SCRIPT_EVIDENCE:
+        return None
+    if hans >= SCRIPT_MAJORITY * hant:
+        return "Hans"
+    if hant >= SCRIPT_MAJORITY * hans:
+        return "Hant"
+    return None

@@ -1,18 +1,21 @@
-"""Publication date and authors from a page's structured data, read before any heuristic.
+"""What a page says about itself in its ``<head>`` and JSON-LD: title, site name, description,
+canonical link, publication date and authors, read before any heuristic.
 
-htmldate (inside trafilatura) prefers a date found in the URL, which has no time of day: a page
-at ``/2023/1205/`` stating ``2023-12-05T09:30:00+08:00`` in its metadata came out as midnight.
-And trafilatura drops single-token CJK author names. Structured fields are what publishers
-mean, so they come first here; trafilatura's guesses fill the gaps.
+Structured fields are what publishers mean, so they come first. (htmldate, inside trafilatura,
+prefers a date found in the URL, which has no time of day: a page at ``/2023/1205/`` stating
+``2023-12-05T09:30:00+08:00`` in its metadata came out as midnight; and it was most of the
+extraction time, spent in dateparser's locale guessing.)
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
@@ -32,25 +35,103 @@ _ROLE = re.compile(
 )
 
 
-def structured_published(tree: HtmlElement) -> datetime | None:
+TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
+SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
+DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """The page's own statements about itself; None / () where it makes none."""
+
+    meta_titles: tuple[str, ...]
+    html_title: str | None
+    site_names: tuple[str, ...]
+    description: str | None
+    canonical_url: str | None
+    published: datetime | None
+    authors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Head:
+    """A page's JSON-LD objects and ``<meta>`` contents, read once."""
+
+    ld: tuple[dict[str, Any], ...]
+    meta: dict[str, list[str]]
+
+    @classmethod
+    def read(cls, tree: HtmlElement) -> _Head:
+        table: dict[str, list[str]] = {}
+        for meta in tree.iter("meta"):
+            name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "")
+            content = (meta.get("content") or "").strip()
+            if name and content:
+                table.setdefault(name.lower(), []).append(content)
+        return cls(tuple(_json_ld(tree)), table)
+
+    def values(self, keys: Iterable[str]) -> list[str]:
+        return [v for key in keys for v in self.meta.get(key, ())]
+
+
+def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
+    """Everything ``PageMetadata`` holds, from meta tags, ``<link>`` and JSON-LD."""
+    head = _Head.read(tree)
+    meta_titles = [str(o["headline"]) for o in head.ld if isinstance(o.get("headline"), str)]
+    meta_titles += head.values(TITLE_META)
+    title_element = tree.find(".//title")
+    html_title = title_element.text_content() if title_element is not None else None
+    sites = head.values(SITE_META)
+    for obj in head.ld:
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            sites.append(publisher["name"])
+    descriptions = head.values(DESCRIPTION_META)
+    descriptions += [str(o["description"]) for o in head.ld
+                     if isinstance(o.get("description"), str)]
+    return PageMetadata(
+        meta_titles=tuple(dict.fromkeys(meta_titles)),
+        html_title=html_title,
+        site_names=tuple(dict.fromkeys(" ".join(s.split()) for s in sites if s.strip())),
+        description=" ".join(descriptions[0].split()) if descriptions else None,
+        canonical_url=_canonical_link(tree, head, url),
+        published=structured_published(tree, head),
+        authors=structured_authors(tree, head),
+    )
+
+
+def _canonical_link(tree: HtmlElement, head: _Head, url: str | None) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return urljoin(url or "", link.get("href").strip())
+    for value in head.values(("og:url",)):
+        return urljoin(url or "", value)
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def structured_published(tree: HtmlElement, head: _Head | None = None) -> datetime | None:
     """The first parseable publication datetime in JSON-LD, meta tags, or <time>."""
-    for value in _published_candidates(tree):
+    for value in _published_candidates(tree, head or _Head.read(tree)):
         parsed = parse_datetime(value)
         if parsed is not None:
             return parsed
     return None
 
 
-def structured_authors(tree: HtmlElement) -> tuple[str, ...]:
+def structured_authors(tree: HtmlElement, head: _Head | None = None) -> tuple[str, ...]:
     """Author names from JSON-LD or meta tags, role words stripped; () when none."""
+    head = head or _Head.read(tree)
     names: list[str] = []
-    for obj in _json_ld(tree):
+    for obj in head.ld:
         names.extend(_ld_names(obj.get("author")))
         if names:
             break
     if not names:
         for key in AUTHOR_META:
-            for value in _meta(tree, key):
+            for value in head.values((key,)):
                 if not value.startswith(("http://", "https://")):
                     names.extend(re.split(r"[;；、]|\s+(?:and|und|et|y|i)\s+", value))
             if names:
@@ -62,7 +143,8 @@ def clean_authors(names: list[str]) -> tuple[str, ...]:
     cleaned = []
     for name in names:
         name = _ROLE.sub("", " ".join(name.split())).strip(" ,;:·•|-–—")
-        if 1 < len(name) <= 80 and not name.startswith(("http", "@")):
+        # a "name" with digits is a staff code ("kj005"), not a person
+        if 1 < len(name) <= 80 and not name.startswith(("http", "@")) and not _DIGIT.search(name):
             cleaned.append(name)
     return tuple(dict.fromkeys(cleaned))
 
@@ -83,24 +165,16 @@ def parse_datetime(value: str) -> datetime | None:
             return None
 
 
-def _published_candidates(tree: HtmlElement) -> Iterator[str]:
-    for obj in _json_ld(tree):
+def _published_candidates(tree: HtmlElement, head: _Head) -> Iterator[str]:
+    for obj in head.ld:
         for key in ("datePublished", "dateCreated", "uploadDate"):
             if isinstance(obj.get(key), str):
                 yield obj[key]
-    for key in DATE_META:
-        yield from _meta(tree, key)
+    yield from head.values(DATE_META)
     for value in tree.xpath('//*[@itemprop="datePublished"]/@content'
                             '|//*[@itemprop="datePublished"]/@datetime'
                             '|//article//time/@datetime|//time[@pubdate]/@datetime'):
         yield str(value)
-
-
-def _meta(tree: HtmlElement, key: str) -> Iterator[str]:
-    for meta in tree.iter("meta"):
-        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if name == key and (meta.get("content") or "").strip():
-            yield meta.get("content").strip()
 
 
 def _json_ld(tree: HtmlElement) -> Iterator[dict[str, Any]]:

@@ -151,4 +151,5 @@ def article_data(item: PageItem, found: ExtractedArticle) -> ArticleData:
         body_z=found.body_z,
         encoding=found.encoding,
         content_type=item.content_type,
+        script=found.script,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from crawler.config import ExtractionRules
 from crawler.extraction import PageInput, Rejection, extract_page
 from storage.db import Database
 from storage.models import ArticlePage
@@ -14,8 +15,12 @@ from storage.queries import iter_pages_for_reextract
 from storage.writes import ArticleData, store_article
 
 
-def reextract_articles(db: Database, sources: Sequence[str] = ()) -> dict[str, int]:
-    """Extract every stored page again and store what changed; return counts by outcome."""
+def reextract_articles(db: Database, sources: Sequence[str] = (),
+                       rules: Mapping[str, ExtractionRules] | None = None) -> dict[str, int]:
+    """Extract every stored page again and store what changed; return counts by outcome.
+
+    ``rules``: each source's extraction rules from the sources file, so re-extraction gives
+    what a crawl would."""
     counts: Counter[str] = Counter()
     names = list(sources) or [None]
     for name in names:
@@ -23,17 +28,19 @@ def reextract_articles(db: Database, sources: Sequence[str] = ()) -> dict[str, i
         # (SQLite WAL and PostgreSQL both allow it), so memory stays flat for any archive.
         with db.session() as session:
             for article, page in iter_pages_for_reextract(session, name):
-                counts[_reextract_one(db, article.source.name, article.url,
-                                      article.published_at, article.language, page)] += 1
+                name = article.source.name
+                counts[_reextract_one(db, name, article.url, article.published_at,
+                                      article.language, page, (rules or {}).get(name))] += 1
     return dict(counts)
 
 
 def _reextract_one(db: Database, source: str, url: str, published_at: datetime | None,
-                   language: str | None, page: ArticlePage) -> str:
+                   language: str | None, page: ArticlePage,
+                   rules: ExtractionRules | None) -> str:
     body = zlib.decompress(page.body_z)
     result = extract_page(PageInput(url=page.response_url, body=body,
                                     content_type=page.content_type, language_hint=language,
-                                    encoding=page.encoding))
+                                    encoding=page.encoding, rules=rules))
     if isinstance(result, Rejection):
         # Keep the stored article: a worse extractor must not delete data.
         return f"kept ({result.reason})"
@@ -43,6 +50,6 @@ def _reextract_one(db: Database, source: str, url: str, published_at: datetime |
         published_at=result.published_at or published_at, language=result.language,
         authors=result.authors, site_name=result.site_name, description=result.description,
         fetched_at=page.fetched_at, response_url=page.response_url, body_z=page.body_z,
-        encoding=page.encoding, content_type=page.content_type,
+        encoding=page.encoding, content_type=page.content_type, script=result.script,
     ))
 

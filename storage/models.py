@@ -96,6 +96,8 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     language: Mapped[str | None] = mapped_column(String(8))
+    # ISO 15924 script where a language has several: "Hans" / "Hant" for Chinese.
+    script: Mapped[str | None] = mapped_column(String(8))
     authors: Mapped[list[str]] = mapped_column(default=list)
     site_name: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)

@@ -44,6 +44,7 @@ _MAX_LENGTHS = {
     "response_url": 2048,
     "content_hash": 64,
     "language": 8,
+    "script": 8,
     "encoding": 32,
 }
 
@@ -71,6 +72,7 @@ class ArticleData:
     body_z: bytes
     encoding: str
     content_type: str | None
+    script: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("source", "url", "content_hash", "response_url", "encoding"):
@@ -152,6 +154,7 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.text = data.text
     article.published_at = data.published_at
     article.language = data.language
+    article.script = data.script
     article.authors = list(data.authors)
     article.site_name = data.site_name
     article.description = data.description

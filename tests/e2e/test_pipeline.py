@@ -89,9 +89,9 @@ def test_every_exported_field(crawled: Crawled, expected: ExpectedArticle) -> No
         assert stored.date() == published
     for fragment in expected.must_contain:
         assert fragment in record["text"]
-    # Page furniture outside the article container never survives; junk *inside* the
-    # container (body_junk: watermarks, promo lines) is the cleaning rules' job, tested there.
-    for junk in set(expected.must_not_contain) - set(expected.body_junk):
+    # No furniture survives: neither outside the article container nor inside it (body_junk:
+    # watermarks, promo and repeated paragraphs, press-wire lines).
+    for junk in expected.must_not_contain:
         assert junk not in record["text"], junk
         assert junk not in (record["title"] or "")
     assert "\n\n" in record["text"]  # paragraphs kept as paragraphs
@@ -218,3 +218,10 @@ def test_same_results_on_postgresql(
         precision = 25 if isinstance(by_path[path].published, datetime) else 10
         assert pg.records[path]["published_at"][:precision] == record["published_at"][:precision]
     assert len(export(run_newsmon, url)) == pg.rows_after_first
+
+
+def test_chinese_articles_carry_their_script(crawled: Crawled) -> None:
+    # seed 003 is traditional Chinese (Big5), seed 001 simplified (GBK)
+    assert crawled.records["/carbontrade/news/2023/97430.html"]["script"] == "Hant"
+    assert crawled.records["/cnportal/news/2024/0914/371245.html"]["script"] == "Hans"
+    assert {r["script"] for r in crawled.records.values() if r["language"] != "zh"} == {None}

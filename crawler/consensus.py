@@ -1,0 +1,72 @@
+"""One article body from two opinions: trafilatura's and the region finder's.
+
+trafilatura filters paragraphs finely (captions, bylines, share prompts, inline promos) but
+on portal layouts it sometimes takes the wrong block (reader comments, the footer, a teaser) or
+runs on past the article into related news. The region finder (``crawler.region``) is
+coarse but anchored: it starts after the headline, holds the lead, and stops where link lists
+and furniture take over. So:
+
+- where they agree, the body is trafilatura's paragraphs that lie inside the region: its fine
+  filtering, without what it picked up outside the article;
+- where trafilatura found only a scrap somewhere else, the region's text is the body;
+- where they disagree on a full article, trafilatura is trusted.
+
+Paragraphs are matched by their letters and digits (case, spaces and punctuation ignored), by
+shared 8-character shingles, so a paragraph that one side split in two still matches.
+"""
+
+from __future__ import annotations
+
+from crawler.blocks import weight
+from crawler.cleanup import comparison_key
+
+SHINGLE = 8
+# A paragraph is inside the other text when this share of its shingles is.
+MIN_CONTAINED = 0.7
+# They agree when this share of trafilatura's text lies inside the region.
+MIN_AGREEMENT = 0.3
+# trafilatura found a scrap when its text weighs less than this share of the region's prose.
+SCRAP_SHARE = 0.3
+
+
+def _shingles(key: str) -> set[str]:
+    return {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
+
+
+class TextIndex:
+    """A text to test paragraphs against: ``contains`` says whether a paragraph is in it."""
+
+    def __init__(self, text: str) -> None:
+        self.key = comparison_key(text)
+        self._shingles: set[str] | None = None
+
+    def contains(self, paragraph: str) -> bool:
+        key = comparison_key(paragraph)
+        if not key:
+            return False
+        if key in self.key:
+            return True
+        if len(key) < SHINGLE:
+            return False
+        if self._shingles is None:
+            self._shingles = _shingles(self.key)
+        mine = _shingles(key)
+        return len(mine & self._shingles) >= MIN_CONTAINED * len(mine)
+
+
+def combine(found: str, region: str, region_prose: int, region_all: str | None = None) -> str:
+    """The article body from trafilatura's text ``found`` and the region's text ``region``
+    (``region_prose``: the weight of its prose; ``region_all``: its text with link lines,
+    which trafilatura may rightly keep), one paragraph per line."""
+    if not region.strip():
+        return found
+    if not found.strip():
+        return region
+    paragraphs = [p for p in found.splitlines() if p.strip()]
+    inside = TextIndex(region_all or region)
+    agreed = [p for p in paragraphs if inside.contains(p)]
+    if weight("".join(agreed)) >= MIN_AGREEMENT * weight(found):
+        return "\n".join(agreed)
+    if weight(found) < SCRAP_SHARE * region_prose:
+        return region
+    return found

@@ -1,0 +1,221 @@
+"""Lines of page furniture that survive boilerplate removal, recognised one line at a time.
+
+What generic extraction leaves inside the article container: language menus glued into one line,
+bookmark and channel bars, breadcrumbs, source / editor-in-charge / disclaimer / hotline lines,
+copyright and ICP lines, cookie notices, press-wire ``Photo - URL`` and ``SOURCE`` trailers,
+headings of related-news boxes and tool labels ("Print", "Share"). Word lists live in
+``data/junk.yaml``; the patterns here are the shapes no word list can describe.
+
+Anti-scraping watermarks (a site name broken up by punctuation, ``中`国`碳`排*放*交*易^网``,
+or a domain broken up by spaces, ``t a np ai fan g.com``) are cut out of the lines they were
+injected into, wherever they sit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+JUNK_FILE = Path(__file__).parent / "data" / "junk.yaml"
+# Prefix and phrase rules only judge lines up to this long: a long paragraph that happens to
+# start with "Source" or mention cookies is prose.
+MAX_PREFIX_LINE = 160
+MAX_PHRASE_LINE = 320
+MAX_EXACT_LINE = 60
+# "© Owner, 2013" is a copyright notice; a longer line after "©" is a photo credit.
+MAX_NOTICE = 80
+# A navigation bar: at least this many short items between separators.
+MIN_NAV_ITEMS = 4
+MAX_NAV_ITEM = 12
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# A CJK character followed by watermark punctuation, at least four times in a row.
+_WATERMARK = re.compile(
+    rf"(?:[{_CJK}]\s*(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?\s*[`~^*+_|.·•'\"\\/#@$%=<>-]+\s*)"
+    rf"{{3,}}[{_CJK}](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?"
+)
+# A domain broken into short letter groups by spaces: "t a np ai fan g.com". Lower case, three
+# groups or more, two of them at most two letters long; only cut from lines with CJK text or
+# when it is the whole line, so "we met at bar.com" in English prose stays.
+_SPLIT_DOMAIN = re.compile(
+    r"(?<![a-z0-9.])((?:[a-z0-9]{1,4}\s+){3,})[a-z0-9]{1,6}\s*\.\s*(?:com|cn|net|org|com\.cn|cc|info)"
+    r"(?![a-z0-9.])"
+)
+# Press-wire trailers: "Photo - https://...", "SOURCE Company", "FUENTE Organización".
+_MEDIA_LINE = re.compile(
+    r"^(?:photo|photos|foto|fotos|logo|video|vidéo|vídeo|zdjęcie|фото|图片|圖片|multimedia)"
+    r"\s*(?:[-–—:]\s*)?https?://\S+$",
+    re.IGNORECASE,
+)
+_WIRE_SOURCE = re.compile(r"^(?:SOURCE|FUENTE|QUELLE|ŹRÓDŁO|ZRODLO|ИСТОЧНИК|FONTE)\s+\S")
+_EMAIL_CONTACT = re.compile(
+    r"(?:contact|kontakt|contactez|contacto|contatto|联系|聯繫|связь)\S*.{0,60}"
+    r"(?:@|\[email\s*protected\])",
+    re.IGNORECASE,
+)
+_COPYRIGHT_YEAR = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}|copyright)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Marks where a watermark was cut out, until the text around it is joined.
+_CUT = "\x00"
+_AROUND_CUT = re.compile(r"(\S?)\s*(?:\x00\s*[:：]?\s*)+(\S?)")
+_NAV_SEPARATORS = re.compile(r"\s*[/|｜·•»>]\s*")
+_TRIM = " \t:：-–—|/·•»«>()[]【】「」『』<>.,;!?*"
+_SPACES = re.compile(r"\s+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+@dataclass(frozen=True)
+class _Lists:
+    prefixes: re.Pattern[str]  # group 1: the prefix, a key of prefix_kinds
+    prefix_kinds: dict[str, str]
+    phrases: re.Pattern[str]
+    phrase_kinds: dict[str, str]
+    exact: dict[str, str]
+    languages: re.Pattern[str]
+    reply_links: frozenset[str]
+
+
+def fold(text: str) -> str:
+    """Case-folded, accents removed, spaces collapsed."""
+    decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return _SPACES.sub(" ", decomposed).strip()
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _lists() -> _Lists:
+    raw = yaml.safe_load(JUNK_FILE.read_text(encoding="utf-8"))
+    for key in ("prefixes", "phrases", "exact", "languages", "reply_links"):
+        if key not in raw:
+            raise ValueError(f"{JUNK_FILE}: missing the {key!r} section")
+
+    def by_kind(section: dict[str, list[str]]) -> dict[str, str]:
+        return {fold(str(word)): kind for kind, words in section.items() for word in words}
+
+    prefix_kinds = by_kind(raw["prefixes"])
+    phrase_kinds = by_kind(raw["phrases"])
+    exact = {fold(str(w)).strip(_TRIM): kind for kind, words in raw["exact"].items() for w in words}
+    languages = [fold(str(w)) for w in raw["languages"]]
+    return _Lists(
+        # a prefix is followed by a separator, the end, or (after a CJK word) anything but CJK
+        prefixes=re.compile(
+            rf"^({_alternation(list(prefix_kinds))})"
+            rf"(?=$|[:：/|】)）.\-–— \u3000]|(?<=[{_CJK}])[^{_CJK}])"
+        ),
+        prefix_kinds=prefix_kinds,
+        phrases=re.compile(_alternation(list(phrase_kinds))),
+        phrase_kinds=phrase_kinds,
+        exact=exact,
+        languages=re.compile(_alternation(languages)),
+        reply_links=frozenset(fold(str(w)) for w in raw["reply_links"]),
+    )
+
+
+def is_reply_label(text: str) -> bool:
+    """True when ``text`` is the label of a comment's "reply" button ("Reply", "Odpowiedz")."""
+    return fold(text).strip(_TRIM) in _lists().reply_links
+
+
+@lru_cache(maxsize=8192)
+def junk_kind(line: str) -> str | None:
+    """The kind of furniture ``line`` is (``copyright``, ``source``, ``language_menu``, ...),
+    or None when it may be article text."""
+    text = line.strip()
+    if not text or len(text) > MAX_PHRASE_LINE * 2:
+        return None
+    if _MEDIA_LINE.match(text):
+        return "media"
+    if _WIRE_SOURCE.match(text) and len(text) <= MAX_PREFIX_LINE:
+        return "source"
+    folded = fold(text)
+    if len(folded) > MAX_PHRASE_LINE:
+        return None
+    lists = _lists()
+    if len(folded) <= MAX_EXACT_LINE:
+        kind = lists.exact.get(folded.strip(_TRIM))
+        if kind:
+            return kind
+    if len(folded) <= MAX_PREFIX_LINE:
+        match = lists.prefixes.match(folded.lstrip(_TRIM))
+        if match:
+            return lists.prefix_kinds[match.group(1)]
+        if _EMAIL_CONTACT.search(text):
+            return "hotline"
+    match = lists.phrases.search(folded)
+    if match:
+        return lists.phrase_kinds[match.group(0)]
+    if _COPYRIGHT_YEAR.match(folded) or (text.startswith("©") and len(text) <= MAX_NOTICE
+                                          and _YEAR.search(text)):
+        return "copyright"
+    if text.startswith("©"):
+        return "credit"  # "© Jane Doe": a photo credit
+    if _is_language_menu(folded, lists.languages):
+        return "language_menu"
+    if _is_nav_bar(text):
+        return "navigation"
+    return None
+
+
+def _is_language_menu(folded: str, languages: re.Pattern[str]) -> bool:
+    """A line made only of two or more language names (glued or separated)."""
+    rest, found = languages.subn(" ", folded)
+    return found >= 2 and not rest.strip(_TRIM + " ")
+
+
+def _is_nav_bar(text: str) -> bool:
+    """Short items between separators: ``业 界/ 互联网/ 行 业/ 通 信/ 数 码``."""
+    if text.startswith("|"):
+        return False  # a table row, as trafilatura renders tables
+    items = [i.strip() for i in _NAV_SEPARATORS.split(text) if i.strip()]
+    if len(items) < MIN_NAV_ITEMS or any(i.replace(".", "").isdigit() for i in items):
+        return False
+    if any(c in text for c in "。！？!?"):
+        return False
+    return all(len(i.replace(" ", "")) <= MAX_NAV_ITEM for i in items)
+
+
+def strip_watermarks(line: str) -> str:
+    """``line`` without injected anti-scraping watermarks (see the module docstring)."""
+    if not line:
+        return line
+    cleaned = _WATERMARK.sub(_drop_watermark, line)
+    cjk = bool(re.search(f"[{_CJK}]", line))
+    cleaned = _SPLIT_DOMAIN.sub(lambda m: _drop_domain(m, cjk, line), cleaned)
+    if cleaned == line:
+        return line
+    # Where a watermark was cut out: nothing between CJK text, one space between words.
+    cleaned = _AROUND_CUT.sub(_join_cut, cleaned)
+    return _SPACES.sub(" ", cleaned).strip()
+
+
+def _drop_domain(match: re.Match[str], cjk: bool, line: str) -> str:
+    short = sum(1 for group in match.group(1).split() if len(group) <= 2)
+    whole = match.group(0).strip() == line.strip()
+    return _CUT if short >= 2 and (cjk or whole) else match.group(0)
+
+
+def _join_cut(match: re.Match[str]) -> str:
+    before, after = match.group(1), match.group(2)
+    if not before or not after or _is_cjk_side(before) or _is_cjk_side(after):
+        return before + after
+    return before + " " + after
+
+
+def _is_cjk_side(char: str) -> bool:
+    return bool(re.match(f"[{_CJK}\u3000-\u303f\uff00-\uffef]", char))
+
+
+def _drop_watermark(match: re.Match[str]) -> str:
+    # Ordinary text uses at most one or two of these marks between characters; a watermark
+    # uses a mark between (almost) every character.
+    marks = re.sub(rf"[{_CJK}\s]|\([^)]*\)", "", match.group(0))
+    chars = len(re.findall(f"[{_CJK}]", match.group(0)))
+    return _CUT if len(marks) >= chars - 1 and chars >= 4 else match.group(0)
