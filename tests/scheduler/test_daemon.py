@@ -141,16 +141,22 @@ def _set_next_run(env: Env, job_id: str, when: datetime) -> None:
     store.shutdown()
 
 
+def first_run_then_down_since(env: Env, config: Path, since: datetime) -> None:
+    """Start the daemon, let it crawl the never-crawled source once, stop it, and move the
+    stored next run back to ``since``: as if the daemon had been down ever since."""
+    first = newsmon(env, config, "schedule")
+    try:
+        wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run")
+    finally:
+        assert stop(first) == 0
+    _set_next_run(env, "crawl:pap", since)
+
+
 def test_restart_keeps_the_schedule_and_catches_up_a_missed_run_once(env: Env) -> None:
     config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
                               "    schedule: {every: 1h}\n", "  misfire_grace: 6h\n")
-    first = newsmon(env, config, "schedule")
-    try:
-        wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run (never crawled)")
-    finally:
-        assert stop(first) == 0
     # down for three scheduled runs, all within the grace period: made up exactly once
-    _set_next_run(env, "crawl:pap", datetime.now(UTC) - timedelta(hours=3))
+    first_run_then_down_since(env, config, datetime.now(UTC) - timedelta(hours=3))
     second = newsmon(env, config, "schedule")
     try:
         wait_for(lambda: len(finished(env.runs("pap"))) == 2, 60, "the catch-up run")
@@ -158,23 +164,15 @@ def test_restart_keeps_the_schedule_and_catches_up_a_missed_run_once(env: Env) -
         assert len(env.runs("pap")) == 2  # coalesced: not three runs
     finally:
         assert stop(second) == 0
-    status = subprocess.run([sys.executable, "-m", "crawler", "--config", str(config), "--db",
-                             env.db, "status", "--format", "json"], capture_output=True,
-                            text=True, cwd=REPO, check=False)
-    (pap,) = json.loads(status.stdout)
-    next_run = datetime.fromisoformat(pap["next_run_at"])
+    _, pap = status_of(env, config)
+    next_run = datetime.fromisoformat(str(pap["next_run_at"]))
     assert timedelta(minutes=55) < next_run - datetime.now(UTC) <= timedelta(hours=1)
 
 
 def test_a_run_missed_beyond_the_grace_period_is_skipped(env: Env) -> None:
     config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
                               "    schedule: {every: 1h}\n", "  misfire_grace: 20m\n")
-    first = newsmon(env, config, "schedule")
-    try:
-        wait_for(lambda: len(finished(env.runs("pap"))) == 1, 60, "the first run")
-    finally:
-        assert stop(first) == 0
-    _set_next_run(env, "crawl:pap", datetime.now(UTC) - timedelta(minutes=150))
+    first_run_then_down_since(env, config, datetime.now(UTC) - timedelta(minutes=150))
     second = newsmon(env, config, "schedule")
     try:
         wait_for(lambda: "missed run of pap" in log(env), 30, "the missed-run warning")
