@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Spider, signals
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.dbguard import DB_FAILURE
 from crawler.drops import FAILURES
 from crawler.settings import database_url
 from spiders.source import IGNORED_PREFIX
@@ -100,7 +101,7 @@ def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[
     """``ok``, ``failed`` or ``interrupted``, and a one-line reason when not ok."""
     if reason == "shutdown":
         return "interrupted", "the crawl was stopped before it finished (signal)"
-    if reason == "database_unavailable":
+    if reason == DB_FAILURE:
         return "failed", f"the crawl stopped: {errors[-1] if errors else 'database unavailable'}"
     if reason not in ("finished",) and not reason.startswith("closespider_"):
         return "failed", f"the crawl ended with reason {reason!r}"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request
 
+from crawler.dbguard import DATABASE_ERRORS, database_lost
 from crawler.settings import database_url
 from spiders.source import ROLE
 from storage.db import Database, open_database
@@ -39,14 +40,18 @@ class KnownUrlFilter:
         if request.meta.get(ROLE) != "article":
             return False
         stats = self.crawler.stats
-        with self.db.session() as session:
-            if not known_urls(session, [request.url]):
-                return False
-            since = self._recheck_since()
-            if since and recent_article_urls(session, [request.url], since):
-                if stats is not None:
-                    stats.inc_value("newsmon/rechecked")
-                return False
+        try:
+            with self.db.session() as session:
+                if not known_urls(session, [request.url]):
+                    return False
+                since = self._recheck_since()
+                if since and recent_article_urls(session, [request.url], since):
+                    if stats is not None:
+                        stats.inc_value("newsmon/rechecked")
+                    return False
+        except DATABASE_ERRORS as exc:
+            database_lost(self.crawler, exc)
+            return True  # the crawl is stopping: fetch nothing more
         if stats is not None:
             stats.inc_value("newsmon/skipped_already_stored")
         return True

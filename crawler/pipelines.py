@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Self
 
-from scrapy.utils.defer import _schedule_coro
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.config import SourceConfig
+from crawler.dbguard import DATABASE_ERRORS, database_lost
 from crawler.drops import REJECTIONS, ExtractionCrashed, StorageFailed
 from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
 from crawler.items import PageItem
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-# The close reason of a crawl stopped because its database failed (see crawler.extensions).
-DB_FAILURE = "database_unavailable"
 
 
 def record_error(crawler: Crawler, message: str) -> None:
@@ -90,7 +88,6 @@ class StoragePipeline:
         self.crawler = crawler
         self.db_url = db_url
         self.db: Database | None = None
-        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -108,16 +105,9 @@ class StoragePipeline:
         try:
             data = article_data(item, item.extracted)
             outcome = store_article(self.db, data)
-        except (OperationalError, InterfaceError) as exc:
-            # The database is gone or full: storing more is pointless, stop this crawl. What
-            # is stored stays intact (one transaction per article).
-            message = f"database unavailable: {exc.orig or exc}".splitlines()[0]
-            if not self.stopping:
-                self.stopping = True
-                record_error(self.crawler, message)
-                logger.error("%s; stopping the crawl", message)
-                _schedule_coro(self.crawler.engine.close_spider_async(reason=DB_FAILURE))
-            raise StorageFailed(message) from None
+        except DATABASE_ERRORS as exc:
+            # The database is gone or full: storing more is pointless, stop this crawl.
+            raise StorageFailed(database_lost(self.crawler, exc)) from None
         except (StorageError, SQLAlchemyError, ValueError) as exc:
             # ValueError: ArticleData refused a field (an absurdly long URL, say).
             message = f"cannot store {item.response_url}: {exc}".splitlines()[0]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Request, signals
 from scrapy.http import Response
 
+from crawler.dbguard import DATABASE_ERRORS, database_lost
 from crawler.settings import database_url
 from spiders.source import DISCOVERY_ROLES, ROLE
 from storage.db import Database, open_database
@@ -50,21 +51,26 @@ def _open(crawler: Crawler) -> Database:
 class ConditionalRequestMiddleware:
     """Adds If-None-Match / If-Modified-Since to discovery requests seen before."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, crawler: Crawler, db: Database) -> None:
+        self.crawler = crawler
         self.db = db
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(_open(crawler))
+        middleware = cls(crawler, _open(crawler))
         crawler.signals.connect(middleware.db.dispose, signal=signals.spider_closed)
         return middleware
 
     def process_request(self, request: Request) -> None:
         if request.meta.get(ROLE) not in DISCOVERY_ROLES:
             return
-        with self.db.session() as session:
-            known = get_validators(session, request.url)
-            etag, modified = (known.etag, known.last_modified) if known else (None, None)
+        try:
+            with self.db.session() as session:
+                known = get_validators(session, request.url)
+                etag, modified = (known.etag, known.last_modified) if known else (None, None)
+        except DATABASE_ERRORS as exc:
+            database_lost(self.crawler, exc)
+            return
         if etag:
             request.headers.setdefault(b"If-None-Match", etag)
         if modified:
@@ -87,9 +93,9 @@ class ValidatorRecorder:
         return recorder
 
     def spider_closed(self, reason: str) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        failed = sum(int(v) for k, v in stats.items() if k in TRANSIENT_FAILURES)
         try:
-            stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-            failed = sum(int(v) for k, v in stats.items() if k in TRANSIENT_FAILURES)
             if reason == "finished" and not failed:
                 for url, (etag, modified, links) in self.pending.items():
                     save_validators(self.db, url, etag=etag, last_modified=modified,
@@ -97,6 +103,8 @@ class ValidatorRecorder:
             elif self.pending:
                 logger.info("not saving page validators (%s, %d article failure(s)): the "
                             "next crawl reads every discovery page again", reason, failed)
+        except DATABASE_ERRORS as exc:
+            logger.error("cannot save page validators: %s", str(exc).splitlines()[0])
         finally:
             self.db.dispose()
 
@@ -105,9 +113,13 @@ class ValidatorRecorder:
             return
         stats = self.crawler.stats
         if response.status == 304:
-            with self.db.session() as session:
-                known = get_validators(session, response.url)
-                links = known.article_links if known else 0
+            try:
+                with self.db.session() as session:
+                    known = get_validators(session, response.url)
+                    links = known.article_links if known else 0
+            except DATABASE_ERRORS as exc:
+                database_lost(self.crawler, exc)
+                return
             if stats is not None:
                 stats.inc_value(NOT_MODIFIED)
                 stats.inc_value(LINKS_FOUND, links)
