@@ -45,6 +45,11 @@ class AppContext:
     def config(self) -> NewsmonConfig:
         return load_config(self.config_path)
 
+    def optional_config(self) -> NewsmonConfig | None:
+        """The sources file when one was named or the default exists; commands that can work
+        from the database alone (status, reextract) use it for what it adds."""
+        return self.config() if self.config_given or self.config_path.exists() else None
+
     def database(self) -> Database:
         return open_database(self.db_url, upgrade=True)
 
@@ -268,7 +273,7 @@ def status(app: AppContext, fmt: str) -> None:
     from scheduler.status import source_statuses
 
     # The sources file adds schedules; without the default one, status reports the database.
-    config = app.config() if app.config_given or app.config_path.exists() else None
+    config = app.optional_config()
     db = app.database()
     try:
         statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
@@ -345,7 +350,7 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     from crawler.reextract import reextract_articles
 
     # The sources file's extraction rules, when there is one (the default may be absent).
-    config = app.config() if app.config_given or app.config_path.exists() else None
+    config = app.optional_config()
     rules = {s.name: s.extraction for s in config.sources} if config else {}
     db = app.database()
     try:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from scrapy.utils.defer import _schedule_coro
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from spiders.source import record_crawl_error
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -28,9 +30,7 @@ def database_lost(crawler: Crawler, exc: Exception) -> str:
     message = f"database unavailable: {getattr(exc, 'orig', None) or exc}".splitlines()[0]
     if not getattr(crawler, "_newsmon_db_lost", False):
         crawler._newsmon_db_lost = True  # type: ignore[attr-defined]
-        errors: list[str] | None = getattr(crawler.spider, "crawl_errors", None)
-        if errors is not None:
-            errors.append(message)
+        record_crawl_error(crawler, message)
         logger.error("%s; stopping the crawl", message)
         if crawler.engine is not None:
             _schedule_coro(crawler.engine.close_spider_async(reason=DB_FAILURE))

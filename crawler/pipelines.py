@@ -18,6 +18,7 @@ from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_p
 from crawler.items import PageItem
 from crawler.settings import database_url
 from crawler.workers import POOL, WorkerCrashed
+from spiders.source import record_crawl_error
 from storage.db import Database, open_database
 from storage.errors import StorageError
 from storage.writes import ArticleData, store_article
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-
-def record_error(crawler: Crawler, message: str) -> None:
-    """Keep a readable error for crawl_runs (the recorder extension reads the list)."""
-    spider = crawler.spider
-    errors: list[str] | None = getattr(spider, "crawl_errors", None)
-    if errors is not None:
-        errors.append(message)
 
 
 class ExtractionPipeline:
@@ -70,11 +63,11 @@ class ExtractionPipeline:
         try:
             result = await POOL.run(extract_page, page)
         except WorkerCrashed as exc:
-            record_error(self.crawler, f"extraction crashed on {item.response_url}: {exc}")
+            record_crawl_error(self.crawler, f"extraction crashed on {item.response_url}: {exc}")
             raise ExtractionCrashed(f"worker died on {item.response_url}") from None
         if isinstance(result, Rejection):
             if result.reason == "ExtractionFailed":
-                record_error(self.crawler, f"extraction failed on {item.response_url}: "
+                record_crawl_error(self.crawler, f"extraction failed on {item.response_url}: "
                              f"{result.detail}")
             raise REJECTIONS[result.reason](f"{item.response_url}: {result.detail}")
         item.extracted = result
@@ -111,7 +104,7 @@ class StoragePipeline:
         except (StorageError, SQLAlchemyError, ValueError) as exc:
             # ValueError: ArticleData refused a field (an absurdly long URL, say).
             message = f"cannot store {item.response_url}: {exc}".splitlines()[0]
-            record_error(self.crawler, message)
+            record_crawl_error(self.crawler, message)
             logger.error(message)
             raise StorageFailed(message) from None
         assert self.crawler.stats is not None

@@ -14,6 +14,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from crawler.config import NewsmonConfig, SourceConfig
 from crawler.extensions import CrawlRunRecorder
@@ -82,11 +84,11 @@ def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:
     db = open_database(db_url, upgrade=False)
     try:
         with db.session() as session:
-            runs = [session.get(CrawlRun, run_id) for run_id in run_ids]
-            for run in runs:
-                if run is not None:
-                    _ = run.source.name  # load before the session closes
-            return [run for run in runs if run is not None]
+            # with their source loaded: the summary reads run.source.name after the session
+            return list(session.scalars(
+                select(CrawlRun).options(joinedload(CrawlRun.source))
+                .where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)
+            ))
     finally:
         db.dispose()
 

@@ -102,9 +102,7 @@ class CrawlSupervisor:
                     self._stopping.discard(process.pid)
             tail = _tail(output)
         self._record_failure(source, trigger, process, timed_out, stopped_on_request, tail)
-        outcome = self._outcome(source, process.pid, time.monotonic() - started)
-        self._log_end(outcome, process.pid)
-        return outcome
+        return self._finish(source, process.pid, time.monotonic() - started)
 
     def stop_all(self, grace: float = TERM_GRACE_SECONDS) -> None:
         """Stop every running crawl: SIGTERM (the crawl closes and records itself as
@@ -136,7 +134,7 @@ class CrawlSupervisor:
             # Stopped by the daemon's shutdown: the crawl records itself as interrupted; if it
             # had to be killed first, its row is still "running" and is marked here; if it
             # never got to write one, one is written.
-            if not mark_interrupted_runs(self.db) and not self._has_run(process.pid):
+            if not mark_interrupted_runs(self.db) and self._last_run(process.pid) is None:
                 record_failed_run(self.db, source, trigger, "stopped by the daemon's shutdown "
                                   "before it started", pid=process.pid, status="interrupted")
             return
@@ -149,34 +147,29 @@ class CrawlSupervisor:
         if not fail_process_runs(self.db, process.pid, reason):
             record_failed_run(self.db, source, trigger, reason, pid=process.pid)
 
-    def _has_run(self, pid: int) -> bool:
+    def _last_run(self, pid: int) -> CrawlRun | None:
+        """The crawl_runs row the crawl process ``pid`` wrote, if it got that far."""
         with self.db.session() as session:
-            return session.scalars(select(CrawlRun.id).where(CrawlRun.pid == pid)).first() \
-                is not None
-
-    def _outcome(self, source: str, pid: int, seconds: float) -> CrawlOutcome:
-        with self.db.session() as session:
-            run = session.scalars(
+            return session.scalars(
                 select(CrawlRun).where(CrawlRun.pid == pid).order_by(CrawlRun.id.desc())
             ).first()
-            if run is None:
-                return CrawlOutcome(source, "failed", seconds, "no crawl run was recorded")
-            return CrawlOutcome(source, run.status, seconds, run.reason)
 
-    def _log_end(self, outcome: CrawlOutcome, pid: int) -> None:
-        with self.db.session() as session:
-            run = session.scalars(
-                select(CrawlRun).where(CrawlRun.pid == pid).order_by(CrawlRun.id.desc())
-            ).first()
-            counts = (
-                f"pages={run.pages_fetched} found={run.articles_found} new={run.articles_new} "
-                f"updated={run.articles_updated} unchanged={run.articles_unchanged} "
-                f"failed={run.articles_failed}" if run else "no run recorded"
-            )
+    def _finish(self, source: str, pid: int, seconds: float) -> CrawlOutcome:
+        """The crawl's outcome, from its row, logged as one ``crawl end`` line."""
+        run = self._last_run(pid)
+        if run is None:
+            outcome = CrawlOutcome(source, "failed", seconds, "no crawl run was recorded")
+            counts = "no run recorded"
+        else:
+            outcome = CrawlOutcome(source, run.status, seconds, run.reason)
+            counts = (f"pages={run.pages_fetched} found={run.articles_found} "
+                      f"new={run.articles_new} updated={run.articles_updated} "
+                      f"unchanged={run.articles_unchanged} failed={run.articles_failed}")
         level = logging.INFO if outcome.status == "ok" else logging.WARNING
-        logger.log(level, "crawl end source=%s status=%s seconds=%.1f %s%s", outcome.source,
-                   outcome.status, outcome.seconds, counts,
+        logger.log(level, "crawl end source=%s status=%s seconds=%.1f %s%s", source,
+                   outcome.status, seconds, counts,
                    f" reason={outcome.reason!r}" if outcome.reason else "")
+        return outcome
 
 
 def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
@@ -200,8 +201,7 @@ class SourceSpider(Spider):
 
     def record_error(self, message: str) -> None:
         self.logger.warning(message)
-        if len(self.crawl_errors) < MAX_ERRORS_KEPT:
-            self.crawl_errors.append(message)
+        record_crawl_error(self.crawler, message)
 
     @cached_property
     def _article_extractor(self) -> LinkExtractor:
@@ -211,6 +211,14 @@ class SourceSpider(Spider):
     def _follow_extractor(self) -> LinkExtractor:
         # No follow patterns: only the start pages are listings.
         return LinkExtractor(allow=self.source.follow or [r"(?!)"], unique=True)
+
+
+def record_crawl_error(crawler: Crawler, message: str) -> None:
+    """Keep a readable error of this crawl for crawl_runs (the recorder extension reads the
+    list), at most MAX_ERRORS_KEPT of them. For components that are not the spider."""
+    errors: list[str] | None = getattr(crawler.spider, "crawl_errors", None)
+    if errors is not None and len(errors) < MAX_ERRORS_KEPT:
+        errors.append(message)
 
 
 def _header(response: Response, name: bytes) -> str | None:
