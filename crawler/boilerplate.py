@@ -136,6 +136,24 @@ class TextStats:
     def unlinked(self, element: HtmlElement) -> int:
         return self.chars.get(element, 0) - self.link_chars.get(element, 0)
 
+    def drop(self, element: HtmlElement) -> None:
+        """Remove ``element`` from the tree, keeping its tail, and take its counts off its
+        ancestors': the counts stay what a new ``TextStats`` would find, without a second
+        pass over the page."""
+        parent = element.getparent()
+        chars, linked, links = self.chars[element], self.link_chars[element], self.links[element]
+        if parent.tag in _TEXTLESS and element.getprevious() is None:
+            chars += _count(element.tail)  # the tail becomes text that this parent ignores
+        element.drop_tree()
+        ancestor = parent
+        while ancestor is not None and ancestor in self.chars:  # not above the counted root
+            if ancestor.tag == "a":
+                linked = chars  # all text in a link is link text
+            self.chars[ancestor] -= chars
+            self.link_chars[ancestor] -= linked
+            self.links[ancestor] -= links
+            ancestor = ancestor.getparent()
+
 
 def _count(text: str | None) -> int:
     return len(text) - text.count(" ") - text.count("\n") - text.count("\t") if text else 0
@@ -156,11 +174,16 @@ def _attached(element: HtmlElement, root: HtmlElement) -> bool:
     return False
 
 
-def _remove(elements: Iterable[HtmlElement], tree: HtmlElement) -> int:
+def _remove(elements: Iterable[HtmlElement], tree: HtmlElement,
+            stats: TextStats | None = None) -> int:
+    """Remove ``elements`` (those still in the tree), keeping ``stats`` true when given."""
     removed = 0
     for element in elements:
         if _attached(element, tree):
-            element.drop_tree()  # keeps the tail text, which belongs to the parent
+            if stats is not None:
+                stats.drop(element)
+            else:
+                element.drop_tree()  # keeps the tail text, which belongs to the parent
             removed += 1
     return removed
 
@@ -191,11 +214,12 @@ def drop_junk_containers(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) ->
     return _remove(doomed, tree)
 
 
-def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) -> int:
+def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
+                         stats: TextStats | None = None) -> int:
     """Remove reader comments found by their "reply" links (two or more on the page): the
     smallest element around each reply link that holds text of its own is a comment, and
     their common ancestor is the thread when comments make most of its text. Return how many
-    elements were removed."""
+    elements were removed; ``stats`` stays true."""
     links = []
     for a in tree.iter("a"):
         href = (a.get("href") or "").lower()
@@ -205,7 +229,7 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) ->
     if len(links) < 2:
         return 0
     protected = set(keep)
-    stats = TextStats(tree)
+    stats = stats or TextStats(tree)
     comments: list[HtmlElement] = []
     for link in links:
         item = link.getparent()
@@ -220,8 +244,8 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) ->
     in_comments = sum(stats.chars[c] for c in set(comments))
     if (thread.tag not in ("body", "html") and thread not in protected
             and in_comments >= MIN_THREAD_SHARE * stats.chars[thread]):
-        return _remove([thread], tree)
-    return _remove(comments, tree)
+        return _remove([thread], tree, stats)
+    return _remove(comments, tree, stats)
 
 
 def unwrap_layout_tables(tree: HtmlElement) -> int:
@@ -282,7 +306,7 @@ def drop_teaser_lists(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
     with a snippet, "more from this section", comment cards led by their author's link):
     MIN_ITEMS or more children with the same tag and class holding most of their parent's
     text. A list whose items open with prose (a listicle, an article's bullet points) stays.
-    Return how many lists were removed."""
+    Return how many lists were removed; ``stats`` stays true."""
     protected = set(keep)
     stats = stats or TextStats(tree)
     lists = []
@@ -303,7 +327,7 @@ def drop_teaser_lists(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
                 and max(stats.unlinked(i) for i in group) <= MAX_ITEM_UNLINKED_CHARS
                 and sum(map(opens_with_link, group)) >= MIN_LINKED_ITEMS * len(group)):
             lists.append(element)
-    return _remove(lists, tree)
+    return _remove(lists, tree, stats)
 
 
 def prune_link_blocks(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
@@ -328,10 +352,10 @@ def clean_tree(tree: HtmlElement) -> None:
     keep = protected_elements(tree)
     drop_hidden(tree)
     drop_junk_containers(tree, keep)
-    drop_comment_threads(tree, keep)
-    unwrap_layout_tables(tree)
+    # One count of the page's text serves the three steps that need it: each keeps it true
+    # as it removes elements, and unwrapping tables only renames them.
     stats = TextStats(tree)
-    # Counts of the ancestors of removed lists go stale; recount only when lists went.
-    if drop_teaser_lists(tree, keep, stats):
-        stats = TextStats(tree)
+    drop_comment_threads(tree, keep, stats)
+    unwrap_layout_tables(tree)
+    drop_teaser_lists(tree, keep, stats)
     prune_link_blocks(tree, keep, stats)

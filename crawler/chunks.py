@@ -43,8 +43,12 @@ def sibling_chunks(blocks: Sequence[Block], covered: Callable[[Block], bool],
 
     ``blocks`` are the region's blocks, ``covered`` tells which ones the extracted text holds
     and ``is_prose`` which ones are article prose."""
-    found = [b for b in blocks if is_prose(b) and covered(b)]
-    missing = [b for b in blocks if is_prose(b) and not covered(b)]
+    # ``covered`` is asked once per prose block: it compares the block with the whole text
+    found: list[Block] = []
+    missing: list[Block] = []
+    for block in blocks:
+        if is_prose(block):
+            (found if covered(block) else missing).append(block)
     if not found or sum(b.weight for b in missing) < MIN_MISSING_PROSE:
         return None
     # From the first paragraph found: a pull quote repeating a later paragraph must not make

@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +21,12 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_config_path
-from crawler.errors import NewsmonError, UsageError
+from crawler.errors import DatabaseLost, NewsmonError, UsageError
+from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
+from crawler.output import output_file
+from crawler.selection import check_source_names
+from crawler.storyfilters import story_filter_options, story_filter_values
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.queries import ArticleFilter, iter_articles, search_articles
@@ -50,8 +53,10 @@ class AppContext:
         from the database alone (status, reextract) use it for what it adds."""
         return self.config() if self.config_given or self.config_path.exists() else None
 
-    def database(self) -> Database:
-        return open_database(self.db_url, upgrade=True)
+    def database(self, *, create: bool = True) -> Database:
+        """The database, schema upgraded; ``create=False`` for commands that only read it
+        (a missing SQLite file is then an error naming it, not a new empty database)."""
+        return open_database(self.db_url, upgrade=True, create=create)
 
     @property
     def log_level(self) -> str:
@@ -96,13 +101,7 @@ def handle_errors(fn: F) -> F:
 
 
 def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
-    if verbose:
-        traceback.print_exc()
-    lines = message.splitlines() or ["unknown error"]
-    click.echo(f"newsmon: error: {lines[0]}", err=True)
-    for line in lines[1:]:
-        click.echo(f"  {line}", err=True)
-    sys.exit(code)
+    fail(message, verbose=verbose, code=code)
 
 
 def filter_options(fn: F) -> F:
@@ -114,6 +113,7 @@ def filter_options(fn: F) -> F:
                      help="Only this language, ISO 639-1 (repeatable)."),
         click.option("--since", type=DateParam(), help="Published on or after this date."),
         click.option("--until", type=DateParam(), help="Published before this date."),
+        *story_filter_options(),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -125,11 +125,13 @@ def make_filter(sources: tuple[str, ...], languages: tuple[str, ...],
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     return ArticleFilter(sources=sources, languages=tuple(x.lower() for x in languages),
-                         since=since, until=until)
+                         since=since, until=until, **story_filter_values())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar=None,
+@click.group(cls=OneLineErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# Not click.Path(dir_okay=False): load_config reports an unusable file, and only commands
+# that read it fail.
+@click.option("--config", "config_path", metavar="FILE", envvar=None,
               help="Sources file (default: $NEWSMON_CONFIG, else ./sources.yaml).")
 @click.option("--db", "db_url", metavar="URL",
               help="Database URL or SQLite path (default: $NEWSMON_DB, else sqlite:///newsmon.db).")
@@ -143,8 +145,8 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
     ctx.obj = AppContext(resolve_config_path(config_path), resolve_database_url(db_url),
                          verbose, quiet,
                          config_given=bool(config_path or os.environ.get(CONFIG_ENV)))
-    # crawls log through Scrapy's handler, the daemon through its own
-    if ctx.invoked_subcommand not in ("crawl", "demo", "schedule"):
+    # crawls (and `sources check/add`) log through Scrapy's handler, the daemon its own
+    if ctx.invoked_subcommand not in ("crawl", "demo", "schedule", "sources"):
         logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -153,46 +155,56 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Crawl only this source (repeatable; default: every enabled source).")
 @click.option("--trigger", default="manual", hidden=True)
+@click.option("--irrelevant", type=click.Choice(["keep", "drop"]), default=None,
+              help="Irrelevant articles: stored and flagged (keep) or not stored (drop); "
+                   "default: each source's `irrelevant` setting.")
 @pass_app
 @handle_errors
-def crawl(app: AppContext, sources: tuple[str, ...], trigger: str) -> None:
+def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
+          irrelevant: str | None) -> None:
     """Crawl the configured sources once and store new articles."""
     from crawler.runner import CrawlOptions, run_crawl
     from crawler.summary import print_summary
 
     config = app.config()
+    if irrelevant is not None:
+        config = config.with_irrelevant(irrelevant)
     selected = config.select(sources)
     if not selected:
         raise UsageError("no enabled source to crawl")
     options = CrawlOptions(config_path=app.config_path, db_url=app.db_url, trigger=trigger,
                            log_level=app.log_level if not sys.stderr.isatty() or app.verbose
                            else "WARNING", progress=not app.quiet and sys.stderr.isatty())
-    runs = run_crawl(config, selected, options)
+    try:
+        runs = run_crawl(config, selected, options)
+    except DatabaseLost as exc:
+        # Not a user error: exit 1 after the summary of what the crawl did before.
+        if exc.runs:
+            print_summary(exc.runs)
+        _fail(str(exc), verbose=False, code=1)
     print_summary(runs)
-    broken = [r for r in runs if r.status == "failed" and (r.reason or "").startswith(
-        "the crawl stopped: database unavailable")]
-    if broken:
-        _fail(f"{broken[0].reason} (source {broken[0].source.name})", verbose=False, code=1)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write to this file instead of stdout.")
+@click.option("-o", "--output", metavar="FILE", default="-",
+              help="Write to this file instead of stdout (replaced only when complete).")
 @filter_options
 @pass_app
 @handle_errors
-def export(app: AppContext, fmt: str, output: Any, sources: tuple[str, ...],
+def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
            languages: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
     """Export stored articles, newest first, one object per article."""
     flt = make_filter(sources, languages, since, until)
-    db = app.database()
-    try:
-        with db.session() as session:
-            records = (article_record(a) for a in iter_articles(session, flt))
-            count = write_records(records, fmt, output)
-    finally:
-        db.dispose()
+    with output_file(output) as out:
+        db = app.database(create=False)
+        try:
+            with db.session() as session:
+                check_source_names(sources, session, app.optional_config() if sources else None)
+                records = (article_record(a) for a in iter_articles(session, flt))
+                count = write_records(records, fmt, out)
+        finally:
+            db.dispose()
     if not app.quiet:
         click.echo(f"exported {count} article(s)", err=True)
 
@@ -205,22 +217,32 @@ def export(app: AppContext, fmt: str, output: Any, sources: tuple[str, ...],
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default=None,
               help="Output format (default: table on a terminal, jsonl otherwise).")
+@click.option("--offset", type=click.IntRange(0, 100_000), default=None,
+              help="Skip this many results first.")
+@click.option("--page", type=click.IntRange(1, 10_000), default=None,
+              help="Show this page of --limit results (same as --offset (PAGE-1)*LIMIT).")
 @pass_app
 @handle_errors
 def search(app: AppContext, query: str, sources: tuple[str, ...], languages: tuple[str, ...],
            since: datetime | None, until: datetime | None, limit: int, sort: str,
-           fmt: str | None) -> None:
+           fmt: str | None, offset: int | None, page: int | None) -> None:
     """Full-text search over titles and texts: words, "phrases", OR, -exclusion."""
+    if offset is not None and page is not None:
+        raise UsageError("give --offset or --page, not both")
+    skip = offset if offset is not None else ((page or 1) - 1) * limit
     flt = make_filter(sources, languages, since, until)
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.database()
+    db = app.database(create=False)
     try:
         with db.session() as session:
-            hits = search_articles(session, query, flt, limit=limit, sort=sort)  # type: ignore[arg-type]
+            check_source_names(sources, session, app.optional_config() if sources else None)
+            hits = search_articles(session, query, flt, limit=limit, sort=sort,  # type: ignore[arg-type]
+                                   offset=skip)
             if fmt == "table":
-                from crawler.summary import print_hits
+                from crawler.search_output import print_search_results
+                from storage.queries import count_search_hits
 
-                print_hits(query, hits)
+                print_search_results(query, hits, count_search_hits(session, query, flt), skip)
                 return
             records = (
                 {**article_record(h.article), "score": round(h.score, 4), "snippet": h.snippet}
@@ -231,9 +253,35 @@ def search(app: AppContext, query: str, sources: tuple[str, ...], languages: tup
         db.dispose()
 
 
+@main.command()
+@click.argument("article_id", metavar="ID", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@pass_app
+@handle_errors
+def show(app: AppContext, article_id: int, fmt: str) -> None:
+    """Print one article in full with its metadata (IDs are in search and export output)."""
+    from storage.queries import get_article
+
+    db = app.database(create=False)
+    try:
+        with db.session() as session:
+            article = get_article(session, article_id)
+            if article is None:
+                raise UsageError(f"no article with id {article_id} in {_masked(app.db_url)}")
+            if fmt == "json":
+                click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
+                return
+            from crawler.search_output import print_article
+
+            print_article(article)
+    finally:
+        db.dispose()
+
+
 @main.group()
 def sources() -> None:
-    """Inspect the configured sources."""
+    """Inspect the configured sources, check one, or add a new one."""
 
 
 @sources.command("list")
@@ -262,6 +310,47 @@ def sources_list(app: AppContext, fmt: str) -> None:
     print_sources(app.config_path, rows)
 
 
+@sources.command("check")
+@click.argument("name")
+@click.option("--url", default=None, metavar="URL",
+              help="Check this page (article, feed, sitemap or listing) instead of the "
+                   "source's configured ones.")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="Articles to fetch and extract.")
+@click.option("--pages", type=click.IntRange(0, 100), default=5, show_default=True,
+              help="Further discovery pages (next listing pages, child sitemaps) to fetch.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_app
+@handle_errors
+def sources_check(app: AppContext, name: str, url: str | None, limit: int, pages: int,
+                  fmt: str) -> None:
+    """Dry-run one source: the links a crawl would follow and take as articles, and a few
+    extracted articles with warnings. Nothing is stored. Exit 1: it yielded no article."""
+    from crawler.onboarding.commands import check_source
+
+    sys.exit(check_source(app.config(), app.config_path, app.db_url, name, url, limit, pages,
+                          fmt, _onboarding_log_level(app)))
+
+
+@sources.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("-y", "--yes", is_flag=True, help="Append without asking (for scripts).")
+@pass_app
+@handle_errors
+def sources_add(app: AppContext, name: str, url: str, yes: bool) -> None:
+    """Look at URL (home or section page) for feeds and sitemaps, propose an entry for source
+    NAME, and append it to the sources file after confirmation. Exit 1: nothing found."""
+    from crawler.onboarding.commands import add_source
+
+    sys.exit(add_source(app.config_path, name, url, yes, _onboarding_log_level(app)))
+
+
+def _onboarding_log_level(app: AppContext) -> str:
+    # their reports say what went wrong per URL; Scrapy's own lines only with -v
+    return {0: "ERROR", 1: "INFO"}.get(app.verbose, "DEBUG")
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_app
@@ -274,7 +363,7 @@ def status(app: AppContext, fmt: str) -> None:
 
     # The sources file adds schedules; without the default one, status reports the database.
     config = app.optional_config()
-    db = app.database()
+    db = app.database(create=False)
     try:
         statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
     finally:
@@ -352,8 +441,10 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     # The sources file's extraction rules, when there is one (the default may be absent).
     config = app.optional_config()
     rules = {s.name: s.extraction for s in config.sources} if config else {}
-    db = app.database()
+    db = app.database(create=False)
     try:
+        with db.session() as session:
+            check_source_names(sources, session, config)
         counts = reextract_articles(db, sources, rules)
     finally:
         db.dispose()
@@ -365,15 +456,20 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 @click.option("--url", default=None, help="The page's URL, if known (helps metadata).")
 @click.option("--lang", "language", default=None, help="Language hint (ISO 639-1).")
+@click.option("--topics", "topics_file", default=None, type=click.Path(dir_okay=False),
+              help="Topics file judging relevance (default: newsmon's climate cooperation).")
 @handle_errors
 def extract(files: tuple[str, ...], as_json: bool, url: str | None,
-            language: str | None) -> None:
+            language: str | None, topics_file: str | None) -> None:
     """Print what newsmon extracts from local HTML files (or - for stdin)."""
     from crawler.extraction import PageInput, Rejection, extract_page
+    from crawler.relevance import load_topics
 
+    topics = load_topics(topics_file).path if topics_file else None  # a bad file fails here
     for name, body in _read_inputs(files):
         result = extract_page(PageInput(url=url or Path(name).resolve().as_uri(), body=body,
-                                        content_type="text/html", language_hint=language))
+                                        content_type="text/html", language_hint=language,
+                                        topics=topics))
         if isinstance(result, Rejection):
             if as_json:
                 click.echo(json.dumps({"file": name, "error": result.reason,
@@ -387,7 +483,8 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
                       "script": result.script,
                       "authors": list(result.authors), "site_name": result.site_name,
                       "description": result.description, "canonical_url": result.canonical_url,
-                      "encoding": result.encoding}
+                      "encoding": result.encoding, "relevance": result.relevance,
+                      "relevant": result.relevant, "topics": list(result.topics)}
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             if len(files) > 1:
@@ -418,6 +515,52 @@ def demo(app: AppContext, port: int, keep: str | None) -> None:
     from crawler.demo.run import run_demo
 
     run_demo(port=port, keep=Path(keep) if keep else None, quiet=app.quiet)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 or :: for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@pass_app
+@handle_errors
+def serve(app: AppContext, host: str, port: int) -> None:
+    """Serve a read-only web UI, JSON API (/api) and Atom feed (/feed.atom) of the articles."""
+    from crawler.web.server import run_server
+
+    level = "warning" if app.quiet else "debug" if app.verbose > 1 else "info"
+    run_server(app.db_url, app.optional_config(), host, port, log_level=level,
+               announce=lambda line: click.echo(f"newsmon: {line}", err=True))
+
+
+@main.command()
+@click.option("--since", type=DateParam(), help="Stories that began on or after this date.")
+@click.option("--until", type=DateParam(), help="Stories that began before this date.")
+@click.option("--min-articles", type=click.IntRange(1, 1000), default=2, show_default=True,
+              help="Only stories with at least this many reports (duplicates not counted).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default=None,
+              help="Output format (default: table on a terminal, jsonl otherwise).")
+@pass_app
+@handle_errors
+def stories(app: AppContext, since: datetime | None, until: datetime | None,
+            min_articles: int, limit: int, fmt: str | None) -> None:
+    """Stories reported by several articles, in any language, newest first: date, parties,
+    languages and member articles."""
+    from crawler.storylist import write_stories
+    from storage.stories import list_stories
+
+    if since and until and since >= until:
+        raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
+    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    db = app.database(create=False)
+    try:
+        with db.session() as session:
+            found = list_stories(session, since=since, until=until,
+                                 min_articles=min_articles, limit=limit)
+            write_stories(found, fmt, sys.stdout)
+    finally:
+        db.dispose()
 
 
 def _masked(url: str) -> str:

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,6 +76,7 @@ def _check_zone(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(_check_url)]
+Irrelevant = Literal["keep", "drop"]
 TimeZone = Annotated[str, AfterValidator(_check_zone)]
 Regex = Annotated[str, AfterValidator(_check_regex)]
 ByteSize = Annotated[int | str, AfterValidator(_check_size)]
@@ -227,6 +228,11 @@ class SourceConfig(_Frozen):
     max_age_days: int | None = Field(default=None, ge=1)
     # Fetch stored articles again when published within this many days, to catch updates.
     recheck_days: int = Field(default=0, ge=0, le=365)
+    # Topics file judging relevance (relative to the sources file); None: the file's `topics`.
+    topics: str | None = Field(default=None, min_length=1)
+    # What happens to irrelevant articles: stored and flagged (keep) or not stored (drop).
+    # None: the crawl section's value.
+    irrelevant: Irrelevant | None = None
 
     @field_validator("name")
     @classmethod
@@ -285,6 +291,8 @@ class CrawlConfig(_Frozen):
     redirect_max_times: int = Field(default=10, ge=0, le=50)
     extraction_workers: int | None = Field(default=None, ge=1, le=64)
     http_cache: bool = False
+    # Default of the sources' `irrelevant`: keep (stored, flagged not relevant) or drop.
+    irrelevant: Irrelevant = "keep"
     # Defaults of the per-source bounds (a source may set its own).
     max_pages: int = Field(default=5000, ge=1)
     max_depth: int = Field(default=5, ge=1, le=100)
@@ -298,6 +306,9 @@ class NewsmonConfig(_Frozen):
     crawl: CrawlConfig = CrawlConfig()
     defaults: DefaultsConfig = DefaultsConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
+    # Topics file judging every source's relevance (relative to the sources file); None:
+    # newsmon's climate-cooperation topics (crawler/data/topics/).
+    topics: str | None = Field(default=None, min_length=1)
 
     @field_validator("sources")
     @classmethod
@@ -310,6 +321,21 @@ class NewsmonConfig(_Frozen):
                 raise ValueError(f"duplicate source name {source.name!r}")
             seen.add(source.name)
         return value
+
+    def topics_of(self, source: SourceConfig) -> str | None:
+        """The topics file judging the source's articles (None: the shipped default)."""
+        return source.topics or self.topics
+
+    def irrelevant_of(self, source: SourceConfig) -> Irrelevant:
+        """``keep`` or ``drop``: the source's own choice, else the crawl section's."""
+        return source.irrelevant or self.crawl.irrelevant
+
+    def with_irrelevant(self, policy: Irrelevant) -> NewsmonConfig:
+        """This config with ``policy`` for every source (``newsmon crawl --irrelevant``)."""
+        return self.model_copy(update={
+            "crawl": self.crawl.model_copy(update={"irrelevant": policy}),
+            "sources": tuple(s.model_copy(update={"irrelevant": None}) for s in self.sources),
+        })
 
     def schedule_of(self, source: SourceConfig) -> ScheduleConfig:
         """The source's own schedule, else the file's default one."""
@@ -373,9 +399,10 @@ def parse_config(text: str, origin: str = "<config>") -> NewsmonConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: expected a mapping with a 'sources' list at the top")
     try:
-        return NewsmonConfig.model_validate(data)
+        config = NewsmonConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, data, origin)) from None
+    return resolve_topics(config, origin)
 
 
 def _describe(exc: ValidationError, data: dict[str, Any], origin: str) -> str:
@@ -403,3 +430,30 @@ def _describe(exc: ValidationError, data: dict[str, Any], origin: str) -> str:
             message = "required key is missing"
         lines.append(f"{origin}: {': '.join([*where, message])}")
     return "\n".join(lines)
+
+
+def resolve_topics(config: NewsmonConfig, origin: str) -> NewsmonConfig:
+    """The config with its topics files as absolute paths (relative ones are relative to the
+    sources file), each read and validated now: a broken one is a config error."""
+    from crawler.relevance import TopicsError, load_topics
+
+    base = Path(origin).parent if not origin.startswith("<") else Path.cwd()
+
+    def resolved(value: str | None, where: str) -> str | None:
+        if value is None:
+            return None
+        path = (base / Path(value).expanduser()).resolve()
+        try:
+            load_topics(path)
+        except TopicsError as exc:
+            raise ConfigError(f"{origin}: {where}topics: {exc}") from None
+        return str(path)
+
+    sources = tuple(
+        source.model_copy(update={"topics": resolved(
+            source.topics, f"source {source.name!r} (sources[{index}]): ")})
+        if source.topics else source
+        for index, source in enumerate(config.sources)
+    )
+    return config.model_copy(update={"topics": resolved(config.topics, ""),
+                                     "sources": sources})

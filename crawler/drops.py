@@ -22,6 +22,10 @@ class EmptyPage(NotAnArticle):
     """The server sent an empty body."""
 
 
+class Irrelevant(NotAnArticle):
+    """Not about the monitor's topics, and the source says ``irrelevant: drop``."""
+
+
 class ExtractionFailed(DropItem):
     """trafilatura raised on the page."""
 

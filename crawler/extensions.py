@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Spider, signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.dbguard import DB_FAILURE
+from crawler.dbguard import DATABASE_ERRORS, DB_FAILURE, database_lost, lost_database
 from crawler.drops import FAILURES
 from crawler.settings import database_url
 from spiders.source import IGNORED_PREFIX
@@ -43,10 +43,15 @@ class CrawlRunRecorder:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        interrupted = mark_interrupted_runs(self.db)
+        try:
+            interrupted = mark_interrupted_runs(self.db)
+            self.run_id = start_run(self.db, spider.name, trigger=self.trigger, pid=os.getpid())
+        except DATABASE_ERRORS as exc:
+            # Full or gone before the crawl began: stop it, no run row to record it in.
+            database_lost(self.crawler, exc)
+            return
         if interrupted:
             logger.warning("marked %d earlier crawl(s) as interrupted", interrupted)
-        self.run_id = start_run(self.db, spider.name, trigger=self.trigger, pid=os.getpid())
         logger.info("crawl start source=%s run=%s", spider.name, self.run_id)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -55,6 +60,9 @@ class CrawlRunRecorder:
         counts = run_counts(self.crawler.stats.get_stats() if self.crawler.stats else {})
         errors: list[str] = list(getattr(spider, "crawl_errors", []))
         status, why = run_status(reason, counts, errors)
+        lost = lost_database(self.crawler)
+        if lost is not None:  # named even when the error list was already full
+            status, why = "failed", f"the crawl stopped: {lost}"
         try:
             finish_run(self.db, self.run_id, status=status, errors=errors, reason=why, **counts)
         except (StorageError, SQLAlchemyError) as exc:

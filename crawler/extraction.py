@@ -22,6 +22,7 @@ import zlib
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -43,7 +44,9 @@ from crawler.encoding import decode_html, might_have_mojibake, repair_tree
 from crawler.language import detect_language, detect_script
 from crawler.metadata import read_metadata
 from crawler.region import block_score, find_region
+from crawler.relevance import TopicsError, assess, load_topics
 from crawler.rules import apply_tree_rules
+from crawler.similarity.signature import TextSignature, text_signature
 from crawler.titles import choose_title, find_headline
 from crawler.urls import normalize_url, same_site
 
@@ -79,6 +82,9 @@ class PageInput:
     encoding: str | None = None
     # The source's extraction rules (sources file: ``extraction:``); None: generic rules only.
     rules: ExtractionRules | None = None
+    # Path of the topics file judging relevance; None: the shipped climate-cooperation one.
+    # A path, not the parsed file: each worker loads and caches it (crawler.relevance).
+    topics: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,13 @@ class ExtractedArticle:
     body_z: bytes = field(repr=False)
     # ISO 15924 script where the language has several: "Hans" / "Hant" for Chinese.
     script: str | None = None
+    # SimHash, parties and evidence, for near-duplicates and stories (crawler.similarity).
+    signature: TextSignature | None = None
+    # Relevance to the topics (crawler.relevance): 0..1, the verdict, the concepts matched.
+    # None when the topics file could not be read.
+    relevance: float | None = None
+    relevant: bool | None = None
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,7 +184,22 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
         content_hash=content_hash(text),
         body_z=zlib.compress(page.body, COMPRESSION_LEVEL),
         script=detect_script(text, language),
+        signature=text_signature(title, text, language),
+        **_relevance(title, text, language, page.topics),
     )
+
+
+def _relevance(title: str | None, text: str, language: str | None,
+               topics: str | None) -> dict[str, Any]:
+    """The relevance fields of ExtractedArticle. The sources file's topics were validated
+    before the crawl; one broken since then leaves relevance unknown rather than losing
+    the article."""
+    try:
+        found = assess(title, text, language, load_topics(topics))
+    except TopicsError as exc:
+        logger.error("relevance not computed: %s", str(exc).splitlines()[0])
+        return {}
+    return {"relevance": found.relevance, "relevant": found.relevant, "topics": found.topics}
 
 
 def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None) -> str:

@@ -12,12 +12,14 @@ from datetime import datetime
 from itertools import chain
 from typing import Any, TextIO
 
+from crawler.similarity.parties import party_name
 from storage.models import Article
 
 # Field names are a promise to users: later issues add fields, these stay.
 EXPORT_FIELDS = (
     "id", "url", "canonical_url", "source", "title", "text", "published_at", "language",
     "script", "authors", "site_name", "description", "fetched_at", "updated_at", "content_hash",
+    "relevance", "relevant", "topics", "duplicate_of", "cluster", "parties",
 )
 FORMATS = ("jsonl", "json", "csv")
 
@@ -44,6 +46,12 @@ def article_record(article: Article) -> dict[str, Any]:
         "fetched_at": iso(article.fetched_at),
         "updated_at": iso(article.updated_at),
         "content_hash": article.content_hash,
+        "relevance": article.relevance,
+        "relevant": article.relevant,
+        "topics": list(article.topics or []),
+        "duplicate_of": article.duplicate_of,
+        "cluster": article.cluster,
+        "parties": [{"id": p, "name": party_name(p)} for p in article.parties or ()],
     }
 
 
@@ -97,6 +105,8 @@ def _write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "; ".join(map(str, value))
     if isinstance(value, dict):

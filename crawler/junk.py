@@ -66,6 +66,7 @@ _AROUND_CUT = re.compile(r"(\S?)\s*(?:\x00\s*[:：]?\s*)+(\S?)")
 _NAV_SEPARATORS = re.compile(r"\s*[/|｜·•»>]\s*")
 _TRIM = " \t:：-–—|/·•»«>()[]【】「」『』<>.,;!?*"
 _SPACES = re.compile(r"\s+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -77,13 +78,20 @@ class _Lists:
     phrase_kinds: dict[str, str]
     exact: dict[str, str]
     languages: re.Pattern[str]
+    # True when no language name starts with a _TRIM character (see _is_language_menu)
+    languages_start_clean: bool
     reply_links: frozenset[str]
 
 
 def fold(text: str) -> str:
     """Case-folded, accents removed, spaces collapsed."""
-    decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    return _SPACES.sub(" ", decomposed).strip()
+    folded = text.casefold()
+    # ASCII is its own NFKD and holds no combining marks: most lines of most pages skip both
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        if not folded.isascii():
+            folded = _COMBINING.sub("", folded)
+    return " ".join(folded.split())  # what _SPACES.sub(" ", ...).strip() does, faster
 
 
 def _alternation(words: list[str]) -> str:
@@ -115,10 +123,12 @@ def _lists() -> _Lists:
         phrase_kinds=phrase_kinds,
         exact=exact,
         languages=re.compile(_alternation(languages)),
+        languages_start_clean=not any(w[:1] in _TRIM for w in languages),
         reply_links=frozenset(fold(str(w)) for w in raw["reply_links"]),
     )
 
 
+@lru_cache(maxsize=8192)  # asked for every link of a page, and menus repeat on every page
 def is_reply_label(text: str) -> bool:
     """True when ``text`` is the label of a comment's "reply" button ("Reply", "Odpowiedz")."""
     return fold(text).strip(_TRIM) in _lists().reply_links
@@ -147,7 +157,8 @@ def junk_kind(line: str) -> str | None:
         match = lists.prefixes.match(folded.lstrip(_TRIM))
         if match:
             return lists.prefix_kinds[match.group(1)]
-        if _EMAIL_CONTACT.search(text):
+        # an e-mail contact needs "@" or "[email protected]": most lines skip the slow regex
+        if ("@" in text or "]" in text) and _EMAIL_CONTACT.search(text):
             return "hotline"
     match = lists.phrases.search(folded)
     if match:
@@ -157,16 +168,20 @@ def junk_kind(line: str) -> str | None:
         return "copyright"
     if text.startswith("©"):
         return "credit"  # "© Jane Doe": a photo credit
-    if _is_language_menu(folded, lists.languages):
+    if _is_language_menu(folded, lists):
         return "language_menu"
     if _is_nav_bar(text):
         return "navigation"
     return None
 
 
-def _is_language_menu(folded: str, languages: re.Pattern[str]) -> bool:
+def _is_language_menu(folded: str, lists: _Lists) -> bool:
     """A line made only of two or more language names (glued or separated)."""
-    rest, found = languages.subn(" ", folded)
+    # A menu starts with a language name after its separators: one match at the start rules
+    # out most lines before the scan of every position (exact when no name starts with one).
+    if lists.languages_start_clean and not lists.languages.match(folded.lstrip(_TRIM + " ")):
+        return False
+    rest, found = lists.languages.subn(" ", folded)
     return found >= 2 and not rest.strip(_TRIM + " ")
 
 
@@ -174,6 +189,8 @@ def _is_nav_bar(text: str) -> bool:
     """Short items between separators: ``业 界/ 互联网/ 行 业/ 通 信/ 数 码``."""
     if text.startswith("|"):
         return False  # a table row, as trafilatura renders tables
+    if sum(text.count(mark) for mark in "/|｜·•»>") < MIN_NAV_ITEMS - 1:
+        return False  # too few separators for enough items; cheaper than splitting
     items = [i.strip() for i in _NAV_SEPARATORS.split(text) if i.strip()]
     if len(items) < MIN_NAV_ITEMS or any(i.replace(".", "").isdigit() for i in items):
         return False
@@ -186,9 +203,11 @@ def strip_watermarks(line: str) -> str:
     """``line`` without injected anti-scraping watermarks (see the module docstring)."""
     if not line:
         return line
-    cleaned = _WATERMARK.sub(_drop_watermark, line)
-    cjk = bool(re.search(f"[{_CJK}]", line))
-    cleaned = _SPLIT_DOMAIN.sub(lambda m: _drop_domain(m, cjk, line), cleaned)
+    cjk = not line.isascii() and _CJK_CHAR.search(line) is not None
+    # Both patterns scan every position; a watermark needs CJK, a split domain a dot.
+    cleaned = _WATERMARK.sub(_drop_watermark, line) if cjk else line
+    if "." in cleaned:
+        cleaned = _SPLIT_DOMAIN.sub(lambda m: _drop_domain(m, cjk, line), cleaned)
     if cleaned == line:
         return line
     # Where a watermark was cut out: nothing between CJK text, one space between words.

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.config import SourceConfig
 from crawler.dbguard import DATABASE_ERRORS, database_lost
-from crawler.drops import REJECTIONS, ExtractionCrashed, StorageFailed
+from crawler.drops import REJECTIONS, ExtractionCrashed, Irrelevant, StorageFailed
 from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
 from crawler.items import PageItem
 from crawler.settings import database_url
@@ -30,17 +30,24 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractionPipeline:
-    """Runs ``extract_page`` in the worker pool; drops pages that hold no article, by reason."""
+    """Runs ``extract_page`` in the worker pool; drops pages that hold no article, by reason,
+    and irrelevant articles when the source says ``irrelevant: drop``."""
 
-    def __init__(self, crawler: Crawler, workers: int | None, source: SourceConfig | None) -> None:
+    def __init__(self, crawler: Crawler, workers: int | None, source: SourceConfig | None,
+                 topics: str | None = None, drop_irrelevant: bool = False) -> None:
         self.crawler = crawler
         self.workers = workers
         self.source = source
+        self.topics = topics
+        self.drop_irrelevant = drop_irrelevant
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        workers = crawler.settings.getint("NEWSMON_EXTRACTION_WORKERS") or None
-        return cls(crawler, workers, getattr(crawler.spidercls, "source", None))
+        settings = crawler.settings
+        workers = settings.getint("NEWSMON_EXTRACTION_WORKERS") or None
+        return cls(crawler, workers, getattr(crawler.spidercls, "source", None),
+                   topics=settings.get("NEWSMON_TOPICS") or None,
+                   drop_irrelevant=settings.get("NEWSMON_IRRELEVANT") == "drop")
 
     def open_spider(self) -> None:
         POOL.acquire(self.workers)
@@ -59,6 +66,7 @@ class ExtractionPipeline:
             rules=self.source.extraction if self.source else None,
             published_hint=item.published_hint,
             title_hint=item.title_hint,
+            topics=self.topics,
         )
         try:
             result = await POOL.run(extract_page, page)
@@ -70,6 +78,9 @@ class ExtractionPipeline:
                 record_crawl_error(self.crawler, f"extraction failed on {item.response_url}: "
                              f"{result.detail}")
             raise REJECTIONS[result.reason](f"{item.response_url}: {result.detail}")
+        if self.drop_irrelevant and result.relevant is False:
+            raise Irrelevant(f"{item.response_url}: relevance {result.relevance} "
+                             f"(topics: {', '.join(result.topics) or 'none'})")
         item.extracted = result
         return item
 
@@ -135,4 +146,9 @@ def article_data(item: PageItem, found: ExtractedArticle) -> ArticleData:
         encoding=found.encoding,
         content_type=item.content_type,
         script=found.script,
+        signature=found.signature,
+        relevance=found.relevance,
+        relevant=found.relevant,
+        # no verdict (topics file unreadable): leave stored relevance as it is
+        topics=found.topics if found.relevance is not None else None,
     )

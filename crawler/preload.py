@@ -2,12 +2,14 @@
 
 Loading trafilatura and py3langid's model (an xz-compressed array, ~1 s to inflate) in each
 worker made every small crawl wait seconds for its first article. The fork server pays it once;
-workers fork from it with everything loaded.
+workers fork from it with everything loaded, the default topics file's terms included.
 """
 
 from crawler.extraction import extract_page
 from crawler.language import warm_up
+from crawler.relevance import warm_up as warm_up_relevance
 
 warm_up()
+warm_up_relevance()
 
 __all__ = ["extract_page"]

@@ -51,5 +51,7 @@ def _reextract_one(db: Database, source: str, url: str, published_at: datetime |
         authors=result.authors, site_name=result.site_name, description=result.description,
         fetched_at=page.fetched_at, response_url=page.response_url, body_z=page.body_z,
         encoding=page.encoding, content_type=page.content_type, script=result.script,
+        signature=result.signature, relevance=result.relevance, relevant=result.relevant,
+        topics=result.topics if result.relevance is not None else None,
     ))
 

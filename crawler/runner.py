@@ -15,12 +15,16 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from crawler.config import NewsmonConfig, SourceConfig
+from crawler.dbguard import lost_database
+from crawler.errors import DatabaseLost
 from crawler.extensions import CrawlRunRecorder
 from spiders.registry import site_spiders, spider_class
 from storage.db import open_database
+from storage.errors import StorageError
 from storage.models import CrawlRun
 
 logger = logging.getLogger("newsmon.crawl")
@@ -56,7 +60,9 @@ def project_settings(options: CrawlOptions, config: NewsmonConfig) -> Settings:
 def run_crawl(
     config: NewsmonConfig, sources: tuple[SourceConfig, ...], options: CrawlOptions
 ) -> list[CrawlRun]:
-    """Crawl ``sources`` once, together; return their finished crawl_runs rows."""
+    """Crawl ``sources`` once, together; return their finished crawl_runs rows.
+
+    Raises ``DatabaseLost`` when the database failed mid-crawl (full disk, server gone)."""
     # Fail early, with a clean message, on a database that cannot be reached or upgraded.
     open_database(options.db_url, upgrade=True).dispose()
     process = CrawlerProcess(project_settings(options, config))
@@ -72,7 +78,16 @@ def run_crawl(
     finally:
         if display is not None:
             display.stop()
-    return _finished_runs(options.db_url, crawlers)
+    lost = [message for message in map(lost_database, crawlers) if message]
+    try:
+        runs = _finished_runs(options.db_url, crawlers)
+    except (StorageError, SQLAlchemyError):
+        if not lost:
+            raise
+        runs = []  # the database failed for good: say why the crawl stopped, not this
+    if lost:
+        raise DatabaseLost(f"the crawl stopped: {lost[0]}", runs)
+    return runs
 
 
 def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:

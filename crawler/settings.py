@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.config import CrawlConfig, SourceConfig
+from crawler.config import CrawlConfig, NewsmonConfig, SourceConfig
 
 BOT_NAME = "newsmon"
 SPIDER_LOADER_CLASS = "spiders.registry.SourceSpiderLoader"
@@ -20,12 +20,20 @@ ITEM_PIPELINES = {
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.KnownUrlFilter": 600,
     "crawler.revalidation.ValidatorRecorder": 650,
+    # Scrapy's, replaced where it is: counts the links past max_depth (crawler/bounds.py)
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.bounds.DepthLimitMiddleware": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     # after Scrapy's RobotsTxtMiddleware (100): it knows each site's robots.txt
     "crawler.politeness.CrawlDelayMiddleware": 110,
     "crawler.bounds.PageBudgetMiddleware": 115,
     "crawler.revalidation.ConditionalRequestMiddleware": 120,
+    # Scrapy's, replaced where they are: waits for Retry-After; reports redirect loops
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirects.RedirectMiddleware": 600,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 100,
@@ -58,6 +66,8 @@ NEWSMON_CONFIG = None  # path of the sources file; None: $NEWSMON_CONFIG or ./so
 NEWSMON_DB_URL = None  # None: $NEWSMON_DB or sqlite:///newsmon.db
 NEWSMON_TRIGGER = "manual"
 NEWSMON_EXTRACTION_WORKERS = 0  # 0: one per CPU
+NEWSMON_TOPICS = None  # topics file judging relevance; None: the shipped climate cooperation
+NEWSMON_IRRELEVANT = "keep"  # irrelevant articles: "keep" (stored, flagged) or "drop"
 
 
 def source_settings(source: SourceConfig, crawl: CrawlConfig) -> dict[str, Any]:
@@ -66,6 +76,14 @@ def source_settings(source: SourceConfig, crawl: CrawlConfig) -> dict[str, Any]:
         "CLOSESPIDER_PAGECOUNT": source.max_pages or crawl.max_pages,
         "DEPTH_LIMIT": source.max_depth or crawl.max_depth,
         "NEWSMON_MAX_AGE_DAYS": source.max_age_days or crawl.max_age_days or 0,
+    }
+
+
+def relevance_settings(source: SourceConfig, config: NewsmonConfig) -> dict[str, Any]:
+    """Scrapy settings of one source's crawler for judging relevance (see crawler/relevance)."""
+    return {
+        "NEWSMON_TOPICS": config.topics_of(source),
+        "NEWSMON_IRRELEVANT": config.irrelevant_of(source),
     }
 
 

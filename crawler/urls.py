@@ -12,20 +12,28 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+# Session ids in query strings: each visit sees every link under a new URL.
+SESSION_PARAMS = frozenset(
+    {
+        "phpsessid", "jsessionid", "sid", "sessionid", "cfid", "cftoken",
+        "sessid", "session_id", "zenid", "oscsid",  # PHP shops and CMSs
+    }
+)
 # Query parameters that only track who clicked where; removing them never changes the page.
-TRACKING_PARAMS = frozenset(
+TRACKING_PARAMS = SESSION_PARAMS | frozenset(
     {
         "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "igsh",
         "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
         "oly_enc_id", "vero_id", "xtor", "spm", "wt.mc_id", "cmpid", "ito", "ocid",
         "ncid", "sr_share", "share", "at_medium", "at_campaign", "at_source",
-        "phpsessid", "jsessionid", "sid", "sessionid", "cfid", "cftoken",
         # share and referrer markers (WeChat adds from=timeline&isappinstalled=0)
         "ref", "ref_src", "ref_url", "referrer", "from", "isappinstalled", "share_token",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr", "ga_", "__")
-_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.IGNORECASE)
+# ASP.NET's cookieless sessions put the id in a path segment: /(S(lit3py55t21z5v55vlm25s55))/
+_ASPNET_SESSION = re.compile(r"/\([A-Z]\([A-Za-z0-9]+\)\)(?=/)")
 
 
 def is_tracking_param(name: str) -> bool:
@@ -41,7 +49,7 @@ def normalize_url(url: str) -> str:
     """
     url = url.strip()
     parts = urlsplit(url)
-    path = _PATH_SESSION.sub("", parts.path) or "/"
+    path = _ASPNET_SESSION.sub("", _PATH_SESSION.sub("", parts.path)) or "/"
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query = urlencode([(k, v) for k, v in pairs if not is_tracking_param(k)])
     netloc = (parts.hostname or "").lower()
@@ -52,6 +60,20 @@ def normalize_url(url: str) -> str:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
     rebuilt = urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
     return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def strip_session_ids(url: str) -> str:
+    """``url`` without session ids (query parameters and path segments), otherwise as is.
+
+    For listing pages, where ``normalize_url`` would go too far: a tracking name such as
+    ``from`` is a pagination offset on some sites (``?from=40``).
+    """
+    parts = urlsplit(url.strip())
+    path = _ASPNET_SESSION.sub("", _PATH_SESSION.sub("", parts.path)) or "/"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k.lower() not in SESSION_PARAMS]
+    query = urlencode(kept) if len(kept) < len(pairs) else parts.query
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
 def same_site(url_a: str, url_b: str) -> bool:

@@ -16,7 +16,7 @@ from scrapy import Request
 from scrapy.settings import BaseSettings
 
 from crawler.config import NewsmonConfig, SourceConfig, load_config
-from crawler.settings import crawl_settings, source_settings
+from crawler.settings import crawl_settings, relevance_settings, source_settings
 from spiders.source import SourceSpider
 
 
@@ -36,6 +36,7 @@ def spider_class(source: SourceConfig, config: NewsmonConfig,
     """The spider class crawling ``source``, its Scrapy settings taken from the config."""
     base = (overrides or {}).get(source.name, SourceSpider)
     custom = {**crawl_settings(config.crawl), **source_settings(source, config.crawl),
+              **relevance_settings(source, config),
               **(getattr(base, "custom_settings", None) or {})}
     class_name = "".join(p.capitalize() for p in source.name.replace("-", "_").split("_"))
     return type(f"{class_name}Spider", (base,),

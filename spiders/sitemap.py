@@ -26,6 +26,8 @@ class ParsedSitemap:
     kind: str  # "urlset" or "sitemapindex"
     links: list[ArticleLink] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
+    # What was wrong with the XML when it was read anyway (lxml recovers what it can).
+    problem: str | None = None
 
 
 def sitemap_body(body: bytes, max_size: int) -> bytes:
@@ -73,6 +75,12 @@ def parse_sitemap(body: bytes) -> ParsedSitemap:
     except lxml.etree.XMLSyntaxError as exc:
         if not (parsed.links or parsed.sitemaps):
             raise SitemapError(f"broken XML: {exc}") from None
+        parsed.problem = f"malformed sitemap XML, read anyway: {exc}"
+    errors = [e for e in events.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
+    if errors and parsed.problem is None:
+        found = len(parsed.links) + len(parsed.sitemaps)
+        parsed.problem = (f"malformed sitemap XML, read anyway ({found} URLs): "
+                          f"line {errors[0].line}: {errors[0].message}")
     return parsed
 
 

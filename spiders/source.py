@@ -13,20 +13,22 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.exceptions import StopDownload
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
+from crawler.extraction import HTML_TYPES
 from crawler.items import PageItem
-from crawler.urls import normalize_url
-from spiders.feed import FeedError, parse_feed
+from crawler.retry import DEFAULT_MAX_RETRY_AFTER
+from crawler.urls import normalize_url, strip_session_ids
+from spiders.failures import FetchLimits, describe_failure, refusal
+from spiders.feed import FeedError, read_feed
 from spiders.links import ArticleLink, merge_links
 from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
 
@@ -34,6 +36,8 @@ from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
 ROLE = "newsmon_role"
 DISCOVERY_ROLES = ("feed", "sitemap", "listing")
 LINK = "newsmon_link"
+# Request.meta key of a sitemap request: the sitemaps that led to it, to catch index loops.
+SITEMAP_CHAIN = "newsmon_sitemap_chain"
 MAX_ERRORS_KEPT = 200
 # HTTP answers that will not change on a retry: gone, not found, legally withheld.
 PERMANENT_HTTP_ERRORS = (404, 410, 451)
@@ -46,6 +50,12 @@ class SourceSpider(Spider):
 
     # Set on the per-source subclass made by ``spiders.registry``.
     source: ClassVar[SourceConfig]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        return spider
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,8 +104,20 @@ class SourceSpider(Spider):
         except SitemapError as exc:
             self.record_error(f"sitemap {response.url}: {exc}")
             return
+        if parsed.problem:
+            self.record_error(f"sitemap {response.url}: {parsed.problem}")
+        # A sitemap index listing itself, or a child listing the index, would otherwise be
+        # dropped quietly by the duplicate filter: say so, it is a bug of the site.
+        chain = (*response.meta.get(SITEMAP_CHAIN, ()), response.url,
+                 *response.meta.get("redirect_urls", ()))
         for child in parsed.sitemaps:
-            yield self.discovery_request(child, "sitemap", self.parse_sitemap)
+            if child in chain:
+                self.record_error(f"sitemap {response.url}: lists {child}, which leads back to "
+                                  "itself (a sitemap loop); not read again")
+                continue
+            request = self.discovery_request(child, "sitemap", self.parse_sitemap)
+            request.meta[SITEMAP_CHAIN] = chain
+            yield request
         yield from self.article_requests(self.sitemap_links(parsed.links))
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
@@ -109,12 +131,18 @@ class SourceSpider(Spider):
         yield from self.article_requests(links)
         for url in self.next_pages(response):
             if url not in article_urls:
-                yield self.discovery_request(url, "listing", self.parse_listing)
+                # A session id in every link (``;jsessionid=``, ``?sid=``) would make each
+                # listing page new to the duplicate filter, forever.
+                yield self.discovery_request(strip_session_ids(url), "listing",
+                                             self.parse_listing)
 
     # --- hooks a site spider may override ------------------------------------------------
 
     def feed_links(self, body: bytes, url: str, content_type: str | None) -> list[ArticleLink]:
-        return parse_feed(body, url, content_type)
+        feed = read_feed(body, url, content_type)
+        if feed.problem:
+            self.record_error(f"feed {url}: {feed.problem}")
+        return feed.links
 
     def sitemap_links(self, links: list[ArticleLink]) -> Iterable[ArticleLink]:
         return links
@@ -154,7 +182,24 @@ class SourceSpider(Spider):
             yield Request(url, callback=self.parse_article, errback=self.on_error,
                           meta={ROLE: "article", LINK: url})
 
+    def on_headers(self, headers: Headers, body_length: int, request: Request,
+                   spider: Spider) -> None:
+        """Stop downloading an article link that turns out to be a PDF, an image...: its
+        headers say enough (``parse_article`` reports it), the body may be megabytes."""
+        if spider is self and request.meta.get(ROLE) == "article" and not _is_html(
+            _decoded(headers.get(b"Content-Type"))
+        ):
+            raise StopDownload(fail=False)
+
     def parse_article(self, response: Response) -> Iterator[PageItem]:
+        content_type = _header(response, b"Content-Type")
+        if not _is_html(content_type):
+            self._links.pop(response.meta.get(LINK, ""), None)
+            mime = (content_type or "").split(";")[0].strip()
+            self.record_error(f"article {response.url}: not HTML ({mime})")
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value(f"{IGNORED_PREFIX}NotHtml")
+            return
         link = self._links.pop(response.meta.get(LINK, ""), None)
         hops = response.meta.get("redirect_urls", [])
         urls = tuple(dict.fromkeys(normalize_url(u) for u in [*hops, response.url]))
@@ -164,7 +209,7 @@ class SourceSpider(Spider):
             response_url=response.url,
             status=response.status,
             body=response.body,
-            content_type=_header(response, b"Content-Type"),
+            content_type=content_type,
             fetched_at=datetime.now(UTC),
             published_hint=link.published_at if link else None,
             title_hint=link.title if link else None,
@@ -179,20 +224,16 @@ class SourceSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         role = request.meta.get(ROLE, "page") if request is not None else "page"
-        url = request.url if request is not None else "?"
-        is_http_error = failure.check(HttpError) is not None  # a subclass of IgnoreRequest
-        if failure.check(IgnoreRequest) and not is_http_error:
+        # the URL as linked: after redirects, describe_failure names where it failed
+        url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
+        refused = refusal(failure)
+        if refused is not None:
             # Not an error: robots.txt forbids it, it is off-site or past the page budget.
-            message = failure.getErrorMessage()
-            if "robots" in message and self.crawler.stats is not None:
+            if refused == "RobotsDisallowed" and self.crawler.stats is not None:
                 self.crawler.stats.inc_value(f"{IGNORED_PREFIX}RobotsDisallowed")
             return
         response = getattr(failure.value, "response", None)
-        if response is not None:
-            reason = f"HTTP {response.status}"
-        else:
-            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self.record_error(f"{role} {url}: {reason}")
+        self.record_error(f"{role} {url}: {describe_failure(failure, self._fetch_limits)}")
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newsmon/fetch_errors/{role}")
             if response is None or response.status not in PERMANENT_HTTP_ERRORS:
@@ -202,6 +243,16 @@ class SourceSpider(Spider):
     def record_error(self, message: str) -> None:
         self.logger.warning(message)
         record_crawl_error(self.crawler, message)
+
+    @cached_property
+    def _fetch_limits(self) -> FetchLimits:
+        return FetchLimits(
+            max_size=self.settings.getint("DOWNLOAD_MAXSIZE"),
+            timeout=self.settings.getfloat("DOWNLOAD_TIMEOUT"),
+            max_redirects=self.settings.getint("REDIRECT_MAX_TIMES"),
+            max_retry_after=self.settings.getfloat("NEWSMON_MAX_RETRY_AFTER",
+                                                   DEFAULT_MAX_RETRY_AFTER),
+        )
 
     @cached_property
     def _article_extractor(self) -> LinkExtractor:
@@ -222,8 +273,16 @@ def record_crawl_error(crawler: Crawler, message: str) -> None:
 
 
 def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
+    return _decoded(response.headers.get(name))
+
+
+def _decoded(value: bytes | None) -> str | None:
     return value.decode("latin-1") if value else None
+
+
+def _is_html(content_type: str | None) -> bool:
+    """Whether a Content-Type may hold an article page (as extraction decides)."""
+    return (content_type or "").split(";")[0].strip().lower() in HTML_TYPES
 
 
 def _registered_domains(urls: Iterable[str]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -79,7 +80,7 @@ def make_engine(url: str) -> Engine:
     """
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise DatabaseUnavailable(
             f"cannot parse the database URL {mask_url(url)!r}: expected a URL such as "
             "sqlite:///path/to/file.db or postgresql://user@host/dbname"
@@ -100,8 +101,20 @@ def make_engine(url: str) -> Engine:
         engine.dispose()
         raise DatabaseUnavailable(
             f"cannot open database {mask_url(engine.url)}: {_one_line(exc)}"
+            f"{_full_disk_hint(parsed)}"
         ) from exc
     return engine
+
+
+def _full_disk_hint(url: URL) -> str:
+    """On a full disk SQLite says only "disk I/O error" (it cannot size its -shm file)."""
+    if url.drivername not in _SQLITE_DRIVERS or not url.database or url.database == ":memory:":
+        return ""
+    try:
+        free = shutil.disk_usage(Path(url.database).expanduser().resolve().parent).free
+    except OSError:
+        return ""
+    return f" (its disk is full: {free // 1024} KiB free)" if free < 1024 * 1024 else ""
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -286,9 +299,14 @@ class Database:
         return f"Database({self.url!r})"
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Database:
+def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Database:
     """Open the database at ``url``, upgrading its schema to the newest revision unless
-    ``upgrade`` is false. Raises ``DatabaseUnavailable`` or ``SchemaError``."""
+    ``upgrade`` is false. Raises ``DatabaseUnavailable`` or ``SchemaError``.
+
+    ``create=False`` is for readers: an SQLite file that does not exist is then an error
+    rather than a new empty database (a mistyped ``--db`` would otherwise find nothing)."""
+    if not create:
+        _require_sqlite_file(url)
     engine = make_engine(url)
     if upgrade:
         try:
@@ -297,3 +315,17 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
             engine.dispose()
             raise
     return Database(engine)
+
+
+def _require_sqlite_file(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return  # make_engine reports it
+    database = parsed.database or ""
+    if (parsed.drivername in _SQLITE_DRIVERS and database and database != ":memory:"
+            and not database.startswith("file:") and not Path(database).expanduser().exists()):
+        raise DatabaseUnavailable(
+            f"database {database} does not exist (`newsmon crawl` or `newsmon db upgrade` "
+            "creates it)"
+        )

@@ -68,6 +68,10 @@ _CJK_RANGES = (
 _CJK_CLASS = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _CJK_RANGES)
 _WORD_CHAR = f"(?:[^\\W_]|[{_mark_class()}])"
 _RUN = re.compile(f"{_WORD_CHAR}+")
+# What _RUN matches in text without combining marks. Python's re tests a character against
+# the big mark class slowly (about 1 µs each), so text is only run through _RUN when it has a
+# mark at all; this plain class is C-fast and gives the same runs otherwise.
+_PLAIN_RUN = re.compile(r"[^\W_]+")
 # One CJK character with any (half-width) voicing mark after it, which NFKC composes into it.
 _CJK_CHAR = re.compile(f"[{_CJK_CLASS}][\uff9e\uff9f\u3099\u309a]?")
 # Combining marks that are diacritics on Latin, Greek and Cyrillic letters. Marks of other
@@ -120,9 +124,20 @@ def _piece_terms(piece: str) -> tuple[str, ...]:
     return tuple(part for term in _RUN.findall(_fold(piece)) for part, _, _ in _pieces(term, 0))
 
 
+def _has_mark(text: str) -> bool:
+    """Whether ``text`` has a combining mark (checked per distinct character, not per char)."""
+    return any(
+        not c.isalnum() and unicodedata.category(c)[0] == "M" for c in set(text) if ord(c) > 0x2FF
+    )
+
+
+def _run_pattern(text: str) -> re.Pattern[str]:
+    return _RUN if not text.isascii() and _has_mark(text) else _PLAIN_RUN
+
+
 def tokenize(text: str) -> Iterator[Token]:
     """The searchable tokens of ``text`` in order, each with its span in the original text."""
-    for match in _RUN.finditer(text):
+    for match in _run_pattern(text).finditer(text):
         run = match.group()
         if run.isascii():
             yield Token(run.lower(), match.start(), match.end())
@@ -138,4 +153,16 @@ def search_terms(text: str) -> str:
     >>> search_terms("La coopération Współpraca: 碳中和!")
     'la cooperation wspolpraca 碳 中 和'
     """
-    return " ".join(token.term for token in tokenize(text))
+    # The terms of tokenize() without their spans: this runs over every stored article
+    # (crawl, reindex), and building a Token per word costs more than the folding itself.
+    if text.isascii():
+        return " ".join(_PLAIN_RUN.findall(text.lower()))
+    return " ".join(term for run in _run_pattern(text).findall(text) for term in _run_terms(run))
+
+
+@lru_cache(maxsize=100_000)
+def _run_terms(run: str) -> tuple[str, ...]:
+    """The terms of one word run, as ``tokenize`` yields them (cached: words repeat)."""
+    if run.isascii():
+        return (run.lower(),)
+    return tuple(term for piece, _, _ in _pieces(run, 0) for term in _piece_terms(piece))

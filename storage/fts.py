@@ -2,18 +2,28 @@
 
 Both backends index the folded tokens of ``storage.folding.search_terms``, never raw text:
 
-* SQLite: the FTS5 table ``articles_fts(title, body)``, rowid = ``articles.id``; a trigger
-  removes the row when its article is deleted.
+* SQLite: the FTS5 table ``articles_fts(title, body, meta)``, rowid = ``articles.id``; a
+  trigger removes the row when its article is deleted.
 * PostgreSQL: ``article_search(article_id, document tsvector)`` built with
-  ``to_tsvector('simple', ...)``, title weighted A and body B, with a GIN index; rows go
-  when their article does (``ON DELETE CASCADE``).
+  ``to_tsvector('simple', ...)``, title weighted A and body B, plus the meta lexemes, with a
+  GIN index; rows go when their article does (``ON DELETE CASCADE``).
+
+*Meta terms* index what searches filter on: the publication year and month, the language and
+the source (``meta_terms``). They all begin with "é", which folded text never contains, so no
+user word can match one. They let the index itself restrict a query to a language, a source or
+a span of months, and find the newest matches month by month (``storage.search``) without
+reading every match. On SQLite they sit in a column of weight 0, so they never change a score;
+PostgreSQL ranks with a query of the user's words only.
 
 The storage layer writes the index row in the same transaction as the article
-(``write_search_document``). Queries use the small language of ``storage.search_query``.
+(``write_search_document``), after the article row, from which it reads the meta terms.
 Scores are "higher is better" on both backends: negated bm25 on SQLite, ts_rank on PostgreSQL.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Float,
@@ -32,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import QuerySyntaxError, StorageError
 from storage.folding import search_terms, tokenize
+from storage.models import Article
 from storage.search_query import SearchQuery, parse_query, to_fts5_match, to_tsquery_text
 from storage.snippet import make_snippet
 
@@ -41,10 +52,12 @@ __all__ = [
     "is_search_table",
     "make_snippet",
     "match_articles",
+    "meta_terms",
     "parse_query",
     "search_terms",
     "tokenize",
     "write_search_document",
+    "write_search_documents",
 ]
 
 SQLITE_TABLE = "articles_fts"
@@ -52,13 +65,17 @@ POSTGRES_TABLE = "article_search"
 # How much more a match in the title counts than one in the body.
 TITLE_WEIGHT = 5.0
 BODY_WEIGHT = 1.0
+META_PREFIX = "é"
+# A group of meta terms of which an article must have one (an OR), e.g. two languages.
+MetaGroup = Sequence[str]
 
 _articles_fts = table(SQLITE_TABLE, column("rowid", Integer), column("title"), column("body"))
 _article_search = table(POSTGRES_TABLE, column("article_id", Integer), column("document", TSVECTOR))
 
 # "é" can never occur in folded text (diacritics are stripped), so it is a safe placeholder
 # between title and body: it keeps the last title word and the first body word one position
-# apart, as FTS5's separate columns do, and is deleted from the vector again.
+# apart, as FTS5's separate columns do, and is deleted from the vector again. Meta terms are
+# added as lexemes without positions: no phrase can run into them.
 _POSTGRES_UPSERT = text(
     """
     INSERT INTO article_search (article_id, document)
@@ -68,14 +85,15 @@ _POSTGRES_UPSERT = text(
             setweight(to_tsvector('simple', :title || ' é'), 'A')
             || setweight(to_tsvector('simple', :body), 'B'),
             'é'
-        )
+        ) || array_to_tsvector(string_to_array(:meta, ' '))
     )
     ON CONFLICT (article_id) DO UPDATE SET document = excluded.document
     """
 )
 _SQLITE_DELETE = text("DELETE FROM articles_fts WHERE rowid = :article_id")
 _SQLITE_INSERT = text(
-    "INSERT INTO articles_fts (rowid, title, body) VALUES (:article_id, :title, :body)"
+    "INSERT INTO articles_fts (rowid, title, body, meta) "
+    "VALUES (:article_id, :title, :body, :meta)"
 )
 
 
@@ -84,42 +102,111 @@ def is_search_table(name: str) -> bool:
     return name in (SQLITE_TABLE, POSTGRES_TABLE) or name.startswith(SQLITE_TABLE + "_")
 
 
-def _dialect(session: Session) -> str:
+def dialect_of(session: Session) -> str:
+    """``sqlite`` or ``postgresql``; ``StorageError`` for any database without search."""
     name = session.get_bind().dialect.name
     if name not in ("sqlite", "postgresql"):
         raise StorageError(f"full-text search is not available on {name!r} databases")
     return name
 
 
+def year_term(year: int) -> str:
+    return f"{META_PREFIX}y{year:04d}"
+
+
+def month_term(year: int, month: int) -> str:
+    return f"{META_PREFIX}m{year:04d}{month:02d}"
+
+
+def language_term(language: str) -> str:
+    # Hex: a language value is free text (String(8)); hex keeps it one alphanumeric token.
+    return f"{META_PREFIX}l{language.encode().hex()}"
+
+
+def source_term(source_id: int) -> str:
+    return f"{META_PREFIX}s{source_id}"
+
+
+def meta_terms(published_at: datetime | None, language: str | None, source_id: int) -> str:
+    """The meta terms of an article, space-separated (see the module docstring).
+
+    Migration 0005 computes the same terms in SQL; a test keeps the two in agreement.
+    """
+    terms = [source_term(source_id)]
+    if language:
+        terms.append(language_term(language))
+    if published_at is not None:
+        utc = published_at.astimezone(UTC)
+        terms += [year_term(utc.year), month_term(utc.year, utc.month)]
+    return " ".join(terms)
+
+
 def write_search_document(session: Session, article_id: int, title: str | None, body: str) -> None:
     """Insert or replace the search row of an article, inside the caller's transaction."""
-    params = {
-        "article_id": article_id,
-        "title": search_terms(title or ""),
-        "body": search_terms(body),
+    write_search_documents(session, [(article_id, title, body)])
+
+
+def write_search_documents(
+    session: Session, documents: Iterable[tuple[int, str | None, str]]
+) -> None:
+    """Insert or replace the search rows of ``(article_id, title, body)`` documents, inside
+    the caller's transaction, one statement per kind (bulk loads and reindexing).
+
+    The articles must already be flushed: their date, language and source give the meta terms.
+    """
+    documents = list(documents)
+    if not documents:
+        return
+    ids = [article_id for article_id, _, _ in documents]
+    meta = {
+        article_id: meta_terms(published_at, language, source_id)
+        for article_id, published_at, language, source_id in session.execute(
+            select(Article.id, Article.published_at, Article.language, Article.source_id)
+            .where(Article.id.in_(ids))
+        )
     }
-    if _dialect(session) == "sqlite":
-        session.execute(_SQLITE_DELETE, {"article_id": article_id})
+    missing = sorted(set(ids) - set(meta))
+    if missing:
+        raise StorageError(f"cannot index articles {missing[:5]}: no such article rows")
+    params = [
+        {
+            "article_id": article_id,
+            "title": search_terms(title or ""),
+            "body": search_terms(body),
+            "meta": meta[article_id],
+        }
+        for article_id, title, body in documents
+    ]
+    if dialect_of(session) == "sqlite":
+        session.execute(_SQLITE_DELETE, params)
         session.execute(_SQLITE_INSERT, params)
     else:
         session.execute(_POSTGRES_UPSERT, params)
 
 
-def match_articles(session: Session, query: SearchQuery) -> Select[tuple[int, float]]:
-    """A select of ``(article_id, score)`` for every article matching ``query``."""
-    if _dialect(session) == "sqlite":
+def match_articles(
+    session: Session, query: SearchQuery, required: Sequence[MetaGroup] = ()
+) -> Select[tuple[int, float]]:
+    """A select of ``(article_id, score)`` for every article matching ``query`` that also
+    has one meta term of each ``required`` group."""
+    if dialect_of(session) == "sqlite":
         fts = literal_column(SQLITE_TABLE)
-        rank = func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT, type_=Float)
+        # Weight 0 for meta: filter terms must not change a score.
+        rank = func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT, 0.0, type_=Float)
         return select(_articles_fts.c.rowid.label("article_id"), (-rank).label("score")).where(
-            fts.op("MATCH")(bindparam("fts_match", to_fts5_match(query)))
+            fts.op("MATCH")(bindparam("fts_match", to_fts5_match(query, required)))
         )
-    tsquery = func.to_tsquery(
-        literal_column("'simple'", REGCONFIG),
-        bindparam("ts_query", to_tsquery_text(query)),
-    )
     document = _article_search.c.document
     # Normalisation 1 divides by 1 + log(length), so long articles do not win by size alone.
-    rank = func.ts_rank(document, tsquery, 1, type_=Float)
+    # Ranked by the user's words only: meta lexemes in the rank query would add to scores.
+    rank = func.ts_rank(document, _tsquery("ts_rank_query", query, ()), 1, type_=Float)
     return select(_article_search.c.article_id.label("article_id"), rank.label("score")).where(
-        document.op("@@")(tsquery)
+        document.op("@@")(_tsquery("ts_query", query, required))
+    )
+
+
+def _tsquery(name: str, query: SearchQuery, required: Sequence[MetaGroup]) -> object:
+    return func.to_tsquery(
+        literal_column("'simple'", REGCONFIG),
+        bindparam(name, to_tsquery_text(query, required)),
     )

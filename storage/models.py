@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -105,11 +106,99 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the stored text last changed after the first fetch; None while it never has.
     updated_at: Mapped[datetime | None]
+    # Issue 5 (crawler.relevance, crawler.similarity); NULL: not computed (a row stored before
+    # them, until `newsmon reextract`). relevance in [0, 1]; topics are topic ids.
+    relevance: Mapped[float | None] = mapped_column(Float)
+    relevant: Mapped[bool | None] = mapped_column(index=True)
+    topics: Mapped[list[str] | None] = mapped_column(JSON)
+    # The first stored copy of this near-duplicate (never itself a duplicate); None: original.
+    # No foreign key: SQLite adds one to an existing table only by copying the table, and
+    # that copy would cascade-delete pages and URLs; storage.dedup keeps the link valid.
+    duplicate_of: Mapped[int | None] = mapped_column(index=True)
+    # The story: the id of its first article (its own id when it starts one).
+    cluster: Mapped[int | None] = mapped_column(index=True)
+    # Party ids, most named first (crawler/data/parties.yaml); article_parties indexes them.
+    parties: Mapped[list[str] | None] = mapped_column(JSON)
+    # crawler.similarity.evidence.Evidence.to_json(): what story clustering compares.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     page: Mapped[ArticlePage | None] = relationship(
         back_populates="article", cascade="all, delete-orphan", uselist=False
     )
+
+
+class ArticleParty(Base):
+    """A party an article names: the index behind story candidates and ``--party``."""
+
+    __tablename__ = "article_parties"
+    __table_args__ = (Index("ix_article_parties_party", "party", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    party: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ArticleBand(Base):
+    """One MinHash band key of an article's text: equal keys make near-duplicate candidates
+    (storage.dedup, crawler.similarity.minhash)."""
+
+    __tablename__ = "article_bands"
+    # article_id last: a bucket's oldest members are read in index order (storage.dedup).
+    __table_args__ = (Index("ix_article_bands_band_key", "band", "key", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[int]
+
+
+class ArticleShingles(Base):
+    """An article's text shingles (crawler.similarity.tokens.pack_shingles): what confirms a
+    near-duplicate candidate, stored so a lookup does not re-read and re-tokenise its text."""
+
+    __tablename__ = "article_shingles"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    shingles: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArticleEvidence(Base):
+    """One item of an article's story evidence (a day, a number, an acronym, a name) and the
+    article's date: story candidates are found by an index range scan over the
+    items shared within the story window (storage.stories) instead of reading every article
+    of the window that names a common party."""
+
+    __tablename__ = "article_evidence"
+    __table_args__ = (Index("ix_article_evidence_term_at", "term", "at"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Kind letter, colon, value ("d:09-09", "n:3.5e+06"); the kind gives the weight.
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # coalesce(published_at, fetched_at) of the article, kept in step by storage.writes.
+    at: Mapped[datetime]
+
+
+class ArticleVersion(Base):
+    """A text an article had before a re-crawl changed it: its hash, title and when it was
+    last fetched and replaced (the article row holds only the newest text)."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    replaced_at: Mapped[datetime]
 
 
 class ArticlePage(Base):

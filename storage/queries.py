@@ -13,16 +13,18 @@ from typing import Any, Literal
 from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
-from storage.fts import make_snippet, match_articles, parse_query
+from storage.fts import make_snippet, parse_query
 from storage.models import (
     Article,
     ArticlePage,
+    ArticleParty,
     ArticleUrl,
     CrawlRun,
     PageValidator,
     Source,
     UTCDateTime,
 )
+from storage.search import COUNT_CAP, HitCount, count_matches, find_matches
 
 # Parameters per IN (...) query: well under SQLite's and PostgreSQL's limits.
 URL_BATCH = 500
@@ -37,6 +39,12 @@ class ArticleFilter:
     languages: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    # Issue 5: relevant True/False (None: either); one story; articles naming a party (id).
+    relevant: bool | None = None
+    cluster: int | None = None
+    party: str | None = None
+    # Near-duplicates (``duplicate_of`` set) are hidden unless this is true.
+    include_duplicates: bool = False
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
@@ -61,6 +69,15 @@ class ArticleFilter:
             statement = statement.where(Article.published_at >= self.since)
         if self.until is not None:
             statement = statement.where(Article.published_at < self.until)
+        if self.relevant is not None:
+            statement = statement.where(Article.relevant.is_(self.relevant))
+        if self.cluster is not None:
+            statement = statement.where(Article.cluster == self.cluster)
+        if self.party is not None:
+            statement = statement.where(Article.id.in_(
+                select(ArticleParty.article_id).where(ArticleParty.party == self.party)))
+        if not self.include_duplicates:
+            statement = statement.where(Article.duplicate_of.is_(None))
         return statement
 
 
@@ -127,28 +144,43 @@ def search_articles(
     *,
     limit: int = 20,
     sort: Literal["relevance", "date"] = "relevance",
+    offset: int = 0,
 ) -> list[SearchHit]:
-    """Articles matching ``query`` (see ``storage.search_query`` for the syntax), best first
-    or newest first. Raises ``QuerySyntaxError`` for a malformed query."""
+    """One page of the articles matching ``query`` (see ``storage.search_query`` for the
+    syntax), best first or newest first; ``storage.search`` says which matches are ranked.
+    Raises ``QuerySyntaxError`` for a malformed query."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be at least 0, got {offset}")
     if sort not in ("relevance", "date"):
         raise ValueError(f"sort must be 'relevance' or 'date', got {sort!r}")
     parsed = parse_query(query)
-    matches = match_articles(session, parsed).subquery()
-    statement = (flt or ArticleFilter()).apply(
-        select(Article, matches.c.score).join(matches, matches.c.article_id == Article.id)
-    )
-    if sort == "relevance":
-        statement = statement.order_by(matches.c.score.desc(), Article.id)
-    else:
-        statement = _newest_first(statement)
-    statement = statement.options(joinedload(Article.source)).limit(limit)
+    page = find_matches(session, parsed, flt or ArticleFilter(), limit=limit, offset=offset,
+                        sort=sort)
+    articles = {
+        article.id: article
+        for article in session.scalars(
+            select(Article).where(Article.id.in_([i for i, _ in page]))
+            .options(joinedload(Article.source))
+        )
+    }
     terms = parsed.positive_terms
     return [
-        SearchHit(article=article, score=float(score), snippet=make_snippet(article.text, terms))
-        for article, score in session.execute(statement)
+        SearchHit(article=articles[i], score=score, snippet=make_snippet(articles[i].text, terms))
+        for i, score in page
+        if i in articles
     ]
+
+
+def count_search_hits(
+    session: Session, query: str, flt: ArticleFilter | None = None, *, cap: int = COUNT_CAP
+) -> HitCount:
+    """How many articles match ``query`` (for pagination): exact up to ``cap``, beyond it
+    ``HitCount(cap, exact=False)``, read "more than cap". Raises ``QuerySyntaxError``."""
+    if cap < 1:
+        raise ValueError(f"cap must be at least 1, got {cap}")
+    return count_matches(session, parse_query(query), flt or ArticleFilter(), cap=cap)
 
 
 def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
@@ -291,3 +323,8 @@ def recent_article_urls(session: Session, urls: Iterable[str], since: datetime) 
         .where(ArticleUrl.url.in_(wanted), recent)
     )
     return set(rows)
+
+
+def source_names(session: Session) -> set[str]:
+    """The name of every source ever crawled (it has a row once its first crawl started)."""
+    return set(session.scalars(select(Source.name)))

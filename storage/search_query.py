@@ -9,6 +9,7 @@ unquoted: the renderers quote every token.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -125,8 +126,12 @@ def parse_query(query: str) -> SearchQuery:
     return SearchQuery(groups=kept, excluded=tuple(excluded))
 
 
-def to_fts5_match(query: SearchQuery) -> str:
-    """The query as an SQLite FTS5 MATCH expression; every term is a double-quoted string."""
+def to_fts5_match(query: SearchQuery, required: Sequence[Sequence[str]] = ()) -> str:
+    """The query as an SQLite FTS5 MATCH expression; every term is a double-quoted string.
+
+    ``required``: groups of index terms (``storage.fts`` meta terms) of which a match must
+    have one each.
+    """
 
     def term(tokens: Term) -> str:
         return '"' + " ".join(tokens).replace('"', '""') + '"'
@@ -135,15 +140,20 @@ def to_fts5_match(query: SearchQuery) -> str:
         return term(terms[0]) if len(terms) == 1 else "(" + " OR ".join(map(term, terms)) + ")"
 
     positive = " AND ".join(group(g) for g in query.groups)
-    if not query.excluded:
-        return positive
-    return f"({positive}) NOT ({' OR '.join(map(term, query.excluded))})"
+    expression = positive
+    if query.excluded:
+        expression = f"({positive}) NOT ({' OR '.join(map(term, query.excluded))})"
+    if not required:
+        return expression
+    filters = [group(tuple((t,) for t in terms)) for terms in required]
+    return " AND ".join([f"({expression})", *filters])
 
 
-def to_tsquery_text(query: SearchQuery) -> str:
+def to_tsquery_text(query: SearchQuery, required: Sequence[Sequence[str]] = ()) -> str:
     """The query as the text argument of PostgreSQL ``to_tsquery('simple', ...)``.
 
-    Each token is a quoted lexeme; a phrase joins its tokens with ``<->``.
+    Each token is a quoted lexeme; a phrase joins its tokens with ``<->``. ``required`` as
+    for ``to_fts5_match``.
     """
 
     def lexeme(token: str) -> str:
@@ -158,4 +168,5 @@ def to_tsquery_text(query: SearchQuery) -> str:
 
     parts = [group(g) for g in query.groups]
     parts += [f"!{term(tokens)}" for tokens in query.excluded]
+    parts += [group(tuple((t,) for t in terms)) for terms in required]
     return " & ".join(parts)

@@ -32,13 +32,45 @@ def _matches(tokens: list[Token], terms: tuple[Term, ...]) -> list[tuple[int, in
     return found
 
 
+def _tokens_through_first_match(
+    text: str, terms: tuple[Term, ...], size: int
+) -> tuple[list[Token], bool]:
+    """The tokens of ``text`` up to ``size`` past its first match, and whether that is all
+    of them: a long article is not tokenised to its end for a 30-word excerpt."""
+    by_first: dict[str, list[Term]] = {}
+    for term in terms:
+        by_first.setdefault(term[0], []).append(term)
+    longest = max((len(term) for term in terms), default=1)
+    tokens: list[Token] = []
+    for token in tokenize(text):
+        tokens.append(token)
+        start = len(tokens) - longest  # every term starting here is now complete
+        if start < 0:
+            continue
+        for term in by_first.get(tokens[start].term, ()):
+            if tuple(t.term for t in tokens[start : start + len(term)]) == term:
+                return _extend(tokens, start + size + longest, text)
+    return tokens, True
+
+
+def _extend(tokens: list[Token], stop: int, text: str) -> tuple[list[Token], bool]:
+    """Continue tokenising after ``tokens`` until ``stop`` tokens; whether the text ended."""
+    rest = tokenize(text[tokens[-1].end :])
+    offset = tokens[-1].end
+    for token in rest:
+        if len(tokens) >= stop:
+            return tokens, False
+        tokens.append(Token(token.term, token.start + offset, token.end + offset))
+    return tokens, True
+
+
 def make_snippet(text: str, terms: tuple[Term, ...], size: int = SNIPPET_TOKENS) -> str:
     """About ``size`` tokens of ``text`` around the first occurrence of any of ``terms``,
     each occurrence wrapped in ``[`` ``]``; the start of the text when nothing matches.
 
     Whitespace is collapsed to single spaces; ``…`` marks text cut off at either end.
     """
-    tokens = list(tokenize(text))
+    tokens, complete = _tokens_through_first_match(text, terms, size)
     if not tokens:
         return _SPACES.sub(" ", text).strip()[:200]
     matches = _matches(tokens, terms)
@@ -61,5 +93,5 @@ def make_snippet(text: str, terms: tuple[Term, ...], size: int = SNIPPET_TOKENS)
     parts.append(text[cursor:end])
     excerpt = _SPACES.sub(" ", "".join(parts)).strip()
     prefix = "… " if first > 0 else ""
-    suffix = " …" if last < len(tokens) - 1 else ""
+    suffix = " …" if last < len(tokens) - 1 or not complete else ""
     return f"{prefix}{excerpt}{suffix}"

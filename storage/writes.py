@@ -18,10 +18,23 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.similarity.signature import TextSignature
+from crawler.similarity.tokens import pack_shingles, text_shingles
 from storage.db import Database
+from storage.dedup import has_bands, link_duplicate, set_bands, set_shingles
 from storage.errors import StorageError
 from storage.fts import write_search_document
-from storage.models import Article, ArticlePage, ArticleUrl, CrawlRun, PageValidator, Source, utcnow
+from storage.models import (
+    Article,
+    ArticlePage,
+    ArticleUrl,
+    ArticleVersion,
+    CrawlRun,
+    PageValidator,
+    Source,
+    utcnow,
+)
+from storage.stories import assign_story, date_evidence, set_evidence, set_parties
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -73,6 +86,12 @@ class ArticleData:
     encoding: str
     content_type: str | None
     script: str | None = None
+    # Relevance (crawler.relevance); None: not scored.
+    relevance: float | None = None
+    relevant: bool | None = None
+    topics: tuple[str, ...] | None = None
+    # For near-duplicates and stories (crawler.similarity); None: neither is looked for.
+    signature: TextSignature | None = None
 
     def __post_init__(self) -> None:
         for name in ("source", "url", "content_hash", "response_url", "encoding"):
@@ -93,6 +112,10 @@ class ArticleData:
                 raise ValueError(f"ArticleData.{name} must be timezone-aware, got {value!r}")
         if not isinstance(self.body_z, bytes):
             raise ValueError("ArticleData.body_z must be bytes (the zlib-compressed body)")
+        if self.relevance is not None and not 0.0 <= self.relevance <= 1.0:
+            raise ValueError(f"ArticleData.relevance must be in [0, 1], got {self.relevance!r}")
+        if self.topics is not None and any(not t or len(t) > 64 for t in self.topics):
+            raise ValueError(f"ArticleData.topics has an empty or too long id: {self.topics!r}")
 
     @property
     def urls(self) -> tuple[str, ...]:
@@ -169,24 +192,84 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.page = page
 
 
+def _apply_scores(article: Article, data: ArticleData) -> None:
+    """Copy relevance when the data carries it (a write without it keeps what is stored)."""
+    if data.relevance is None and data.relevant is None and data.topics is None:
+        return
+    article.relevance = data.relevance
+    article.relevant = data.relevant
+    article.topics = None if data.topics is None else list(data.topics)
+
+
+def _apply_signature(session: Session, article: Article, signature: TextSignature,
+                     *, text_changed: bool, new: bool = False) -> None:
+    """Store the signature, then find the article's first copy and its story.
+
+    A changed text is checked for copies again; it keeps its story unless it was alone in
+    it. An unchanged one (re-extraction) only fills in what was never computed. ``new``: the
+    article was just inserted, so it has nothing stored to replace."""
+    known = not new and article.cluster is not None and has_bands(session, article)
+    if known and not text_changed and article.parties == list(signature.parties):
+        return
+    packed = signature.shingles or pack_shingles(text_shingles(article.text))
+    set_bands(session, article.id, signature.bands, replace=not new)
+    set_shingles(session, article.id, packed, replace=not new)
+    set_parties(session, article, signature.parties, replace=not new)
+    set_evidence(session, article, signature.evidence, replace=not new)
+    if text_changed or not known:
+        link_duplicate(session, article, signature.bands, packed)
+    if article.duplicate_of is not None or article.cluster is None or _alone(session, article):
+        assign_story(session, article, signature.evidence)
+
+
+def _alone(session: Session, article: Article) -> bool:
+    others = select(Article.id).where(Article.cluster == article.cluster, Article.id != article.id)
+    return session.scalar(others.limit(1)) is None
+
+
+def _remember_version(session: Session, article: Article) -> None:
+    """Keep the hash, title and fetch time of the text a re-crawl is about to replace."""
+    session.add(ArticleVersion(article_id=article.id, content_hash=article.content_hash,
+                               title=article.title, fetched_at=article.fetched_at,
+                               replaced_at=utcnow()))
+
+
 def _store(session: Session, data: ArticleData) -> StoreOutcome:
     article = _find_article(session, data)
     if article is None:
         article = Article(source=_source(session, data.source), url=data.url, created_at=utcnow())
         _apply(article, data)
+        _apply_scores(article, data)
+        if data.signature is not None:  # in the INSERT rather than in an UPDATE after it
+            article.parties = list(data.signature.parties)
+            article.evidence = data.signature.evidence.to_json()
         session.add(article)
         session.flush()  # a concurrent insert of the same URL fails here, and is retried
         _record_urls(session, article.id, data.urls)
         write_search_document(session, article.id, data.title, data.text)
+        if data.signature is not None:
+            _apply_signature(session, article, data.signature, text_changed=True, new=True)
         return "new"
     _record_urls(session, article.id, data.urls)
+    _apply_scores(article, data)
+    when = article.published_at or article.fetched_at
     if article.content_hash == data.content_hash:
         article.fetched_at = data.fetched_at
-        return "unchanged"
-    _apply(article, data)
-    article.updated_at = utcnow()
-    write_search_document(session, article.id, data.title, data.text)
-    return "updated"
+        outcome: StoreOutcome = "unchanged"
+        if data.signature is not None:
+            _apply_signature(session, article, data.signature, text_changed=False)
+    else:
+        _remember_version(session, article)
+        _apply(article, data)
+        article.updated_at = utcnow()
+        write_search_document(session, article.id, data.title, data.text)
+        outcome = "updated"
+        if data.signature is not None:
+            _apply_signature(session, article, data.signature, text_changed=True)
+    if (article.published_at or article.fetched_at) != when:
+        # The story window reads the article's date from its evidence rows.
+        date_evidence(session, article.id, article.published_at or article.fetched_at)
+    return outcome
 
 
 def store_article(target: SessionSource, data: ArticleData) -> StoreOutcome:

@@ -9,10 +9,12 @@ The table is a YAML (or JSON) file next to the site's root directory (``site/`` 
       /old.html: {status: 301, headers: {Location: "{BASE}/new.html"}}
       /feed.xml: {headers: {Content-Type: "application/rss+xml; charset=utf-8"}}
       /slow.html: {delay: 0.2}
+      /flaky.html: {fault: {kind: flaky, status: 503, times: 2, retry_after: 1}}
 
 so that what a page's response looks like (a missing charset, a redirect, a 410) is written
-next to the page and not in the server's code. Every problem is reported as a
-``BehaviourTableError`` naming the file and the entry at fault.
+next to the page and not in the server's code. ``fault`` injects the ways real sites break a
+crawler (resets, stalls, huge bodies, gzip bombs, endless archives...; see ``faults``). Every
+problem is reported as a ``BehaviourTableError`` naming the file and the entry at fault.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
+
+from crawler.demo.faults import Fault, parse_fault
 
 DEFAULT_CONTENT_TYPES: Mapping[str, str] = MappingProxyType(
     {
@@ -51,7 +55,7 @@ _STATUSES = frozenset(
     if status.value >= 200 and status.value not in (204, 205, 304)
 )
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # an HTTP header name (RFC 9110 token)
-_ENTRY_KEYS = frozenset({"status", "headers", "delay"})
+_ENTRY_KEYS = frozenset({"status", "headers", "delay", "fault"})
 _TABLE_KEYS = frozenset({"content_types", "paths"})
 
 
@@ -61,11 +65,13 @@ class BehaviourTableError(ValueError):
 
 @dataclass(frozen=True)
 class PathBehaviour:
-    """How one URL path answers: its status, extra or overriding headers, and a delay."""
+    """How one URL path answers: its status, extra or overriding headers, a delay, and a
+    fault that replaces the plain answer."""
 
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
+    fault: Fault | None = None
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (case-insensitive), or None when the entry has none."""
@@ -171,7 +177,14 @@ def _parse_entry(entry: Any, where: str) -> PathBehaviour:
             f"(not 204, 205 or 304), got {status!r}"
         )
     headers = _parse_headers(entry.get("headers"), where)
-    behaviour = PathBehaviour(status=status, headers=headers, delay=_parse_delay(entry, where))
+    fault = None
+    if "fault" in entry:
+        try:
+            fault = parse_fault(entry["fault"])
+        except ValueError as exc:
+            raise BehaviourTableError(f"{where}: fault: {exc}") from None
+    behaviour = PathBehaviour(status=status, headers=headers, delay=_parse_delay(entry, where),
+                              fault=fault)
     if 300 <= status < 400 and status != 304 and behaviour.header("Location") is None:
         raise BehaviourTableError(f"{where}: status {status} needs a Location header")
     return behaviour

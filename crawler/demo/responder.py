@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from crawler.demo.behaviour import BehaviourTableError, PathBehaviour, SiteBehaviour
+from crawler.demo.faults import Fault
 
 PLACEHOLDER = b"{BASE}"
 ALLOWED_METHODS = ("GET", "HEAD")
@@ -64,10 +65,18 @@ class SiteResponder:
         self.root = root.resolve()
         self.behaviour = behaviour
         for path, entry in behaviour.paths.items():
-            if 200 <= entry.status < 300 and self._file_for(path) is None:
+            needs_file = entry.fault.needs_file if entry.fault else 200 <= entry.status < 300
+            if needs_file and self._file_for(path) is None:
+                what = f"fault {entry.fault.kind}" if entry.fault else f"status {entry.status}"
                 raise BehaviourTableError(
-                    f"paths[{path!r}]: status {entry.status} but no file {path} under {self.root}"
+                    f"paths[{path!r}]: {what} but no file {path} under {self.root}"
                 )
+
+    def fault_for(self, target: str) -> tuple[str, Fault] | None:
+        """The URL path of ``target`` and its fault, when its entry has one."""
+        path = unquote(urlsplit(target).path)
+        entry = self.behaviour.for_path(path)
+        return (path, entry.fault) if entry is not None and entry.fault is not None else None
 
     def respond(
         self,

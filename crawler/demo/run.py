@@ -13,6 +13,7 @@ from rich.console import Console
 
 from crawler.config import load_config
 from crawler.demo.server import SampleSite, render_sources
+from crawler.errors import UsageError
 from crawler.runner import CrawlOptions, run_crawl
 from crawler.summary import print_hits, print_summary
 from storage.db import open_database
@@ -33,7 +34,11 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
     console = Console(stderr=True, highlight=False)
     with tempfile.TemporaryDirectory(prefix="newsmon-demo-") as scratch:
         workdir = keep or Path(scratch)
-        workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            workdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--keep {workdir}: cannot create the directory: "
+                             f"{exc.strerror or exc}") from None
         with SampleSite(port=port) as site:
             config_path = workdir / "sources.yaml"
             config_path.write_text(render_sources(site.base_url) + DEMO_CRAWL, encoding="utf-8")

@@ -12,10 +12,12 @@ import argparse
 import contextlib
 import logging
 import socket
+import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +28,7 @@ from urllib.parse import urlsplit
 
 from crawler.demo.behaviour import BehaviourTableError, SiteBehaviour, load_behaviour
 from crawler.demo.bundle import SITE_DIR, SOURCES_FILE, bundled_path
+from crawler.demo.faults import Exchange, Fault
 from crawler.demo.responder import PLACEHOLDER, SiteResponder
 
 logger = logging.getLogger(__name__)
@@ -129,6 +132,7 @@ class SampleSite:
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
+        server.stopping.set()  # ends stalled fault responses
         server.shutdown()
         server.close_connections()
         server.server_close()
@@ -171,6 +175,15 @@ class _SiteHTTPServer(ThreadingHTTPServer):
         self.base_url = f"http://{host}:{port}"
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.stopping = threading.Event()
+        self._hits: Counter[str] = Counter()
+        self._hits_lock = threading.Lock()
+
+    def hit(self, path: str) -> int:
+        """Count a request to ``path``; return how many it has had, this one included."""
+        with self._hits_lock:
+            self._hits[path] += 1
+            return self._hits[path]
 
     def process_request(self, request: Any, client_address: Any) -> None:
         # Tracked here, on the serving thread, so no connection accepted before shutdown()
@@ -208,6 +221,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         started_at = datetime.now(UTC)
+        fault = self.server.responder.fault_for(self.path)
+        if fault is not None:
+            self._serve_fault(*fault, started_at)
+            return
         reply = self.server.responder.respond(
             self.command,
             self.path,
@@ -231,10 +248,56 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
         self.wfile.flush()
 
+    def _serve_fault(self, path: str, fault: Fault, started_at: datetime) -> None:
+        def normal() -> Any:
+            # identity-encoded, so the fault can cut or rewrite the body's bytes
+            return self.server.responder.respond(self.command, self.path,
+                                                 base_url=self.server.base_url)
+
+        exchange = Exchange(target=self.path, hit=self.server.hit(path), normal=normal)
+        fault.serve(_FaultWire(self, started_at), exchange)
+        if not self.close_connection:
+            self.wfile.flush()
+
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s - " + format, self.address_string(), *args)
+
+
+class _FaultWire:
+    """``crawler.demo.faults.Wire`` over one request handler's socket."""
+
+    def __init__(self, handler: _Handler, started_at: datetime) -> None:
+        self.handler = handler
+        self.started_at = started_at
+
+    def send_head(self, status: int, headers: Sequence[tuple[str, str]]) -> None:
+        handler = self.handler
+        handler.server.record(RequestRecord(handler.command, handler.path, status,
+                                            self.started_at, datetime.now(UTC)))
+        handler.send_response(status)
+        for name, value in headers:
+            handler.send_header(name, value)  # "Connection: close" also ends keep-alive
+        handler.end_headers()
+        handler.wfile.flush()
+
+    def write(self, data: bytes) -> None:
+        if data and self.handler.command != "HEAD":
+            self.handler.wfile.write(data)
+
+    def reset(self) -> None:
+        handler = self.handler
+        handler.close_connection = True
+        with contextlib.suppress(OSError):
+            handler.wfile.flush()
+            # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+            handler.connection.close()
+
+    def pause(self, seconds: float) -> None:
+        self.handler.server.stopping.wait(seconds)
 
 
 def render_sources(base_url: str) -> str:

@@ -108,8 +108,10 @@ def test_unreachable_database() -> None:
 
 
 def test_malformed_search_query(tmp_path: Path) -> None:
+    assert invoke("--db", str(tmp_path / "x.db"), "db", "upgrade")[0] == 0
     code, _, stderr = invoke("--db", str(tmp_path / "x.db"), "search", '"unbalanced')
     assert code == 2 and "newsmon: error:" in stderr and "Traceback" not in stderr
+    assert "unbalanced" in stderr
 
 
 def test_verbose_shows_traceback(tmp_path: Path) -> None:

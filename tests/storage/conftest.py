@@ -100,6 +100,11 @@ def make_article() -> ArticleFactory:
             "body_z": zlib.compress(f"<html><body><p>{text_}</p></body></html>".encode()),
             "encoding": "utf-8",
             "content_type": "text/html; charset=utf-8",
+            # issue 5: not scored, no signature (no duplicate or story lookup) by default
+            "relevance": None,
+            "relevant": None,
+            "topics": None,
+            "signature": None,
         }
         unknown = set(overrides) - set(values)
         if unknown:

@@ -1,0 +1,258 @@
+"""Benchmark: full-text search latency at 100k and 1M articles, SQLite and PostgreSQL.
+
+Claim measured: p95 latency of ``search_articles`` under 50 ms at 100k articles and under
+200 ms at 1M, on both backends, over 20 representative queries (one-word common and rare,
+two-word, phrase, OR, exclusion, CJK two-character and long, filtered by date, language and
+source, sorted by date). Each query runs ``--repeat`` times; p50/p95 are printed per class
+and overall, for the current engine (``storage.search``) and, in the same run, for the
+baseline it replaced: one SQL query that ranks every match (bm25 / ts_rank) and joins the
+filters, as ``search_articles`` did before. The baseline's top 20 are compared with the new
+ones (overlap per class) to show what bounded ranking changes.
+
+Corpus: ``searchgen.py`` (seven languages, Zipf vocabularies, 14 sources, 2015-2025), stored
+through the storage layer's own statements. Databases are cached in
+``benchmarks/results/search/`` (gitignored), so a rerun only measures; ``--rebuild`` starts
+over. Build time, index time and database size are printed (and cached with the database).
+
+    .venv/bin/python benchmarks/search.py [--sizes 100000,1000000] [--repeat 5] [--rebuild]
+        [--backend sqlite|postgresql|both] [--pg-url URL (default $NEWSMON_TEST_PG_URL)]
+
+PostgreSQL databases are named ``newsmon_bench_search_<size>`` on the server of ``--pg-url``.
+Exit status 0 when it measured (targets met or not), 1 when it could not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from searchgen import generate_articles, load_articles
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, joinedload
+
+from storage.db import Database, open_database
+from storage.fts import make_snippet, match_articles, parse_query
+from storage.models import Article
+from storage.queries import ArticleFilter, search_articles
+
+CACHE = Path(__file__).resolve().parent / "results" / "search"
+TARGET_MS = {100_000: 50.0, 1_000_000: 200.0}
+
+
+def _d(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    text: str
+    flt: ArticleFilter = field(default_factory=ArticleFilter)
+    sort: str = "relevance"
+
+
+QUERIES = [
+    Query("one word, common", "climate"),
+    Query("one word, common", "cooperation"),
+    Query("one word, rare", "geothermal"),
+    Query("one word, rare", "geotermia"),
+    Query("two words", "climate agreement"),
+    Query("two words", "offshore wind"),
+    Query("phrase", '"climate cooperation"'),
+    Query("phrase", '"hydrogène vert"'),
+    Query("OR", "hydrogen OR wodór OR Wasserstoff"),
+    Query("exclusion", "climate -coal"),
+    Query("CJK 2 chars", "合作"),
+    Query("CJK 2 chars", "気候"),
+    Query("CJK long", "环境科学研究院"),
+    Query("CJK long", "カーボンニュートラル"),
+    Query("date range", "climate", ArticleFilter(since=_d("2025-06-01"))),
+    Query("date range", "energy", ArticleFilter(since=_d("2019-03-10"), until=_d("2019-04-20"))),
+    Query("language", "energii OR energy", ArticleFilter(languages=("pl",))),
+    Query("source", "climate", ArticleFilter(sources=("en-2",))),
+    Query("sort=date", "climate", sort="date"),
+    Query("sort=date", "methane", sort="date"),
+]
+
+
+def baseline_search(session: Session, query: str, flt: ArticleFilter, *, limit: int,
+                    sort: str) -> list[Any]:
+    """search_articles before storage.search: rank every match in one query."""
+    parsed = parse_query(query)
+    matches = match_articles(session, parsed).subquery()
+    statement = flt.apply(
+        select(Article, matches.c.score).join(matches, matches.c.article_id == Article.id)
+    )
+    if sort == "relevance":
+        statement = statement.order_by(matches.c.score.desc(), Article.id)
+    else:
+        statement = statement.order_by(Article.published_at.desc().nulls_last(), Article.id)
+    statement = statement.options(joinedload(Article.source)).limit(limit)
+    terms = parsed.positive_terms
+    return [(article, make_snippet(article.text, terms))
+            for article, _ in session.execute(statement)]
+
+
+def _database_url(backend: str, size: int, pg_url: str | None, rebuild: bool) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{CACHE / f'sqlite-{size}.db'}"
+    assert pg_url is not None
+    name = f"newsmon_bench_search_{size}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if rebuild:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                   {"n": name})
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _size_bytes(db: Database) -> int:
+    with db.session() as session:
+        if db.engine.dialect.name == "sqlite":
+            pages = session.scalar(text("PRAGMA page_count")) or 0
+            return int(pages) * int(session.scalar(text("PRAGMA page_size")) or 0)
+        return int(session.scalar(text("SELECT pg_database_size(current_database())")) or 0)
+
+
+def build(backend: str, size: int, pg_url: str | None, rebuild: bool) -> tuple[Database, dict]:
+    """The cached database of ``size`` articles, built when missing; with its build facts."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    facts_file = CACHE / f"{backend}-{size}.json"
+    url = _database_url(backend, size, pg_url, rebuild)
+    if rebuild:
+        facts_file.unlink(missing_ok=True)
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(CACHE / f"sqlite-{size}.db") + suffix).unlink(missing_ok=True)
+    started = time.perf_counter()
+    db = open_database(url)  # migrates a cached database to this code's schema
+    migrate_s = time.perf_counter() - started
+    with db.session() as session:
+        stored = session.scalar(text("SELECT count(*) FROM articles")) or 0
+    if facts_file.exists() and stored == size:
+        facts = json.loads(facts_file.read_text())
+        facts["last_migration_s"] = round(migrate_s, 1)
+        return db, facts
+    if stored:
+        raise SystemExit(f"{url}: has {stored} articles, not {size}: rerun with --rebuild")
+    print(f"building {backend} {size:,} articles ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    count, index_s = load_articles(db, generate_articles(size))
+    with db.session() as session:
+        session.execute(text("ANALYZE"))
+        session.commit()
+    facts = {"articles": count, "build_s": round(time.perf_counter() - started, 1),
+             "index_s": round(index_s, 1), "size_mb": round(_size_bytes(db) / 1e6, 1)}
+    facts_file.write_text(json.dumps(facts))
+    return db, facts
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(db: Database, repeat: int) -> dict[str, Any]:
+    """Latencies (ms) per query class for both engines, and top-20 overlap per class."""
+    times: dict[str, dict[str, list[float]]] = {"baseline": defaultdict(list),
+                                                 "new": defaultdict(list)}
+    overlap: dict[str, list[float]] = defaultdict(list)
+    with db.session() as session:
+        for q in QUERIES:  # warm the caches once, as a running system has them
+            search_articles(session, q.text, q.flt, sort=q.sort)  # type: ignore[arg-type]
+        for q in QUERIES:
+            for engine in ("baseline", "new"):
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    if engine == "new":
+                        ids = [h.article.id for h in search_articles(
+                            session, q.text, q.flt, sort=q.sort)]  # type: ignore[arg-type]
+                    else:
+                        ids = [a.id for a, _ in baseline_search(
+                            session, q.text, q.flt, limit=20, sort=q.sort)]
+                    times[engine][q.kind].append((time.perf_counter() - started) * 1000)
+                    session.expunge_all()
+                if engine == "baseline":
+                    reference = ids
+                else:
+                    overlap[q.kind].append(len(set(ids) & set(reference)) / max(1, len(reference)))
+    return {"times": times, "overlap": overlap}
+
+
+def report(label: str, facts: dict, result: dict, size: int) -> dict[str, Any]:
+    times, overlap = result["times"], result["overlap"]
+    print(f"\n== {label}: {facts['articles']:,} articles; build {facts['build_s']} s "
+          f"(search index {facts['index_s']} s), database {facts['size_mb']} MB; "
+          f"migration at open {facts.get('last_migration_s', 0)} s")
+    print(f"{'query class':22} {'baseline p50':>12} {'p95':>8} {'new p50':>9} {'p95':>8}"
+          f" {'speed-up p95':>12} {'top-20 overlap':>14}")
+    summary: dict[str, Any] = {}
+    for kind in dict.fromkeys(q.kind for q in QUERIES):
+        b, n = times["baseline"][kind], times["new"][kind]
+        row = {"baseline_p50": _percentile(b, 0.5), "baseline_p95": _percentile(b, 0.95),
+               "new_p50": _percentile(n, 0.5), "new_p95": _percentile(n, 0.95),
+               "overlap": statistics.mean(overlap[kind])}
+        summary[kind] = row
+        print(f"{kind:22} {row['baseline_p50']:12.1f} {row['baseline_p95']:8.1f}"
+              f" {row['new_p50']:9.1f} {row['new_p95']:8.1f}"
+              f" {row['baseline_p95'] / row['new_p95']:11.1f}x {row['overlap']:14.2f}")
+    all_b = [v for values in times["baseline"].values() for v in values]
+    all_n = [v for values in times["new"].values() for v in values]
+    overall = {"baseline_p50": _percentile(all_b, 0.5), "baseline_p95": _percentile(all_b, 0.95),
+               "new_p50": _percentile(all_n, 0.5), "new_p95": _percentile(all_n, 0.95)}
+    target = TARGET_MS.get(size)
+    verdict = "" if target is None else (
+        f"  target p95 < {target:.0f} ms: {'met' if overall['new_p95'] < target else 'NOT met'}")
+    print(f"{'overall':22} {overall['baseline_p50']:12.1f} {overall['baseline_p95']:8.1f}"
+          f" {overall['new_p50']:9.1f} {overall['new_p95']:8.1f}"
+          f" {overall['baseline_p95'] / overall['new_p95']:11.1f}x{verdict}")
+    return {"facts": facts, "classes": summary, "overall": overall}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000",
+                        type=lambda v: [int(x) for x in v.split(",")])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg-url", default=os.environ.get("NEWSMON_TEST_PG_URL"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if "postgresql" in backends and not args.pg_url:
+        if args.backend == "postgresql":
+            print("--pg-url or $NEWSMON_TEST_PG_URL is needed for PostgreSQL", file=sys.stderr)
+            return 1
+        print("skipping PostgreSQL: no --pg-url or $NEWSMON_TEST_PG_URL", file=sys.stderr)
+        backends.remove("postgresql")
+    results = {}
+    for backend in backends:
+        for size in args.sizes:
+            db, facts = build(backend, size, args.pg_url, args.rebuild)
+            try:
+                results[f"{backend}-{size}"] = report(
+                    f"{backend}, {size:,}", facts, measure(db, args.repeat), size)
+            finally:
+                db.dispose()
+    (CACHE / "latest.json").write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

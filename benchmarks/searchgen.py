@@ -1,0 +1,222 @@
+"""A deterministic mixed-language news corpus for the search benchmark, and its bulk loader.
+
+``generate_articles(count, seed)`` yields articles in English, French, German, Spanish,
+Polish, Chinese and Japanese from 14 sources over eleven years. Each language has a Zipf
+distributed vocabulary (s = 1.05) whose head is real words ("climate", "coopération",
+"współpraca", 气候, 協力...) and whose tail is generated words (with the language's
+diacritics), so a head word occurs in most articles of its language: "climate" in about 250k
+of a million. Chinese and Japanese are written without spaces. Articles arrive the way a
+crawler stores them: mostly in publication order, 8% backfilled with older dates.
+
+``load_articles(db, articles)`` writes them in batches through the storage layer's own
+statements: SQLAlchemy Core inserts of the ``articles`` model (the ORM's column types) and
+``storage.fts.write_search_documents`` for the index, the function ``store_article`` uses
+for its search row. The article and search rows are what ``store_article`` writes; the
+``article_pages`` and ``article_urls`` rows it also writes are left out (search never reads
+them, and the page bodies would only make the database bigger).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate, islice
+
+from sqlalchemy import insert, select, text
+
+from storage.db import Database
+from storage.fts import write_search_documents
+from storage.models import Article, Source, utcnow
+
+ZIPF_S = 1.05
+VOCABULARY = 30_000
+START = datetime(2015, 1, 1, tzinfo=UTC)
+END = datetime(2026, 1, 1, tzinfo=UTC)
+BACKFILL = 0.08
+BATCH = 2_000
+
+# Share of articles per language, and two sources per language.
+LANGUAGES = {"en": 0.32, "fr": 0.14, "de": 0.10, "es": 0.10, "pl": 0.09, "zh": 0.18, "ja": 0.07}
+
+# Real words at the head of each language's distribution, most frequent first.
+HEADS = {
+    "en": "the of and to in a climate on for cooperation energy is with carbon agreement that "
+    "emissions by countries as will from at green transition said new government renewable "
+    "partnership wind power countries' development environmental project investment "
+    "national support sustainable agreed minister technology",
+    "fr": "de la le et les des à en climat coopération énergie accord carbone émissions pays "
+    "pour du une transition verte gouvernement partenariat développement éolien "
+    "environnement projet ministre durable",
+    "de": "der die und in den von zu das mit Klima Zusammenarbeit Energie Abkommen "
+    "Emissionen Länder für Übergang grüne Regierung Partnerschaft Entwicklung Windkraft "
+    "Umwelt Projekt Ministerin nachhaltig",
+    "es": "de la que el en y los del clima cooperación energía acuerdo emisiones países para "
+    "transición verde gobierno asociación desarrollo eólica medio ambiente proyecto ministra "
+    "sostenible",
+    "pl": "i w na z się do że klimat współpraca energii porozumienie emisji węgla kraje dla "
+    "transformacja zielona rząd partnerstwo rozwój wiatrowa środowisko projekt minister "
+    "zrównoważony",
+    "zh": "的 合作 气候 中国 能源 发展 碳 排放 国家 环境 绿色 减排 协议 项目 科学 技术 "
+    "政府 伙伴 转型 可再生 风电 光伏 低碳 城市 企业 政策 全球 会议 部长 投资",
+    "ja": "の は を に が 気候 協力 日本 エネルギー 政府 脱炭素 排出 協定 再生可能 技術 "
+    "開発 環境 プロジェクト 投資 都市 企業 政策 世界 会議 大臣 水素",
+}
+# Real words placed at given ranks of the tail: mid-frequency and rare query words.
+PLACED = {
+    "en": {"hydrogen": 120, "offshore": 150, "methane": 300, "coal": 80, "geothermal": 18_000,
+           "sport": 2_500},
+    "fr": {"hydrogène": 140, "charbon": 90, "géothermie": 15_000},
+    "de": {"Wasserstoff": 130, "Kohle": 90, "Geothermie": 16_000},
+    "es": {"hidrógeno": 130, "carbón": 95},
+    "pl": {"wodór": 120, "węgiel": 85, "geotermia": 14_000},
+    "zh": {"碳中和": 40, "碳市场": 200, "氢能": 150, "环境科学研究院": 2_500},
+    "ja": {"カーボンニュートラル": 60, "洋上風力": 400},
+}
+def _words(spaced: str) -> list[str]:
+    return spaced.split()
+
+
+SYLLABLES = {
+    "en": _words("ba be ca co de di fa ge ha in ka lo ma mi na no pa pe ra re sa se ta ti to un"),
+    "fr": _words("ba bé ca cé co de dé fa ge la lè ma mé na no pa pé qu ra ré sa se ta té ti vé"),
+    "de": _words("ba be ch de ei en ge ha he ke la le ma me na ne ra re sch st te tü ul ve wa zu"),
+    "es": _words("ba ca ce da de do es fa ga la lo ma me na ña no pa pe ra re sa se ta te to ví"),
+    "pl": _words("ba bo cz da dz go ja ka ko ła le ma mi na no po pr ra rz sa sz ta to wa wi ść ż"),
+}
+# Phrases put into some titles so phrase queries have title and body matches.
+TITLE_PHRASES = {
+    "en": ["climate cooperation", "green hydrogen", "offshore wind"],
+    "fr": ["coopération climatique", "hydrogène vert"],
+    "de": ["Zusammenarbeit beim Klimaschutz"],
+    "es": ["cooperación climática"],
+    "pl": ["współpraca klimatyczna"],
+    "zh": ["碳中和", "气候合作"],
+    "ja": ["脱炭素", "気候協力"],
+}
+_CJK_POOL = [chr(c) for c in range(0x4E00, 0x4E00 + 6_000, 3)]
+_KANA_POOL = [chr(c) for c in range(0x30A1, 0x30F6)]
+
+
+@dataclass(frozen=True)
+class GeneratedArticle:
+    """One article as the benchmark stores it."""
+
+    source: str
+    url: str
+    title: str
+    text: str
+    language: str
+    published_at: datetime
+
+
+class _Language:
+    """A language's Zipf vocabulary and how its words are joined into text."""
+
+    def __init__(self, code: str, rng: random.Random) -> None:
+        self.code = code
+        self.cjk = code in ("zh", "ja")
+        words = HEADS[code].split()
+        seen = set(words) | set(PLACED[code])
+        while len(words) < VOCABULARY:
+            word = self._tail_word(rng)
+            if word not in seen:
+                seen.add(word)
+                words.append(word)
+        for word, rank in sorted(PLACED[code].items(), key=lambda item: item[1]):
+            words.insert(rank - 1, word)
+        self.words = words[:VOCABULARY]
+        self.cumulative = list(accumulate(1 / (rank ** ZIPF_S)
+                                          for rank in range(1, VOCABULARY + 1)))
+
+    def _tail_word(self, rng: random.Random) -> str:
+        if self.code == "zh":
+            return "".join(rng.choices(_CJK_POOL, k=rng.choice((2, 2, 2, 3))))
+        if self.code == "ja":
+            pool = _KANA_POOL if rng.random() < 0.4 else _CJK_POOL
+            return "".join(rng.choices(pool, k=rng.choice((2, 3, 4))))
+        return "".join(rng.choices(SYLLABLES[self.code], k=rng.choice((2, 3, 3, 4))))
+
+    def sentence(self, rng: random.Random, words: int) -> str:
+        chosen = rng.choices(self.words, cum_weights=self.cumulative, k=words)
+        if self.cjk:
+            return "".join(chosen) + "。"
+        return " ".join(chosen).capitalize() + "."
+
+
+def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle]:
+    """``count`` articles, the same ones for the same ``seed``."""
+    rng = random.Random(seed)
+    languages = {code: _Language(code, rng) for code in LANGUAGES}
+    codes, shares = list(LANGUAGES), list(accumulate(LANGUAGES.values()))
+    span = (END - START).total_seconds()
+    for i in range(count):
+        code = rng.choices(codes, cum_weights=shares)[0]
+        language = languages[code]
+        position = (i / count) * span
+        if rng.random() < BACKFILL:
+            position = rng.random() * position
+        published = START + timedelta(seconds=position + rng.uniform(-3 * 86400, 0))
+        title = language.sentence(rng, rng.randint(5, 9)).rstrip(".。")
+        if rng.random() < 0.1:
+            title = f"{rng.choice(TITLE_PHRASES[code])}{'' if language.cjk else ': '}{title}"
+        # Chinese and Japanese words are two or three characters: fewer words, similar length.
+        per_sentence = (8, 16) if language.cjk else (12, 24)
+        paragraphs = [
+            (" " if not language.cjk else "").join(
+                language.sentence(rng, rng.randint(*per_sentence))
+                for _ in range(rng.randint(2, 4))
+            )
+            for _ in range(rng.randint(2, 4))
+        ]
+        yield GeneratedArticle(
+            source=f"{code}-{i % 2 + 1}",
+            url=f"https://{code}{i % 2 + 1}.example/{published:%Y/%m}/{i}",
+            title=title,
+            text="\n\n".join(paragraphs),
+            language=code,
+            published_at=max(START, published),
+        )
+
+
+def _source_ids(db: Database, names: Iterable[str]) -> dict[str, int]:
+    with db.write_session() as session, session.begin():
+        known = {name: id_ for name, id_ in session.execute(select(Source.name, Source.id))}
+        for name in sorted(set(names) - set(known)):
+            session.add(Source(name=name, created_at=utcnow()))
+        session.flush()
+        return {name: id_ for name, id_ in session.execute(select(Source.name, Source.id))}
+
+
+def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[int, float]:
+    """Store ``articles``; return how many and the seconds spent writing the search index."""
+    sources = _source_ids(db, [f"{code}-{n}" for code in LANGUAGES for n in (1, 2)])
+    with db.session() as session:
+        next_id = (session.scalar(text("SELECT max(id) FROM articles")) or 0) + 1
+    stored, index_seconds = 0, 0.0
+    iterator = iter(articles)
+    while batch := list(islice(iterator, BATCH)):
+        now = utcnow()
+        rows = []
+        for offset, a in enumerate(batch):
+            rows.append({
+                "id": next_id + offset, "source_id": sources[a.source], "url": a.url,
+                "canonical_url": a.url, "content_hash": f"{zlib.crc32(a.text.encode()):08x}",
+                "title": a.title, "text": a.text, "published_at": a.published_at,
+                "language": a.language, "script": None, "authors": [],
+                "site_name": None, "description": None, "created_at": now,
+                "fetched_at": a.published_at, "updated_at": None,
+            })
+        with db.write_session() as session, session.begin():
+            session.execute(insert(Article), rows)
+            started = time.perf_counter()
+            write_search_documents(
+                session, [(row["id"], row["title"], row["text"]) for row in rows]
+            )
+            index_seconds += time.perf_counter() - started
+        next_id += len(batch)
+        stored += len(batch)
+    return stored, index_seconds

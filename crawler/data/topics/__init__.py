@@ -1,0 +1,1 @@
+"""Topics files: concept lists and weights for relevance (see crawler/relevance)."""

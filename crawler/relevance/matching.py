@@ -1,0 +1,197 @@
+"""Term matching on folded text: the one definition of how a topics-file term finds a word.
+
+Text and terms go through the same folding as full-text search (``storage.folding``: case,
+diacritics, CJK one character per token) after traditional Chinese characters are mapped to
+simplified ones, so ``coopération`` matches ``cooperation``, ``współpraca`` matches ``wspolpraca``
+and ``氣候`` matches ``气候``. Folded text is tokens separated by single spaces, so word
+boundaries are spaces, and Chinese/Japanese terms (one token per character) match anywhere.
+
+A term is one or more words; ``*`` at the end of a word matches any ending (inflection:
+``umow*``), at its start any beginning (compounds: ``*partnerschaft``). All the terms a group
+looks for are compiled into one regular expression per language, longest first, so at any
+position the longest term wins: "paris agreement" is read before "agreement" can be.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from storage.folding import search_terms
+
+WILDCARD = "*"
+# The table crawler/language.py reads to tell the scripts apart; named here rather than
+# imported, so reading a sources file does not load the language model.
+HANZI_FILE = Path(__file__).resolve().parents[1] / "data" / "hanzi_pairs.txt"
+
+
+@cache
+def _to_simplified() -> dict[int, str]:
+    """Traditional -> simplified characters, from the table language detection uses."""
+    table: dict[int, str] = {}
+    for line in HANZI_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        for pair in line.split():
+            if len(pair) == 2:
+                table[ord(pair[1])] = pair[0]
+    return table
+
+
+def fold(text: str) -> list[str]:
+    """``text`` as folded tokens (``["la", "cooperation", "碳", "中", "和"]``)."""
+    folded = search_terms(text.translate(_to_simplified()))
+    return folded.split(" ") if folded else []
+
+
+@dataclass(frozen=True)
+class Word:
+    """One folded token of a term; ``head``/``tail``: any beginning / ending is allowed."""
+
+    text: str
+    head: bool = False
+    tail: bool = False
+
+    def matches(self, token: str) -> bool:
+        if self.head and self.tail:
+            return self.text in token
+        if self.head:
+            return token.endswith(self.text)
+        if self.tail:
+            return token.startswith(self.text)
+        return token == self.text
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a concept as written in the topics file, with its own weight."""
+
+    text: str
+    weight: float = 1.0
+
+    def words(self) -> tuple[Word, ...]:
+        """The folded tokens to match; raises ValueError on a malformed term."""
+        words: list[Word] = []
+        for written in self.text.split():
+            core = written.strip(WILDCARD)
+            tokens = search_terms(core.translate(_to_simplified())).split()
+            if not tokens or WILDCARD in core:
+                raise ValueError(
+                    f"term {self.text!r}: {WILDCARD!r} may only start or end a word, and every "
+                    "word needs letters or digits"
+                )
+            # folding may split one written word into several tokens ("co2-neutral", 碳市场)
+            for index, token in enumerate(tokens):
+                words.append(Word(token, head=index == 0 and written.startswith(WILDCARD),
+                                  tail=index == len(tokens) - 1 and written.endswith(WILDCARD)))
+        return tuple(words)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A term found in folded text."""
+
+    concept: str
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A compiled term: which concept it counts for (None: it only hides others), and in which
+    groups' scans it takes part (its own, plus the groups whose words it hides)."""
+
+    concept: str | None
+    group: str
+    weight: float
+    words: tuple[Word, ...]
+    scope: frozenset[str]
+    # Longer terms win at a position; exact before wildcard on a tie.
+    rank: tuple[int, int]
+
+
+# Tokens whose first-word candidates are remembered per matcher (cleared when full).
+TOKEN_CACHE_SIZE = 100_000
+
+
+class Matcher:
+    """Finds the terms of every group in folded tokens. In each group's scan, the longest term
+    at a position wins and its tokens are consumed, so "paris agreement" (climate) hides
+    "agreement" from the cooperation scan while "klimapartnerschaft" counts for both groups."""
+
+    def __init__(self, entries: Sequence[Entry], groups: Sequence[str]) -> None:
+        self.groups = tuple(groups)
+        self._exact: dict[str, list[Entry]] = {}
+        self._prefixed: dict[str, list[Entry]] = {}  # by the first three letters
+        self._infixed: list[Entry] = []
+        for entry in sorted(entries, key=lambda e: e.rank, reverse=True):
+            first = entry.words[0]
+            if first.head:
+                self._infixed.append(entry)
+            elif first.tail:
+                self._prefixed.setdefault(first.text[:3], []).append(entry)
+            else:
+                self._exact.setdefault(first.text, []).append(entry)
+        self._cache: dict[str, tuple[Entry, ...]] = {}
+
+    def _starting(self, token: str) -> tuple[Entry, ...]:
+        """Entries whose first word matches ``token``, best rank first."""
+        found = self._cache.get(token)
+        if found is None:
+            candidates = list(self._exact.get(token, ()))
+            for size in (1, 2, 3):
+                candidates += [e for e in self._prefixed.get(token[:size], ())
+                               if e.words[0].matches(token)]
+            candidates += [e for e in self._infixed if e.words[0].matches(token)]
+            found = tuple(sorted(candidates, key=lambda e: e.rank, reverse=True))
+            if len(self._cache) >= TOKEN_CACHE_SIZE:
+                self._cache.clear()
+            self._cache[token] = found
+        return found
+
+    def find(self, tokens: Sequence[str]) -> Iterator[Hit]:
+        """The counted hits in ``tokens`` (from ``fold``), each group's never overlapping."""
+        free = dict.fromkeys(self.groups, 0)  # first token each group's scan may use
+        for index, token in enumerate(tokens):
+            starting = self._starting(token)
+            if not starting:
+                continue
+            matched = [e for e in starting if _matches_at(e.words, tokens, index)]
+            for group in self.groups:
+                if free[group] > index:
+                    continue
+                best = next((e for e in matched if group in e.scope), None)
+                if best is None:
+                    continue
+                free[group] = index + len(best.words)
+                if best.group == group and best.concept is not None:
+                    yield Hit(best.concept, best.weight,
+                              " ".join(tokens[index:index + len(best.words)]))
+
+
+def _matches_at(words: tuple[Word, ...], tokens: Sequence[str], index: int) -> bool:
+    if index + len(words) > len(tokens):
+        return False
+    return all(word.matches(tokens[index + k]) for k, word in enumerate(words[1:], 1))
+
+
+# A name: a word, possibly hyphenated (Baden-Württemberg), after an optional elided article
+# (l'Allemagne). Whether it is capitalised is checked on the match: ``re`` has no class for
+# upper-case letters of every script.
+_NAME = r"(?:[^\W\d_]{1,2}['’])?([^\W\d_][^\W_]*(?:-[^\W\d_][^\W_]*)*)"
+
+
+def name_pair(words: Sequence[str]) -> re.Pattern[str]:
+    """A regex of two names joined by one of ``words`` ("Kenya and Norway"), on raw text."""
+    joined = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w){_NAME}\s+(?:{joined or '(?!)'})\s+{_NAME}")
+
+
+def find_pairs(pattern: re.Pattern[str], text: str) -> Iterator[str]:
+    """The "Name and Name" phrases in ``text`` whose two names are capitalised."""
+    for match in pattern.finditer(text):
+        if match.group(1)[0].isupper() and match.group(2)[0].isupper():
+            yield match.group()

@@ -1,0 +1,189 @@
+"""Language-independent evidence that two reports tell one story: the numbers they give, the
+days they name, their acronyms and Latin-script names. ``parties`` holds the parties.
+
+Numbers are normalised across writing systems: "3,5 mln", "3.5 million" and "350万" are all
+``3.5e+06``; "十二个国家" is 12. Dates are kept as month and day ("09-09"): the story window
+already fixes the year, and many reports leave it out ("9月9日", "le 9 septembre").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from crawler.dates import month_names
+from crawler.junk import fold as _fold
+
+# A number below this is too common to tell stories apart ("two countries", "3 projects").
+MIN_NUMBER = 10
+_SCALES = {
+    "%": None, "percent": None, "per cent": None, "pour cent": None, "prozent": None,
+    "por ciento": None, "por cento": None, "per cento": None, "procent": None,
+    "thousand": 1e3, "tys": 1e3, "тыс": 1e3, "千": 1e3, "mil": 1e3,
+    "million": 1e6, "millions": 1e6, "mln": 1e6, "mio": 1e6, "millionen": 1e6,
+    "millones": 1e6, "milhões": 1e6, "milhoes": 1e6, "milioni": 1e6, "milione": 1e6,
+    "milionów": 1e6, "milionow": 1e6, "miliony": 1e6, "milion": 1e6, "млн": 1e6,
+    "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "百万": 1e6,
+    "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "milliarden": 1e9,
+    "mrd": 1e9, "mld": 1e9, "miliard": 1e9, "miliardy": 1e9, "miliardów": 1e9,
+    "miliardow": 1e9, "mil millones": 1e9, "bilhão": 1e9, "bilhões": 1e9, "bilhoes": 1e9,
+    "miliardi": 1e9, "miliardo": 1e9, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9,
+    "миллиардов": 1e9, "万": 1e4, "亿": 1e8, "万亿": 1e12, "兆": 1e12,
+}
+# Words need a word boundary after them ("mil" is not "milk"); CJK units and "%" do not.
+_WORDS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
+                  if s[0].isalpha() and s[0] < "\u3000")
+_SIGNS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
+                  if not (s[0].isalpha() and s[0] < "\u3000"))
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<int>\d{1,3}(?:(?P<sep>[ ,.\u00a0\u202f'])\d{3})(?:(?P=sep)\d{3})*|\d+)"
+    r"(?:[.,](?P<frac>\d+))?(?![\d])"
+    rf"(?:\s?(?P<scale>{_WORDS})(?![^\W\d_])|\s?(?P<sign>{_SIGNS}))?",
+    re.IGNORECASE,
+)
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_NUMBER = re.compile("[零〇一二两三四五六七八九十百千万亿]{2,}")
+_CJK_DATE = re.compile(r"(?<!\d)(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일号]")
+_ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)")
+_DMY_DATE = re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?:19|20)\d\d(?!\d)")
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+# Capitalised words not opening a sentence: names of people, places and projects.
+_NAME = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[^\W\d_][,;] ))[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿā-ſ]{3,}")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ]{3,}")
+# Languages whose common nouns are capitalised: capitals there do not mark names.
+_NOUNS_CAPITALISED = frozenset({"de"})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a text says that does not depend on its language; each field sorted."""
+
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"numbers": list(self.numbers), "dates": list(self.dates),
+                "acronyms": list(self.acronyms), "names": list(self.names)}
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Evidence:
+        """The evidence stored by ``to_json``; empty for anything else (a NULL column)."""
+        if not isinstance(raw, dict):
+            return cls()
+        return cls(**{key: tuple(str(v) for v in raw.get(key) or ())
+                      for key in ("numbers", "dates", "acronyms", "names")})
+
+
+def is_year(number: str) -> bool:
+    """Whether a normalised number reads as a year (weak evidence: 2030 is in every plan)."""
+    return number.isdigit() and 1900 <= int(number) <= 2100
+
+
+def _key(value: float, percent: bool = False) -> str:
+    return f"{value:.4g}" + ("%" if percent else "")
+
+
+def _cjk_value(run: str) -> float | None:
+    """The value of a Chinese numeral ("十二" 12, "三千五百" 3500, "两万" 20000, "一亿" 1e8)."""
+    total, section, digit = 0.0, 0.0, None
+    for char in run:
+        if char in _CJK_DIGITS:
+            digit = _CJK_DIGITS[char]
+        elif char in _CJK_UNITS:
+            section += (1 if digit is None else digit) * _CJK_UNITS[char]
+            digit = None
+        elif char in ("万", "亿"):
+            scale = 1e4 if char == "万" else 1e8
+            total = (total + section + (digit or 0)) * scale
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers in ``text`` worth comparing, normalised (``MIN_NUMBER`` and up)."""
+    found: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        whole = re.sub(r"\D", "", m.group("int"))
+        value = float(f"{whole}.{m.group('frac') or 0}")
+        scale = (m.group("scale") or m.group("sign") or "").lower()
+        percent = scale in _SCALES and _SCALES[scale] is None
+        if scale and not percent:
+            value *= _SCALES.get(scale) or 1
+        if value >= MIN_NUMBER:
+            found.add(_key(value, percent))
+    for m in _CJK_NUMBER.finditer(text):
+        value = _cjk_value(m.group())
+        if value is not None and value >= MIN_NUMBER:
+            found.add(_key(value))
+    return found
+
+
+@cache
+def _textual_dates() -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
+    names: dict[str, int] = {}
+    for table in month_names().values():
+        for form, number in table.items():
+            names.setdefault(form, number)
+    month = "|".join(re.escape(f) for f in sorted(names, key=len, reverse=True))
+    day_first = re.compile(rf"(?<!\d)(?P<day>[0-3]?\d)(?:\.|er|st|nd|rd|th)?\s+(?:de\s+|of\s+)?"
+                           rf"(?P<month>{month})(?![^\W\d_])")
+    month_first = re.compile(rf"(?<![^\W\d_])(?P<month>{month})\.?\s+(?P<day>[0-3]?\d)(?!\d)")
+    return names, day_first, month_first
+
+
+def dates(text: str) -> set[str]:
+    """The days ``text`` names, as "MM-DD"."""
+    found: set[str] = set()
+
+    def add(month: int, day: int) -> None:
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found.add(f"{month:02d}-{day:02d}")
+
+    for pattern in (_CJK_DATE, _ISO_DATE, _DMY_DATE):
+        for m in pattern.finditer(text):
+            add(int(m.group("month")), int(m.group("day")))
+    names, day_first, month_first = _textual_dates()
+    folded = _fold(text)
+    for pattern in (day_first, month_first):
+        for m in pattern.finditer(folded):
+            add(names[m.group("month")], int(m.group("day")))
+    return found
+
+
+def acronyms(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
+    """Words in capitals (WSSO, ESG, CECCO) other than roman numerals and ``exclude``."""
+    return {a for a in _ACRONYM.findall(text)
+            if a not in exclude and not _ROMAN.match(a) and sum(c.isalpha() for c in a) >= 2}
+
+
+def names(text: str, language: str | None) -> set[str]:
+    """Latin-script names: capitalised words inside sentences; in Chinese and Japanese text,
+    every Latin word (it is there because it has no translation). Folded to lower case."""
+    if language in ("zh", "ja", "ko"):
+        return {_fold(w) for w in _LATIN_WORD.findall(text) if not w.isupper()}
+    if language in _NOUNS_CAPITALISED:
+        return set()
+    return {_fold(w) for w in _NAME.findall(text)}
+
+
+def find_evidence(text: str, language: str | None,
+                  exclude_acronyms: frozenset[str] = frozenset(),
+                  exclude_names: frozenset[str] = frozenset()) -> Evidence:
+    """All the evidence in ``text``; ``exclude_*``: words already counted as parties."""
+    text = unicodedata.normalize("NFKC", text)
+    return Evidence(
+        numbers=tuple(sorted(numbers(text))),
+        dates=tuple(sorted(dates(text))),
+        acronyms=tuple(sorted(acronyms(text, exclude_acronyms))),
+        names=tuple(sorted(names(text, language) - exclude_names)),
+    )

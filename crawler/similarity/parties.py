@@ -1,0 +1,194 @@
+"""The parties an article names (countries, cities, bodies, agencies, banks, companies), in
+any of the languages of ``crawler/data/parties.yaml``: evidence of a story that does not
+depend on the language it is told in.
+
+Matching runs over the text's tokens (``tokens``: folded words, one token per CJK
+character), so "Unii Europejskiej", "UE" and "欧盟" are found by one dictionary walk
+instead of a regex of 1,500 alternatives. At each position the longest name wins:
+"印度尼西亚" is Indonesia, not India.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crawler.similarity.tokens import raw_tokens, tokens
+
+PARTIES_FILE = Path(__file__).resolve().parents[1] / "data" / "parties.yaml"
+KINDS = ("country", "region", "city", "body", "agency", "bank", "company")
+# How much a shared party says about two reports being one story: countries are named in
+# half of all climate news, a company or agency rarely.
+KIND_WEIGHTS = {"country": 0.5, "region": 1.0, "city": 1.5, "body": 1.0, "agency": 2.0,
+                "bank": 1.5, "company": 2.0}
+# A name in capitals this long or shorter (UNEP, UE, ООН) must appear in capitals.
+MAX_ACRONYM = 6
+
+
+class PartiesFileError(ValueError):
+    """The parties file is malformed; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """One party: its stable id, display name and kind."""
+
+    id: str
+    name: str
+    kind: str
+
+    @property
+    def weight(self) -> float:
+        return KIND_WEIGHTS[self.kind]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """One name as token patterns: (token, is_prefix) pairs; ``capitals``: acronym case."""
+
+    party: str
+    words: tuple[tuple[str, bool], ...]
+    capitals: bool
+
+
+class PartyTable:
+    """Every party and a matcher for their names."""
+
+    def __init__(self, parties: dict[str, Party], patterns: list[_Pattern]) -> None:
+        self.parties = parties
+        self._exact: dict[str, list[_Pattern]] = {}
+        self._prefix: dict[str, list[_Pattern]] = {}
+        for pattern in patterns:
+            first, is_prefix = pattern.words[0]
+            (self._prefix if is_prefix else self._exact).setdefault(first, []).append(pattern)
+        self._prefix_lengths = sorted({len(key) for key in self._prefix})
+        self._acronyms = frozenset(
+            "".join(w.upper() for w, _ in p.words) for p in patterns if p.capitals)
+
+    def names_word(self, term: str) -> bool:
+        """Whether a folded word is, alone, a party's name (Chiny, UNEP, Taicang)."""
+        return any(len(p.words) == 1 and _matches(p, [(term, term.upper())], 0)
+                   for p in self._candidates(term))
+
+    def acronyms(self) -> frozenset[str]:
+        """The names written in capitals (UNEP, UE): not acronyms of their own."""
+        return self._acronyms
+
+    def find(self, text: str) -> Counter[str]:
+        """How often each party is named in ``text``, by id."""
+        return self.find_in(raw_tokens(text))
+
+    def find_in(self, found: list[tuple[str, str]]) -> Counter[str]:
+        """``find`` on ``raw_tokens`` already computed."""
+        counts: Counter[str] = Counter()
+        position = 0
+        while position < len(found):
+            best = self._longest_at(found, position)
+            if best is None:
+                position += 1
+                continue
+            counts[best.party] += 1
+            position += len(best.words)
+        return counts
+
+    def _candidates(self, term: str) -> list[_Pattern]:
+        """The names that may start with this token."""
+        exact = self._exact.get(term, [])
+        if not self._prefix_lengths or len(term) < self._prefix_lengths[0]:
+            return exact  # CJK characters and short words: no stem is that short
+        candidates = list(exact)
+        for length in self._prefix_lengths:
+            if length > len(term):
+                break
+            candidates.extend(self._prefix.get(term[:length], ()))
+        return candidates
+
+    def _longest_at(self, found: list[tuple[str, str]], position: int) -> _Pattern | None:
+        candidates = self._candidates(found[position][0])
+        best: _Pattern | None = None
+        for pattern in candidates:
+            if (best is None or len(pattern.words) > len(best.words)) and _matches(
+                    pattern, found, position):
+                best = pattern
+        return best
+
+
+def _matches(pattern: _Pattern, found: list[tuple[str, str]], position: int) -> bool:
+    if position + len(pattern.words) > len(found):
+        return False
+    for offset, (word, is_prefix) in enumerate(pattern.words):
+        term, raw = found[position + offset]
+        if not (term.startswith(word) if is_prefix else term == word):
+            return False
+        if pattern.capitals and not raw.isupper() and not raw.isdigit():
+            return False
+    return True
+
+
+def _pattern(party: str, name: str) -> _Pattern | None:
+    """A name as token patterns; None when it has no tokens (punctuation only)."""
+    words: list[tuple[str, bool]] = []
+    for chunk in name.split():
+        prefix = chunk.endswith("*")
+        terms = tokens(chunk.rstrip("*"))
+        words.extend((term, False) for term in terms)
+        if prefix and words:
+            words[-1] = (words[-1][0], True)
+    letters = [c for c in name if c.isalpha()]
+    capitals = (bool(letters) and len(letters) <= MAX_ACRONYM
+                and all(c.isupper() for c in letters))
+    return _Pattern(party, tuple(words), capitals) if words else None
+
+
+def parse_parties(raw: Any, where: str = str(PARTIES_FILE)) -> PartyTable:
+    """Validate the parsed parties file; raise ``PartiesFileError`` naming what is wrong."""
+    if not isinstance(raw, list):
+        raise PartiesFileError(f"{where}: expected a list of parties")
+    parties: dict[str, Party] = {}
+    patterns: list[_Pattern] = []
+    for index, entry in enumerate(raw):
+        label = f"{where}: parties[{index}]"
+        if not isinstance(entry, dict) or set(entry) != {"id", "name", "kind", "names"}:
+            raise PartiesFileError(f"{label}: needs exactly the keys id, name, kind, names")
+        pid, kind, names = entry["id"], entry["kind"], entry["names"]
+        label = f"{where}: party {pid!r} (parties[{index}])"
+        if not isinstance(pid, str) or not pid or len(pid) > 64:
+            raise PartiesFileError(f"{label}: id must be a string of 1 to 64 characters")
+        if pid in parties:
+            raise PartiesFileError(f"{label}: the id is used twice")
+        if kind not in KINDS:
+            raise PartiesFileError(f"{label}: kind must be one of {', '.join(KINDS)}")
+        if not isinstance(names, dict) or not names:
+            raise PartiesFileError(f"{label}: names must map languages to lists of names")
+        parties[pid] = Party(pid, str(entry["name"]), kind)
+        for language, listed in names.items():
+            if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+                raise PartiesFileError(f"{label}: names.{language} must be a list of names")
+            for name in listed:
+                pattern = _pattern(pid, name)
+                if pattern is None:
+                    raise PartiesFileError(f"{label}: names.{language}: {name!r} has no letters")
+                patterns.append(pattern)
+    return PartyTable(parties, patterns)
+
+
+@cache
+def party_table() -> PartyTable:
+    """The bundled parties table (read once per process)."""
+    return parse_parties(yaml.safe_load(PARTIES_FILE.read_text(encoding="utf-8")))
+
+
+def find_parties(text: str) -> Counter[str]:
+    """The parties ``text`` names, with how often, by id."""
+    return party_table().find(text)
+
+
+def party_name(party_id: str) -> str:
+    """The display name of a party id (the id itself for one no longer in the table)."""
+    party = party_table().parties.get(party_id)
+    return party.name if party else party_id

@@ -1,0 +1,54 @@
+"""``--relevant/--no-relevant``, ``--cluster``, ``--party`` and ``--all`` for ``export`` and
+``search`` (issue 5), kept apart from ``crawler.cli`` so its commands' signatures stay as
+they are: the options store their values on the click context, and ``make_filter`` reads
+them back with ``story_filter_values``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+_KEY = "newsmon.story_filters"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta.setdefault(_KEY, {})[param.name or ""] = value
+    return value
+
+
+def _party(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from crawler.similarity.parties import party_table
+
+    if value is not None:
+        value = value.strip().lower()
+        if value not in party_table().parties:
+            raise click.BadParameter(
+                f"unknown party {value!r} (the ids are in crawler/data/parties.yaml, "
+                "e.g. cn, eu, unep)", ctx, param)
+    return _remember(ctx, param, value)
+
+
+def story_filter_options() -> list[Any]:
+    """The click options, to add to a command beside its other filters."""
+    return [
+        click.option("--relevant/--no-relevant", "relevant", default=None, expose_value=False,
+                     callback=_remember,
+                     help="Only articles scored relevant (or, with --no-relevant, not)."),
+        click.option("--cluster", "cluster", type=click.IntRange(min=1), default=None,
+                     expose_value=False, callback=_remember, metavar="ID",
+                     help="Only the reports of this story (see `newsmon stories`)."),
+        click.option("--party", "party", default=None, expose_value=False, callback=_party,
+                     metavar="ID", help="Only articles naming this party (e.g. unep, eu)."),
+        click.option("--all", "include_duplicates", is_flag=True, default=False,
+                     expose_value=False, callback=_remember,
+                     help="Include near-duplicates (hidden by default)."),
+    ]
+
+
+def story_filter_values() -> dict[str, Any]:
+    """What the options were given, as ``ArticleFilter`` keyword arguments."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    return dict(ctx.meta.get(_KEY, {}))
