@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.cleanup import comparison_key
+from crawler.cleanup import comparison_key, strip_pinyin
 
 # Separators between a headline and a site or channel name in <title>.
 _SEPARATOR = re.compile(
@@ -37,10 +37,11 @@ CONFIRMED_SHARE = 0.6
 
 
 def normalize_title(value: str | None) -> str | None:
-    """NFC, one space between words; None when empty."""
+    """NFC, one space between words, pinyin glued after Chinese characters removed (as in the
+    body: ``生態(tài)環(huán)境部`` -> ``生態環境部``); None when empty."""
     if not value:
         return None
-    value = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    value = strip_pinyin(_SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip())
     return value or None
 
 
@@ -111,14 +112,14 @@ def choose_title(tree: HtmlElement, meta_titles: Iterable[str | None], html_titl
                 continue
             if any(key == stripped or (key in full and len(key) >= CONFIRMED_SHARE * len(stripped))
                    for full, stripped in confirmations):
-                return heading
+                return strip_pinyin(heading)
     for meta in metas:
         stripped = strip_site_name(meta, site_names, url)
         if stripped:
             return stripped
     if page_title:
         return strip_site_name(page_title, site_names, url)
-    first_h1 = next((element_text(e) for e in tree.iter("h1")), "")
+    first_h1 = strip_pinyin(next((element_text(e) for e in tree.iter("h1")), ""))
     return first_h1[:MAX_TITLE_CHARS] or None
 
 

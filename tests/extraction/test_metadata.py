@@ -8,7 +8,7 @@ from lxml.html import fromstring
 from crawler.bylines import visible_authors
 from crawler.language import detect_language, detect_script
 from crawler.metadata import clean_authors
-from crawler.titles import choose_title, strip_site_name
+from crawler.titles import choose_title, normalize_title, strip_site_name
 
 
 @pytest.mark.parametrize(("title", "sites", "url", "expected"), [
@@ -82,3 +82,10 @@ def test_language_and_script(text: str, language: str, script: str | None) -> No
 
 def test_too_little_chinese_names_no_script() -> None:
     assert detect_script("中文", "zh") is None
+
+
+def test_title_loses_pinyin_glued_after_chinese_characters() -> None:
+    # Seed 003's headline, as tanpaifang.com serves it.
+    title = "生態(tài)環(huán)境部黨組書(shū)記孫金龍:積極穩(wěn)妥推進(jìn)碳達(dá)峰碳中和"
+    assert normalize_title(title) == "生態環境部黨組書記孫金龍:積極穩妥推進碳達峰碳中和"
+    assert normalize_title("每公斤(kg)价格") == "每公斤(kg)价格"
