@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,6 +26,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError
+from crawler.yamlfile import parse_mapping, read_user_file
 
 DEFAULT_CONFIG_PATH = Path("sources.yaml")
 CONFIG_ENV = "NEWSMON_CONFIG"
@@ -374,30 +374,20 @@ def resolve_config_path(value: str | os.PathLike[str] | None) -> Path:
 def load_config(path: str | os.PathLike[str] | None = None) -> NewsmonConfig:
     """Read and validate a sources file; raise ConfigError naming the file, source and field."""
     path = resolve_config_path(path)
+    hint = f" (give --config PATH or set {CONFIG_ENV})"
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: sources file not found (give --config PATH or set {CONFIG_ENV})"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the sources file: {exc.strerror}") from None
+        text = read_user_file(path, "sources file", hint)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     return parse_config(text, origin=str(path))
 
 
 def parse_config(text: str, origin: str = "<config>") -> NewsmonConfig:
     """Validate sources-file text; ``origin`` names it in error messages."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{origin}: not valid YAML{where}: {problem}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{origin}: expected a mapping with a 'sources' list at the top")
+        data = parse_mapping(text, origin, "a mapping with a 'sources' list")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         config = NewsmonConfig.model_validate(data)
     except ValidationError as exc:

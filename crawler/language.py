@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from crawler import hanzi
 
 # Below this much text (CJK characters count thrice) the detector is guessing; the hint wins.
 MIN_TEXT_WEIGHT = 40
@@ -48,7 +49,6 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return str(best)
 
 
-HANZI_FILE = Path(__file__).parent / "data" / "hanzi_pairs.txt"
 # Fewer telling characters than this, and the script is not named.
 MIN_SCRIPT_EVIDENCE = 3
 # One script must outnumber the other this many times.
@@ -58,16 +58,7 @@ SCRIPT_MAJORITY = 2.0
 @cache
 def _hanzi() -> tuple[frozenset[str], frozenset[str]]:
     """(simplified-only characters, traditional-only characters)."""
-    simplified, traditional = set(), set()
-    for line in HANZI_FILE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        for pair in line.split():
-            if len(pair) != 2:
-                raise ValueError(f"{HANZI_FILE}: {pair!r} is not a simplified/traditional pair")
-            simplified.add(pair[0])
-            traditional.add(pair[1])
-    return frozenset(simplified), frozenset(traditional)
+    return (frozenset(s for s, _ in hanzi.pairs()), frozenset(t for _, t in hanzi.pairs()))
 
 
 def detect_script(text: str, language: str | None) -> str | None:

@@ -17,33 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
+from crawler.hanzi import to_simplified
 from storage.folding import search_terms
 
 WILDCARD = "*"
-# The table crawler/language.py reads to tell the scripts apart; named here rather than
-# imported, so reading a sources file does not load the language model.
-HANZI_FILE = Path(__file__).resolve().parents[1] / "data" / "hanzi_pairs.txt"
-
-
-@cache
-def _to_simplified() -> dict[int, str]:
-    """Traditional -> simplified characters, from the table language detection uses."""
-    table: dict[int, str] = {}
-    for line in HANZI_FILE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        for pair in line.split():
-            if len(pair) == 2:
-                table[ord(pair[1])] = pair[0]
-    return table
-
-
 def fold(text: str) -> list[str]:
     """``text`` as folded tokens (``["la", "cooperation", "碳", "中", "和"]``)."""
-    folded = search_terms(text.translate(_to_simplified()))
+    folded = search_terms(to_simplified(text))
     return folded.split(" ") if folded else []
 
 
@@ -77,7 +58,7 @@ class Term:
         words: list[Word] = []
         for written in self.text.split():
             core = written.strip(WILDCARD)
-            tokens = search_terms(core.translate(_to_simplified())).split()
+            tokens = search_terms(to_simplified(core)).split()
             if not tokens or WILDCARD in core:
                 raise ValueError(
                     f"term {self.text!r}: {WILDCARD!r} may only start or end a word, and every "
@@ -115,6 +96,10 @@ class Entry:
 
 # Tokens whose first-word candidates are remembered per matcher (cleared when full).
 TOKEN_CACHE_SIZE = 100_000
+# Per token: (group, the entries starting with it in that group's scan, best rank first), each
+# entry with its length in tokens and its later words when they are all exact (else None).
+_Candidate = tuple[Entry, int, list[str] | None]
+_Plan = tuple[tuple[str, tuple[_Candidate, ...]], ...]
 
 
 class Matcher:
@@ -135,18 +120,25 @@ class Matcher:
                 self._prefixed.setdefault(first.text[:3], []).append(entry)
             else:
                 self._exact.setdefault(first.text, []).append(entry)
-        self._cache: dict[str, tuple[Entry, ...]] = {}
+        self._cache: dict[str, _Plan] = {}
 
     def _starting(self, token: str) -> tuple[Entry, ...]:
         """Entries whose first word matches ``token``, best rank first."""
+        candidates = list(self._exact.get(token, ()))
+        for size in (1, 2, 3):
+            candidates += [e for e in self._prefixed.get(token[:size], ())
+                           if e.words[0].matches(token)]
+        candidates += [e for e in self._infixed if e.words[0].matches(token)]
+        return tuple(sorted(candidates, key=lambda e: e.rank, reverse=True))
+
+    def _plan(self, token: str) -> _Plan:
+        """For each group whose scan some entry starting with ``token`` takes part in: the
+        group and those entries, best rank first (cached per token)."""
         found = self._cache.get(token)
         if found is None:
-            candidates = list(self._exact.get(token, ()))
-            for size in (1, 2, 3):
-                candidates += [e for e in self._prefixed.get(token[:size], ())
-                               if e.words[0].matches(token)]
-            candidates += [e for e in self._infixed if e.words[0].matches(token)]
-            found = tuple(sorted(candidates, key=lambda e: e.rank, reverse=True))
+            starting = [(e, len(e.words), _exact_rest(e.words)) for e in self._starting(token)]
+            found = tuple((group, entries) for group in self.groups
+                          if (entries := tuple(c for c in starting if group in c[0].scope)))
             if len(self._cache) >= TOKEN_CACHE_SIZE:
                 self._cache.clear()
             self._cache[token] = found
@@ -155,21 +147,39 @@ class Matcher:
     def find(self, tokens: Sequence[str]) -> Iterator[Hit]:
         """The counted hits in ``tokens`` (from ``fold``), each group's never overlapping."""
         free = dict.fromkeys(self.groups, 0)  # first token each group's scan may use
+        cached = self._cache.get
+        if not isinstance(tokens, list):
+            tokens = list(tokens)  # later words are compared as list slices
+        # This loop runs once per token of every article: the plans are cached per token so
+        # that most tokens (no term starts with them) cost one dict lookup.
         for index, token in enumerate(tokens):
-            starting = self._starting(token)
-            if not starting:
-                continue
-            matched = [e for e in starting if _matches_at(e.words, tokens, index)]
-            for group in self.groups:
+            plan = cached(token)
+            if plan is None:
+                plan = self._plan(token)
+            for group, entries in plan:
                 if free[group] > index:
                     continue
-                best = next((e for e in matched if group in e.scope), None)
-                if best is None:
+                for best, size, rest in entries:
+                    if size == 1:
+                        break
+                    if rest is not None:
+                        if tokens[index + 1:index + size] == rest:
+                            break
+                    elif _matches_at(best.words, tokens, index):
+                        break
+                else:
                     continue
-                free[group] = index + len(best.words)
+                free[group] = index + size
                 if best.group == group and best.concept is not None:
                     yield Hit(best.concept, best.weight,
-                              " ".join(tokens[index:index + len(best.words)]))
+                              token if size == 1 else " ".join(tokens[index:index + size]))
+
+
+def _exact_rest(words: tuple[Word, ...]) -> list[str] | None:
+    """The words after the first as tokens to compare with a list slice (one C comparison),
+    or None when one of them has a wildcard."""
+    rest = words[1:]
+    return None if any(w.head or w.tail for w in rest) else [w.text for w in rest]
 
 
 def _matches_at(words: tuple[Word, ...], tokens: Sequence[str], index: int) -> bool:
@@ -181,13 +191,16 @@ def _matches_at(words: tuple[Word, ...], tokens: Sequence[str], index: int) -> b
 # A name: a word, possibly hyphenated (Baden-Württemberg), after an optional elided article
 # (l'Allemagne). Whether it is capitalised is checked on the match: ``re`` has no class for
 # upper-case letters of every script.
-_NAME = r"(?:[^\W\d_]{1,2}['’])?([^\W\d_][^\W_]*(?:-[^\W\d_][^\W_]*)*)"
+# The quantifiers are possessive: a name ends where its letters do, so giving some back can
+# never let a space follow, and without backtracking every word costs one try, not one per
+# letter.
+_NAME = r"(?:[^\W\d_]{1,2}['’])?([^\W\d_][^\W_]*+(?:-[^\W\d_][^\W_]*+)*+)"
 
 
 def name_pair(words: Sequence[str]) -> re.Pattern[str]:
     """A regex of two names joined by one of ``words`` ("Kenya and Norway"), on raw text."""
     joined = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<!\w){_NAME}\s+(?:{joined or '(?!)'})\s+{_NAME}")
+    return re.compile(rf"(?<!\w){_NAME}\s++(?:{joined or '(?!)'})\s+{_NAME}")
 
 
 def find_pairs(pattern: re.Pattern[str], text: str) -> Iterator[str]:

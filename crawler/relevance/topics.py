@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +26,7 @@ from pydantic import (
 
 from crawler.errors import ConfigError
 from crawler.relevance.matching import Entry, Matcher, Term, name_pair
+from crawler.yamlfile import parse_mapping, read_user_file
 
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "data" / "topics" / (
     "climate-cooperation.yaml"
@@ -201,9 +201,10 @@ class TopicSet:
     def name(self) -> str:
         return self.spec.name
 
-    @property
+    @cached_property
     def languages(self) -> frozenset[str]:
-        """The languages with terms of their own (``any`` terms apply to every language)."""
+        """The languages with terms of their own (``any`` terms apply to every language);
+        computed once: every assessment asks."""
         return frozenset(
             _language(key) for c in self.spec.concepts.values() for key in c.terms
         ) - {ANY_LANGUAGE}
@@ -275,27 +276,18 @@ def load_topics(path: str | os.PathLike[str] | None = None) -> TopicSet:
 @lru_cache(maxsize=32)
 def _load(path: str) -> TopicSet:
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TopicsError(f"{path}: topics file not found") from None
-    except UnicodeDecodeError as exc:
-        raise TopicsError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise TopicsError(f"{path}: cannot read the topics file: {exc.strerror}") from None
+        text = read_user_file(Path(path), "topics file")
+    except ValueError as exc:
+        raise TopicsError(str(exc)) from None
     return parse_topics(text, origin=path)
 
 
 def parse_topics(text: str, origin: str = "<topics>") -> TopicSet:
     """Validate topics-file text; ``origin`` names it in error messages."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise TopicsError(f"{origin}: not valid YAML{where}: {problem}") from None
-    if not isinstance(data, dict):
-        raise TopicsError(f"{origin}: expected a mapping with 'name' and 'concepts' at the top")
+        data = parse_mapping(text, origin, "a mapping with 'name' and 'concepts'")
+    except ValueError as exc:
+        raise TopicsError(str(exc)) from None
     try:
         return TopicSet(TopicsSpec.model_validate(data), origin)
     except ValidationError as exc:

@@ -28,6 +28,8 @@ KIND_WEIGHTS = {"country": 0.5, "region": 1.0, "city": 1.5, "body": 1.0, "agency
                 "bank": 1.5, "company": 2.0}
 # A name in capitals this long or shorter (UNEP, UE, ООН) must appear in capitals.
 MAX_ACRONYM = 6
+# Tokens whose candidate names are remembered per table (cleared when full).
+TOKEN_CACHE_SIZE = 100_000
 
 
 class PartiesFileError(ValueError):
@@ -69,6 +71,7 @@ class PartyTable:
         self._prefix_lengths = sorted({len(key) for key in self._prefix})
         self._acronyms = frozenset(
             "".join(w.upper() for w, _ in p.words) for p in patterns if p.capitals)
+        self._longest_first: dict[str, tuple[_Pattern, ...]] = {}
 
     def names_word(self, term: str) -> bool:
         """Whether a folded word is, alone, a party's name (Chiny, UNEP, Taicang)."""
@@ -86,15 +89,31 @@ class PartyTable:
     def find_in(self, found: list[tuple[str, str]]) -> Counter[str]:
         """``find`` on ``raw_tokens`` already computed."""
         counts: Counter[str] = Counter()
-        position = 0
-        while position < len(found):
-            best = self._longest_at(found, position)
-            if best is None:
-                position += 1
+        cached = self._longest_first.get
+        after = 0  # the first token not inside a name already counted
+        # This loop runs once per token of every article: candidates are cached per token, so
+        # most tokens (no name starts with them) cost one dict lookup.
+        for position, (term, _) in enumerate(found):
+            if position < after:
                 continue
-            counts[best.party] += 1
-            position += len(best.words)
+            candidates = cached(term)
+            if candidates is None:
+                candidates = self._sorted_candidates(term)
+            for pattern in candidates:
+                if _matches(pattern, found, position):
+                    counts[pattern.party] += 1
+                    after = position + len(pattern.words)
+                    break
         return counts
+
+    def _sorted_candidates(self, term: str) -> tuple[_Pattern, ...]:
+        """``_candidates``, most words first (the first that matches is the longest name
+        there; on a tie, the one listed first), cached."""
+        found = tuple(sorted(self._candidates(term), key=lambda p: -len(p.words)))
+        if len(self._longest_first) >= TOKEN_CACHE_SIZE:
+            self._longest_first.clear()
+        self._longest_first[term] = found
+        return found
 
     def _candidates(self, term: str) -> list[_Pattern]:
         """The names that may start with this token."""
@@ -107,15 +126,6 @@ class PartyTable:
                 break
             candidates.extend(self._prefix.get(term[:length], ()))
         return candidates
-
-    def _longest_at(self, found: list[tuple[str, str]], position: int) -> _Pattern | None:
-        candidates = self._candidates(found[position][0])
-        best: _Pattern | None = None
-        for pattern in candidates:
-            if (best is None or len(pattern.words) > len(best.words)) and _matches(
-                    pattern, found, position):
-                best = pattern
-        return best
 
 
 def _matches(pattern: _Pattern, found: list[tuple[str, str]], position: int) -> bool:

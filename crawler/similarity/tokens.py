@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 
 import numpy as np
 import xxhash
 
-from crawler.language import HANZI_FILE
+from crawler.hanzi import to_simplified
 
 # Word shingles of this many tokens decide near-duplicates (Jaccard): long enough that two
 # different texts on one topic share few, short enough that a small edit breaks few.
@@ -19,21 +18,9 @@ SHINGLE_WORDS = 3
 SHINGLE_CJK = 4
 
 
-@cache
-def _to_simplified() -> dict[int, str]:
-    """Traditional -> simplified for the characters whose forms differ (``hanzi_pairs.txt``)."""
-    table: dict[int, str] = {}
-    for line in HANZI_FILE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        for pair in line.split():
-            table[ord(pair[1])] = pair[0]
-    return table
-
-
 def fold_hanzi(text: str) -> str:
     """``text`` with traditional Chinese characters written in their simplified form."""
-    return text.translate(_to_simplified())
+    return to_simplified(text)
 
 
 # One token per character in the scripts written without spaces; words elsewhere.
@@ -44,6 +31,18 @@ _TOKEN = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
 _DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "æ": "ae",
                           "œ": "oe", "þ": "th"})
+# Folded forms of the words seen (cleared when full): a text repeats most of its words, and
+# folding each occurrence anew was a fifth of the signature's cost.
+_FOLDED: dict[str, str] = {}
+FOLDED_CACHE_SIZE = 200_000
+
+
+def _fold_word(raw: str) -> str:
+    folded = raw.casefold().translate(_LETTERS)
+    if len(_FOLDED) >= FOLDED_CACHE_SIZE:
+        _FOLDED.clear()
+    _FOLDED[raw] = folded
+    return folded
 
 
 def is_cjk(token: str) -> bool:
@@ -61,7 +60,8 @@ def raw_tokens(text: str) -> list[tuple[str, str]]:
     the whole text at once."""
     folded = unicodedata.normalize("NFKC", fold_hanzi(text))
     plain = unicodedata.normalize("NFC", _DIACRITICS.sub("", unicodedata.normalize("NFKD", folded)))
-    return [(raw.casefold().translate(_LETTERS), raw) for raw in _TOKEN.findall(plain)]
+    known = _FOLDED.get  # a folded word is never empty, so ``or`` only misses unknown ones
+    return [(known(raw) or _fold_word(raw), raw) for raw in _TOKEN.findall(plain)]
 
 
 def tokens(text: str) -> list[str]:
