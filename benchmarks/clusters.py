@@ -24,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness import pair_scores
 from sqlalchemy import select
 
 from crawler.extraction import content_hash
@@ -107,11 +108,7 @@ def pairwise(clusters: dict[str, int], docs: list[dict[str, Any]]) -> tuple[floa
             truth.add(pair)
         if clusters[a["id"]] == clusters[b["id"]]:
             found.add(pair)
-    hits = len(truth & found)
-    precision = hits / len(found) if found else 1.0
-    recall = hits / len(truth) if truth else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return pair_scores(found, truth)
 
 
 def main() -> None:

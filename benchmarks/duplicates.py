@@ -18,6 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness import pair_scores
+
 from crawler.similarity.minhash import band_keys
 from crawler.similarity.scoring import is_near_duplicate, resemblance
 from crawler.similarity.tokens import shingles, tokens
@@ -45,14 +47,6 @@ def predicted_pairs(docs: list[dict[str, str]]) -> tuple[set[tuple[int, int]], f
     return found, per_doc
 
 
-def scores(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[float, float, float]:
-    hits = len(found & truth)
-    precision = hits / len(found) if found else 1.0
-    recall = hits / len(truth) if truth else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
 def main() -> None:
     docs = load()
     truth = {(i, j) for i, j in combinations(range(len(docs)), 2)
@@ -63,7 +57,7 @@ def main() -> None:
     print(f"{len(docs)} documents, {len(truth)} duplicate pairs, "
           f"{len(docs) * (len(docs) - 1) // 2 - len(truth)} other pairs")
     for name, pairs in (("minhash bands + shingles", found), ("exact text (baseline)", exact)):
-        p, r, f = scores(pairs, truth)
+        p, r, f = pair_scores(pairs, truth)
         print(f"{name:26s} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     print(f"fingerprint time: {per_doc:.2f} ms/doc")
     for label, pairs in (("missed", truth - found), ("wrong", found - truth)):
