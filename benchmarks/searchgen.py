@@ -8,12 +8,16 @@ diacritics), so a head word occurs in most articles of its language: "climate" i
 of a million. Chinese and Japanese are written without spaces. Articles arrive the way a
 crawler stores them: mostly in publication order, 8% backfilled with older dates.
 
-``load_articles(db, articles)`` writes them in batches through the storage layer's own
-statements: SQLAlchemy Core inserts of the ``articles`` model (the ORM's column types) and
-``storage.fts.write_search_documents`` for the index, the function ``store_article`` uses
-for its search row. The article and search rows are what ``store_article`` writes; the
-``article_pages`` and ``article_urls`` rows it also writes are left out (search never reads
-them, and the page bodies would only make the database bigger).
+``load_articles(db, articles)`` is the bulk load: plain executemany of the storage layer's
+own statements in transactions of ``BATCH`` articles, with SQLite's ``synchronous = OFF`` or
+PostgreSQL's ``synchronous_commit = off`` (a benchmark database is rebuilt after a crash).
+The rows are what ``store_article`` writes: a SQLAlchemy Core insert of the ``articles``
+model (the ORM's column types), and ``storage.fts.write_search_rows``, the statement of
+``write_search_documents``, with ``meta_terms`` and folded text. The generator folds each
+vocabulary word once with ``search_terms`` and joins the folded words, which is what
+``search_terms`` gives for the whole text; every ``FOLD_CHECK``-th article is checked
+against it. The ``article_pages`` and ``article_urls`` rows ``store_article`` also writes
+are left out (search never reads them, and page bodies would only make the database bigger).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate, islice
 
+import numpy as np
 from sqlalchemy import insert, select, text
 
 from storage.db import Database
-from storage.fts import write_search_documents
+from storage.folding import search_terms
+from storage.fts import SearchRow, meta_terms, write_search_rows
 from storage.models import Article, Source, utcnow
 
 ZIPF_S = 1.05
@@ -37,7 +43,9 @@ VOCABULARY = 30_000
 START = datetime(2015, 1, 1, tzinfo=UTC)
 END = datetime(2026, 1, 1, tzinfo=UTC)
 BACKFILL = 0.08
-BATCH = 2_000
+BATCH = 10_000
+# Every this many articles, the generated folded text is checked against search_terms.
+FOLD_CHECK = 97
 
 # Share of articles per language, and two sources per language.
 LANGUAGES = {"en": 0.32, "fr": 0.14, "de": 0.10, "es": 0.10, "pl": 0.09, "zh": 0.18, "ja": 0.07}
@@ -103,7 +111,7 @@ _KANA_POOL = [chr(c) for c in range(0x30A1, 0x30F6)]
 
 @dataclass(frozen=True)
 class GeneratedArticle:
-    """One article as the benchmark stores it."""
+    """One article as the benchmark stores it, with its title and text already folded."""
 
     source: str
     url: str
@@ -111,6 +119,9 @@ class GeneratedArticle:
     text: str
     language: str
     published_at: datetime
+    # search_terms(title) and search_terms(text), built from the folded vocabulary.
+    folded_title: str
+    folded_text: str
 
 
 class _Language:
@@ -131,6 +142,11 @@ class _Language:
         self.words = words[:VOCABULARY]
         self.cumulative = list(accumulate(1 / (rank ** ZIPF_S)
                                           for rank in range(1, VOCABULARY + 1)))
+        # For bulk generation: numpy draws word ranks, and each word is folded once here by
+        # the index's own function, so an article's folded text is a join, not a refold.
+        self._probability_edges = np.array(self.cumulative) / self.cumulative[-1]
+        self._word_array = np.array(self.words, dtype=object)
+        self._folded_array = np.array([search_terms(w) for w in self.words], dtype=object)
 
     def _tail_word(self, rng: random.Random) -> str:
         if self.code == "zh":
@@ -146,11 +162,29 @@ class _Language:
             return "".join(chosen) + "。"
         return " ".join(chosen).capitalize() + "."
 
+    def sentences(self, draws: np.random.Generator, lengths: list[int]) -> tuple[list[str],
+                                                                                 list[str]]:
+        """Sentences of the given word counts, and the folded form of each."""
+        ranks = np.searchsorted(self._probability_edges, draws.random(sum(lengths)),
+                                side="right").clip(max=VOCABULARY - 1)
+        words, folded = self._word_array[ranks].tolist(), self._folded_array[ranks].tolist()
+        texts, terms, start = [], [], 0
+        for length in lengths:
+            chunk, end = words[start:start + length], start + length
+            texts.append("".join(chunk) + "。" if self.cjk
+                         else " ".join(chunk).capitalize() + ".")
+            terms.append(" ".join(folded[start:end]))
+            start = end
+        return texts, terms
+
 
 def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle]:
     """``count`` articles, the same ones for the same ``seed``."""
     rng = random.Random(seed)
+    draws = np.random.default_rng(seed)
     languages = {code: _Language(code, rng) for code in LANGUAGES}
+    folded_phrases = {code: [search_terms(p) for p in phrases]
+                      for code, phrases in TITLE_PHRASES.items()}
     codes, shares = list(LANGUAGES), list(accumulate(LANGUAGES.values()))
     span = (END - START).total_seconds()
     for i in range(count):
@@ -160,18 +194,20 @@ def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle
         if rng.random() < BACKFILL:
             position = rng.random() * position
         published = START + timedelta(seconds=position + rng.uniform(-3 * 86400, 0))
-        title = language.sentence(rng, rng.randint(5, 9)).rstrip(".。")
-        if rng.random() < 0.1:
-            title = f"{rng.choice(TITLE_PHRASES[code])}{'' if language.cjk else ': '}{title}"
         # Chinese and Japanese words are two or three characters: fewer words, similar length.
         per_sentence = (8, 16) if language.cjk else (12, 24)
-        paragraphs = [
-            (" " if not language.cjk else "").join(
-                language.sentence(rng, rng.randint(*per_sentence))
-                for _ in range(rng.randint(2, 4))
-            )
-            for _ in range(rng.randint(2, 4))
-        ]
+        shape = [rng.randint(2, 4) for _ in range(rng.randint(2, 4))]
+        lengths = [rng.randint(5, 9)] + [rng.randint(*per_sentence) for _ in range(sum(shape))]
+        texts, terms = language.sentences(draws, lengths)
+        title, folded_title = texts[0].rstrip(".。"), terms[0]
+        if rng.random() < 0.1:
+            phrase = rng.randrange(len(TITLE_PHRASES[code]))
+            title = f"{TITLE_PHRASES[code][phrase]}{'' if language.cjk else ': '}{title}"
+            folded_title = f"{folded_phrases[code][phrase]} {folded_title}"
+        glue, paragraphs, start = "" if language.cjk else " ", [], 1
+        for sentences in shape:
+            paragraphs.append(glue.join(texts[start:start + sentences]))
+            start += sentences
         yield GeneratedArticle(
             source=f"{code}-{i % 2 + 1}",
             url=f"https://{code}{i % 2 + 1}.example/{published:%Y/%m}/{i}",
@@ -179,6 +215,8 @@ def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle
             text="\n\n".join(paragraphs),
             language=code,
             published_at=max(START, published),
+            folded_title=folded_title,
+            folded_text=" ".join(terms[1:]),
         )
 
 
@@ -198,25 +236,47 @@ def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[i
         next_id = (session.scalar(text("SELECT max(id) FROM articles")) or 0) + 1
     stored, index_seconds = 0, 0.0
     iterator = iter(articles)
-    while batch := list(islice(iterator, BATCH)):
-        now = utcnow()
-        rows = []
-        for offset, a in enumerate(batch):
-            rows.append({
-                "id": next_id + offset, "source_id": sources[a.source], "url": a.url,
-                "canonical_url": a.url, "content_hash": f"{zlib.crc32(a.text.encode()):08x}",
-                "title": a.title, "text": a.text, "published_at": a.published_at,
-                "language": a.language, "script": None, "authors": [],
-                "site_name": None, "description": None, "created_at": now,
-                "fetched_at": a.published_at, "updated_at": None,
-            })
-        with db.write_session() as session, session.begin():
-            session.execute(insert(Article), rows)
-            started = time.perf_counter()
-            write_search_documents(
-                session, [(row["id"], row["title"], row["text"]) for row in rows]
-            )
-            index_seconds += time.perf_counter() - started
-        next_id += len(batch)
-        stored += len(batch)
+    with db.engine.connect() as connection:
+        # A benchmark database is rebuilt after a crash, so it need not survive one. Set on
+        # the driver's connection: SQLite refuses it inside the transaction SQLAlchemy opens.
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA synchronous = OFF" if connection.dialect.name == "sqlite"
+            else "SET synchronous_commit = off"
+        )
+        while batch := list(islice(iterator, BATCH)):
+            now = utcnow()
+            rows, search_rows = [], []
+            for offset, a in enumerate(batch):
+                article_id = next_id + offset
+                if article_id % FOLD_CHECK == 0:
+                    _check_folding(a)
+                rows.append({
+                    "id": article_id, "source_id": sources[a.source], "url": a.url,
+                    "canonical_url": a.url, "content_hash": f"{zlib.crc32(a.text.encode()):08x}",
+                    "title": a.title, "text": a.text, "published_at": a.published_at,
+                    "language": a.language, "script": None, "authors": [],
+                    "site_name": None, "description": None, "created_at": now,
+                    "fetched_at": a.published_at, "updated_at": None,
+                })
+                search_rows.append(SearchRow(
+                    article_id, a.folded_title, a.folded_text,
+                    meta_terms(a.published_at, a.language, sources[a.source]),
+                ))
+            with connection.begin():
+                connection.execute(insert(Article), rows)
+                started = time.perf_counter()
+                write_search_rows(connection, search_rows)
+                index_seconds += time.perf_counter() - started
+            next_id += len(batch)
+            stored += len(batch)
+        connection.invalidate()  # the pool must not hand out a connection with those settings
     return stored, index_seconds
+
+
+def _check_folding(article: GeneratedArticle) -> None:
+    """Fail the build if the generator's folded text differs from what the storage layer
+    would index (``search_terms``): the benchmark must search what a crawl would store."""
+    for original, folded in ((article.title, article.folded_title),
+                             (article.text, article.folded_text)):
+        if search_terms(original) != folded:
+            raise SystemExit(f"{article.url}: generated folded text differs from search_terms")

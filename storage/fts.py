@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     Float,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from storage.errors import QuerySyntaxError, StorageError
@@ -49,6 +51,7 @@ from storage.snippet import make_snippet
 __all__ = [
     "QuerySyntaxError",
     "SearchQuery",
+    "SearchRow",
     "is_search_table",
     "make_snippet",
     "match_articles",
@@ -58,6 +61,7 @@ __all__ = [
     "tokenize",
     "write_search_document",
     "write_search_documents",
+    "write_search_rows",
 ]
 
 SQLITE_TABLE = "articles_fts"
@@ -75,18 +79,22 @@ _article_search = table(POSTGRES_TABLE, column("article_id", Integer), column("d
 # "é" can never occur in folded text (diacritics are stripped), so it is a safe placeholder
 # between title and body: it keeps the last title word and the first body word one position
 # apart, as FTS5's separate columns do, and is deleted from the vector again. Meta terms are
-# added as lexemes without positions: no phrase can run into them.
+# added as lexemes without positions: no phrase can run into them. The rows come as four
+# arrays: one statement for any number of them (a statement per row costs a round trip each).
 _POSTGRES_UPSERT = text(
     """
     INSERT INTO article_search (article_id, document)
-    VALUES (
-        :article_id,
+    SELECT
+        r.article_id,
         ts_delete(
-            setweight(to_tsvector('simple', :title || ' é'), 'A')
-            || setweight(to_tsvector('simple', :body), 'B'),
+            setweight(to_tsvector('simple', r.title || ' é'), 'A')
+            || setweight(to_tsvector('simple', r.body), 'B'),
             'é'
-        ) || array_to_tsvector(string_to_array(:meta, ' '))
-    )
+        ) || array_to_tsvector(string_to_array(r.meta, ' '))
+    FROM unnest(
+        CAST(:article_ids AS integer[]), CAST(:titles AS text[]),
+        CAST(:bodies AS text[]), CAST(:metas AS text[])
+    ) AS r(article_id, title, body, meta)
     ON CONFLICT (article_id) DO UPDATE SET document = excluded.document
     """
 )
@@ -104,7 +112,12 @@ def is_search_table(name: str) -> bool:
 
 def dialect_of(session: Session) -> str:
     """``sqlite`` or ``postgresql``; ``StorageError`` for any database without search."""
-    name = session.get_bind().dialect.name
+    return _dialect(session)
+
+
+def _dialect(connection: Session | Connection) -> str:
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    name = bind.dialect.name
     if name not in ("sqlite", "postgresql"):
         raise StorageError(f"full-text search is not available on {name!r} databases")
     return name
@@ -168,20 +181,43 @@ def write_search_documents(
     missing = sorted(set(ids) - set(meta))
     if missing:
         raise StorageError(f"cannot index articles {missing[:5]}: no such article rows")
-    params = [
-        {
-            "article_id": article_id,
-            "title": search_terms(title or ""),
-            "body": search_terms(body),
-            "meta": meta[article_id],
-        }
-        for article_id, title, body in documents
-    ]
-    if dialect_of(session) == "sqlite":
-        session.execute(_SQLITE_DELETE, params)
-        session.execute(_SQLITE_INSERT, params)
-    else:
-        session.execute(_POSTGRES_UPSERT, params)
+    write_search_rows(
+        session,
+        [
+            SearchRow(article_id, search_terms(title or ""), search_terms(body), meta[article_id])
+            for article_id, title, body in documents
+        ],
+    )
+
+
+class SearchRow(NamedTuple):
+    """One article's search row: folded title and body (``search_terms``), ``meta_terms``."""
+
+    article_id: int
+    title: str
+    body: str
+    meta: str
+
+
+def write_search_rows(connection: Session | Connection, rows: Sequence[SearchRow]) -> None:
+    """Insert or replace search rows, one statement per kind: the statements of
+    ``write_search_documents``, for callers that already hold folded text (bulk loads)."""
+    if not rows:
+        return
+    if _dialect(connection) == "sqlite":
+        params = [row._asdict() for row in rows]
+        connection.execute(_SQLITE_DELETE, params)
+        connection.execute(_SQLITE_INSERT, params)
+        return
+    # One upsert may not touch a row twice: the last row of an article wins, as it would
+    # row by row.
+    last = list({row.article_id: row for row in rows}.values())
+    connection.execute(_POSTGRES_UPSERT, {
+        "article_ids": [row.article_id for row in last],
+        "titles": [row.title for row in last],
+        "bodies": [row.body for row in last],
+        "metas": [row.meta for row in last],
+    })
 
 
 def match_articles(
@@ -194,7 +230,7 @@ def match_articles(
         # Weight 0 for meta: filter terms must not change a score.
         rank = func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT, 0.0, type_=Float)
         return select(_articles_fts.c.rowid.label("article_id"), (-rank).label("score")).where(
-            fts.op("MATCH")(bindparam("fts_match", to_fts5_match(query, required)))
+            fts.op("MATCH")(bindparam("fts_match", to_fts5_match(query, required), unique=True))
         )
     document = _article_search.c.document
     # Normalisation 1 divides by 1 + log(length), so long articles do not win by size alone.
@@ -208,5 +244,6 @@ def match_articles(
 def _tsquery(name: str, query: SearchQuery, required: Sequence[MetaGroup]) -> object:
     return func.to_tsquery(
         literal_column("'simple'", REGCONFIG),
-        bindparam(name, to_tsquery_text(query, required)),
+        # unique: one statement can hold several queries (storage.search counts months).
+        bindparam(name, to_tsquery_text(query, required), unique=True),
     )

@@ -7,11 +7,17 @@ milliseconds for 200k matches). So:
   span of months is intersected inside FTS5 or the GIN index, before anything is ranked.
   Dates are exact to the month there; the exact bounds, and any filter the index does not
   know, are checked on the articles row of each match that is left.
-* A query with at most ``CANDIDATES`` matches is ranked exactly.
+* A query with at most twice ``CANDIDATES`` matches is ranked exactly: a window of whole
+  months would hold about as many, and finding it costs more statements than ranking them.
 * A query with more ranks only its newest matches: the newest whole months (by publication
   date) holding at least ``CANDIDATES`` of them, found by counting capped matches per year
-  and then per month. The trade-off, chosen for news: an older article that would score
-  higher is found by adding words or dates, not on the first pages of a common word.
+  and then per month (three to a statement) of the year where they add up. The trade-off,
+  chosen for news: an older article that would score higher is found by adding words or
+  dates, not on the first pages of a common word.
+* For relevance, matches are counted with the query loosened (``SearchQuery.loosened``:
+  a phrase as its words in any order), which PostgreSQL counts without reading positions.
+  A window so found can hold fewer phrase matches than the page; the query is then ranked
+  whole.
 * ``sort="date"`` is exact: the newest months holding enough matches for the page contain
   every match of the page, so only those are read and sorted.
 
@@ -46,6 +52,10 @@ if TYPE_CHECKING:
 
 # Matches ranked exactly; above this, the newest months holding at least this many.
 CANDIDATES = 1_000
+# Months counted per statement when looking for the newest window: a statement costs about
+# a millisecond of its own, and a month counted that the window turns out not to need
+# costs up to ``CANDIDATES`` rows read.
+MONTHS_PER_STATEMENT = 3
 # Hits counted exactly by count_matches before it reports "more than".
 COUNT_CAP = 10_000
 
@@ -68,7 +78,14 @@ class _Plan:
     required: tuple[MetaGroup, ...]
     flt: ArticleFilter | None  # None: the index terms say everything
     years: range  # publication years that can match, newest last
+    months: tuple[int, int] = (1, 12)  # first month of the first year, last of the last
     impossible: bool = False  # a named source that was never crawled
+
+    def months_of(self, year: int) -> range:
+        """The months of ``year`` that can match, newest first."""
+        first = self.months[0] if year == self.years[0] else 1
+        last = self.months[1] if year == self.years[-1] else 12
+        return range(last, first - 1, -1)
 
 
 def _plan(session: Session, query: SearchQuery, flt: ArticleFilter) -> _Plan:
@@ -80,19 +97,23 @@ def _plan(session: Session, query: SearchQuery, flt: ArticleFilter) -> _Plan:
         required.append(tuple(source_term(i) for i in ids))
     if flt.languages:
         required.append(tuple(language_term(code) for code in flt.languages))
-    # Two statements: SQLite reads min() or max() from the index only when it is alone.
-    first = _as_datetime(session.scalar(select(func.min(Article.published_at))))
-    last = _as_datetime(session.scalar(select(func.max(Article.published_at))))
+    # Two subqueries in one statement: SQLite reads min() or max() from the index only when
+    # it is alone in its select.
+    bounds = session.execute(select(
+        select(func.min(Article.published_at)).scalar_subquery(),
+        select(func.max(Article.published_at)).scalar_subquery(),
+    )).one()
+    first, last = _as_datetime(bounds[0]), _as_datetime(bounds[1])
     if flt.since is not None:
         first = max(first, flt.since) if first else flt.since
     if flt.until is not None:
         # until is exclusive: the last instant that can match is just before it.
         before = flt.until - timedelta(microseconds=1)
         last = min(last, before) if last else before
-    years = range(0)
+    years, months = range(0), (1, 12)
     if first is not None and last is not None:
         first, last = first.astimezone(UTC), last.astimezone(UTC)
-        years = range(first.year, last.year + 1)
+        years, months = range(first.year, last.year + 1), (first.month, last.month)
         if flt.since is not None or flt.until is not None:
             required.append(_month_span(first, last) if first <= last else ())
             impossible = impossible or first > last
@@ -107,7 +128,8 @@ def _plan(session: Session, query: SearchQuery, flt: ArticleFilter) -> _Plan:
     only_terms = exact_dates and dataclasses.replace(
         unindexed, since=None, until=None
     ) == type(flt)(include_duplicates=True)
-    return _Plan(query, tuple(required), None if only_terms else flt, years, impossible)
+    return _Plan(query, tuple(required), None if only_terms else flt, years, months,
+                 impossible)
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -147,11 +169,24 @@ def _matches(session: Session, plan: _Plan, window: Sequence[str] | None) -> Sel
     return statement
 
 
-def _capped_count(session: Session, plan: _Plan, window: Sequence[str] | None, cap: int) -> int:
+def _capped(session: Session, plan: _Plan, window: Sequence[str] | None, cap: int) -> Any:
+    """A scalar subquery: how many matches in ``window``, counted up to ``cap``."""
     statement = _matches(session, plan, window)
     # Without the score: SQLite would compute bm25 for every row counted.
     hits = statement.with_only_columns(statement.selected_columns[0]).limit(cap).subquery()
-    return session.scalar(select(func.count()).select_from(hits)) or 0
+    return select(func.count()).select_from(hits).scalar_subquery()
+
+
+def _capped_count(session: Session, plan: _Plan, window: Sequence[str] | None, cap: int) -> int:
+    return session.scalar(select(_capped(session, plan, window, cap))) or 0
+
+
+def _capped_counts(
+    session: Session, plan: _Plan, windows: Sequence[Sequence[str]], cap: int
+) -> list[int]:
+    """``_capped_count`` of each window, in one statement (one round trip, one compile)."""
+    counts = [_capped(session, plan, window, cap) for window in windows]
+    return [int(n or 0) for n in session.execute(select(*counts)).one()]
 
 
 def _newest_window(session: Session, plan: _Plan, need: int) -> list[str] | None:
@@ -166,14 +201,18 @@ def _newest_window(session: Session, plan: _Plan, need: int) -> list[str] | None
                 window.append(year_term(year))
                 found += in_year
             continue
-        for month in range(12, 0, -1):
-            term = month_term(year, month)
-            in_month = _capped_count(session, plan, [term], need - found)
-            if in_month:
-                window.append(term)
-                found += in_month
-            if found >= need:
-                return window
+        months = plan.months_of(year)
+        for start in range(0, len(months), MONTHS_PER_STATEMENT):
+            chunk = months[start : start + MONTHS_PER_STATEMENT]
+            counts = _capped_counts(
+                session, plan, [[month_term(year, month)] for month in chunk], need - found
+            )
+            for month, in_month in zip(chunk, counts, strict=True):
+                if in_month:
+                    window.append(month_term(year, month))
+                    found += in_month
+                if found >= need:
+                    return window
     return None
 
 
@@ -187,11 +226,25 @@ def find_matches(
     if plan.impossible:
         return []
     need = offset + limit
-    # Dates: the newest matches for the page are exactly what is needed; relevance: a pool.
+    # Dates: the newest matches for the page are exactly what is needed; relevance: a pool,
+    # ranked whole while it is at most twice the size of a window's.
     threshold = max(CANDIDATES, need) if sort == "relevance" else need
+    exact_up_to = 2 * threshold if sort == "relevance" else threshold
+    counted = dataclasses.replace(plan, query=query.loosened()) if sort == "relevance" else plan
     window = None
-    if _capped_count(session, plan, None, threshold + 1) > threshold:
-        window = _newest_window(session, plan, threshold)
+    if _capped_count(session, counted, None, exact_up_to + 1) > exact_up_to:
+        window = _newest_window(session, counted, threshold)
+    rows = _page(session, plan, window, sort, limit, offset)
+    if window is not None and len(rows) < limit and counted.query != plan.query:
+        rows = _page(session, plan, None, sort, limit, offset)
+    return rows
+
+
+def _page(
+    session: Session, plan: _Plan, window: Sequence[str] | None, sort: Sort, limit: int,
+    offset: int,
+) -> list[tuple[int, float]]:
+    """One page of the plan's matches within ``window`` (None: all of them)."""
     statement = _matches(session, plan, window)
     article_id, score = statement.selected_columns
     if sort == "relevance":

@@ -32,6 +32,21 @@ class SearchQuery:
         """Every term that can make an article match, for highlighting."""
         return tuple(term for group in self.groups for term in group)
 
+    def loosened(self) -> SearchQuery:
+        """A query matching every article this one matches, and maybe more: a phrase that is
+        a group of its own becomes its words in any order, and excluded phrases are dropped.
+
+        Counting it needs no word positions, which PostgreSQL reads from every document
+        holding the words (common words: most documents), so it sizes a window cheaply.
+        """
+        groups: list[tuple[Term, ...]] = []
+        for group in self.groups:
+            if len(group) == 1 and len(group[0]) > 1:
+                groups += [((token,),) for token in dict.fromkeys(group[0])]
+            else:
+                groups.append(group)
+        return SearchQuery(tuple(groups), tuple(t for t in self.excluded if len(t) == 1))
+
 
 class _Lexeme(NamedTuple):
     kind: str  # "term" or "or"

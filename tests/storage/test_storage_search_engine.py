@@ -57,8 +57,39 @@ def test_a_common_query_ranks_its_newest_months(db: Database, months: dict[str, 
     # A pool of 5 (the page is no bigger): only the newest five months are ranked, so the
     # title match of March 2024 is not among them.
     assert set(_ids(db, "wind", limit=5)) == {months[f"2024-{m}"] for m in range(8, 13)}
-    # A page of 20 ranks a pool of 20, where the title match comes first.
-    assert _ids(db, "wind")[0] == months["2024-3"]
+    # A page of 20 ranks a pool of 20; 24 matches are at most twice that, so all are ranked
+    # and both title matches come first.
+    assert set(_ids(db, "wind")[:2]) == {months["2023-3"], months["2024-3"]}
+
+
+def test_up_to_twice_the_pool_is_ranked_exactly(db: Database, months: dict[str, int]) -> None:
+    # Ten matches since March 2024, a pool of 5: all ten ranked, the title match first.
+    since_march = ArticleFilter(since=datetime(2024, 3, 1, tzinfo=UTC))
+    assert _ids(db, "wind", flt=since_march, limit=5)[0] == months["2024-3"]
+    # Eleven: only the newest five months are ranked.
+    since_february = ArticleFilter(since=datetime(2024, 2, 1, tzinfo=UTC))
+    assert set(_ids(db, "wind", flt=since_february, limit=5)) == {
+        months[f"2024-{m}"] for m in range(8, 13)
+    }
+
+
+def test_a_phrase_rare_among_its_words_is_still_found(
+    db: Database, make_article: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window is sized by the words in any order: twelve recent articles have both words
+    # apart, and the only phrase match is older than the window, so the phrase is ranked whole.
+    monkeypatch.setattr(storage.search, "CANDIDATES", 5)
+    for month in range(1, 13):
+        store_article(db, make_article(
+            url=f"https://news.example/apart-{month}", title=f"Report {month}",
+            text="Wind, and then more power.", published_at=datetime(2024, month, 5, tzinfo=UTC)))
+    store_article(db, make_article(
+        url="https://news.example/phrase", title="Old news", text="Wind power grows.",
+        published_at=datetime(2023, 6, 5, tzinfo=UTC)))
+    with db.session() as session:
+        [hit] = search_articles(session, '"wind power"', limit=5)
+        assert hit.article.url == "https://news.example/phrase"
+        assert len(search_articles(session, "wind power", limit=5)) == 5
 
 
 def test_filters_reach_older_matches(db: Database, months: dict[str, int]) -> None:
