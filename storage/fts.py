@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     Float,
     Integer,
     Select,
@@ -55,6 +56,8 @@ __all__ = [
     "is_search_table",
     "make_snippet",
     "match_articles",
+    "match_params",
+    "match_template",
     "meta_terms",
     "parse_query",
     "search_terms",
@@ -225,25 +228,55 @@ def match_articles(
 ) -> Select[tuple[int, float]]:
     """A select of ``(article_id, score)`` for every article matching ``query`` that also
     has one meta term of each ``required`` group."""
-    if dialect_of(session) == "sqlite":
+    dialect = dialect_of(session)
+    # unique: one statement can hold several queries.
+    params = {
+        key: bindparam(key, value, unique=True)
+        for key, value in match_params(dialect, "fts_match", query, required).items()
+    }
+    return _select_matches(dialect, *params.values())
+
+
+def match_template(dialect: str, name: str) -> Select[tuple[int, float]]:
+    """``match_articles`` with the query left as bind parameters named after ``name``, whose
+    values ``match_params`` gives: a statement built once and run for many queries, since
+    building one costs more than SQLite takes to count a thousand matches."""
+    return _select_matches(dialect, *(bindparam(key) for key in _param_names(dialect, name)))
+
+
+def match_params(
+    dialect: str, name: str, query: SearchQuery, required: Sequence[MetaGroup] = ()
+) -> dict[str, str]:
+    """The values of ``match_template(dialect, name)``'s parameters for ``query``."""
+    if dialect == "sqlite":
+        values = [to_fts5_match(query, required)]
+    else:
+        # Ranked by the user's words only: meta lexemes in the rank query would add to scores.
+        values = [to_tsquery_text(query, required), to_tsquery_text(query, ())]
+    return dict(zip(_param_names(dialect, name), values, strict=True))
+
+
+def _param_names(dialect: str, name: str) -> tuple[str, ...]:
+    return (name,) if dialect == "sqlite" else (name, f"{name}_rank")
+
+
+def _select_matches(
+    dialect: str, match: BindParameter[str], rank_query: BindParameter[str] | None = None
+) -> Select[tuple[int, float]]:
+    if dialect == "sqlite":
         fts = literal_column(SQLITE_TABLE)
         # Weight 0 for meta: filter terms must not change a score.
         rank = func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT, 0.0, type_=Float)
         return select(_articles_fts.c.rowid.label("article_id"), (-rank).label("score")).where(
-            fts.op("MATCH")(bindparam("fts_match", to_fts5_match(query, required), unique=True))
+            fts.op("MATCH")(match)
         )
     document = _article_search.c.document
     # Normalisation 1 divides by 1 + log(length), so long articles do not win by size alone.
-    # Ranked by the user's words only: meta lexemes in the rank query would add to scores.
-    rank = func.ts_rank(document, _tsquery("ts_rank_query", query, ()), 1, type_=Float)
+    rank = func.ts_rank(document, _tsquery(rank_query), 1, type_=Float)
     return select(_article_search.c.article_id.label("article_id"), rank.label("score")).where(
-        document.op("@@")(_tsquery("ts_query", query, required))
+        document.op("@@")(_tsquery(match))
     )
 
 
-def _tsquery(name: str, query: SearchQuery, required: Sequence[MetaGroup]) -> object:
-    return func.to_tsquery(
-        literal_column("'simple'", REGCONFIG),
-        # unique: one statement can hold several queries (storage.search counts months).
-        bindparam(name, to_tsquery_text(query, required), unique=True),
-    )
+def _tsquery(text_query: object) -> object:
+    return func.to_tsquery(literal_column("'simple'", REGCONFIG), text_query)
