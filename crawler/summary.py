@@ -1,4 +1,5 @@
-"""Human-readable tables for the terminal: crawl summary, search hits, sources, status.
+"""Human-readable tables for the terminal: crawl summary, sources, status
+(search results and articles: ``crawler.search_output``).
 
 Tables go to stdout and adapt to the terminal width; piped output gets plain text without
 colour (rich does both).
@@ -48,22 +49,6 @@ def print_summary(runs: Sequence[CrawlRun]) -> None:
             console.print(f"{run.source.name}: {run.reason}", markup=False)
         for error in (run.errors or [])[:5]:
             console.print(f"  {run.source.name}: {error}", markup=False)
-
-
-def print_hits(query: str, hits: Sequence[Any]) -> None:
-    console = _console()
-    if not hits:
-        console.print(f"no articles match {query!r}", markup=False)
-        return
-    table = Table(title=Text(f"{len(hits)} result(s) for {query!r}"), show_lines=True)
-    for column in ("id", "title", "date", "source", "lang", "snippet"):
-        table.add_column(column, overflow="fold")
-    for hit in hits:
-        a = hit.article
-        # Text(): titles and snippets are data; "[term]" highlights are not rich markup.
-        table.add_row(str(a.id), Text(a.title or "-"), _when(a.published_at)[:10],
-                      Text(a.source.name), a.language or "-", Text(hit.snippet))
-    console.print(table)
 
 
 def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:

@@ -15,9 +15,10 @@ from crawler.config import load_config
 from crawler.demo.server import SampleSite, render_sources
 from crawler.errors import UsageError
 from crawler.runner import CrawlOptions, run_crawl
-from crawler.summary import print_hits, print_summary
+from crawler.search_output import print_search_results
+from crawler.summary import print_summary
 from storage.db import open_database
-from storage.queries import ArticleFilter, search_articles
+from storage.queries import ArticleFilter, count_search_hits, search_articles
 
 # A loopback site needs no politeness delays.
 DEMO_CRAWL = """
@@ -54,7 +55,9 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
         try:
             with db.session() as session:
                 for query in DEMO_QUERIES:
-                    print_hits(query, search_articles(session, query, ArticleFilter(), limit=3))
+                    hits = search_articles(session, query, ArticleFilter(), limit=3)
+                    total = count_search_hits(session, query, ArticleFilter())
+                    print_search_results(query, hits, total, offset=0)
         finally:
             db.dispose()
         if keep:
