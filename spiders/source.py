@@ -64,9 +64,7 @@ class SourceSpider(Spider):
         # What discovery pages said about each article URL not yet fetched.
         self._links: dict[str, ArticleLink] = {}
         self._article_res = [re.compile(p) for p in self.source.article_urls]
-        self.allowed_domains = list(self.source.allowed_domains) or _registered_domains(
-            self.source.discovery_urls
-        )
+        self.allowed_domains = source_domains(self.source)
 
     # --- discovery -----------------------------------------------------------------------
 
@@ -283,6 +281,12 @@ def _decoded(value: bytes | None) -> str | None:
 def _is_html(content_type: str | None) -> bool:
     """Whether a Content-Type may hold an article page (as extraction decides)."""
     return (content_type or "").split(";")[0].strip().lower() in HTML_TYPES
+
+
+def source_domains(source: SourceConfig) -> list[str]:
+    """The domains a source's crawl may fetch from: its ``allowed_domains``, else those of
+    its own discovery URLs."""
+    return list(source.allowed_domains) or _registered_domains(source.discovery_urls)
 
 
 def _registered_domains(urls: Iterable[str]) -> list[str]:

@@ -24,7 +24,7 @@ from crawler.onboarding.findings import CheckFindings
 from crawler.onboarding.quality import assess
 from crawler.runner import CrawlOptions, project_settings
 from spiders.registry import site_spiders, spider_class
-from spiders.source import _registered_domains
+from spiders.source import source_domains
 from storage.db import open_database
 from storage.errors import StorageError
 from storage.queries import known_urls
@@ -69,7 +69,7 @@ def run_check(config: NewsmonConfig, name: str, options: CheckOptions) -> CheckF
 
 
 def _require_on_site(source: SourceConfig, url: str) -> None:
-    domains = list(source.allowed_domains) or _registered_domains(source.discovery_urls)
+    domains = source_domains(source)
     host = urlsplit(url).hostname or ""
     # Scrapy's offsite rule (a domain or any of its subdomains), on the host name alone:
     # scrapy.utils.url.url_is_from_any_domain compares the port too.

@@ -31,6 +31,7 @@ from crawler.onboarding.findings import (
     SampledArticle,
 )
 from crawler.urls import normalize_url
+from spiders.failures import describe_failure
 from spiders.source import DISCOVERY_ROLES, LINK, ROLE, SourceSpider
 
 if TYPE_CHECKING:
@@ -137,8 +138,8 @@ class DryRunSpider(SourceSpider):
             reason = said[-1].removeprefix(f"{role} {request.url}: ")
         elif refused:
             reason = f"refused: {failure.getErrorMessage()}"
-        else:  # past the spider's cap of kept errors
-            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        else:  # past the spider's cap of kept errors: the same words it would have used
+            reason = describe_failure(failure, self._fetch_limits)
         status = response.status if response is not None else None
         if role == "article":
             key = request.meta.get(LINK) or normalize_url(request.url)
