@@ -124,7 +124,7 @@ class GeneratedArticle:
     folded_text: str
 
 
-class _Language:
+class Language:
     """A language's Zipf vocabulary and how its words are joined into text."""
 
     def __init__(self, code: str, rng: random.Random) -> None:
@@ -182,7 +182,7 @@ def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle
     """``count`` articles, the same ones for the same ``seed``."""
     rng = random.Random(seed)
     draws = np.random.default_rng(seed)
-    languages = {code: _Language(code, rng) for code in LANGUAGES}
+    languages = {code: Language(code, rng) for code in LANGUAGES}
     folded_phrases = {code: [search_terms(p) for p in phrases]
                       for code, phrases in TITLE_PHRASES.items()}
     codes, shares = list(LANGUAGES), list(accumulate(LANGUAGES.values()))

@@ -51,7 +51,7 @@ from sqlalchemy import insert, select, text
 
 import storage.writes
 from benchmarks.harness import MachineClock, at_least, workdir
-from benchmarks.searchgen import _Language
+from benchmarks.searchgen import Language
 from crawler.extraction import content_hash
 from crawler.similarity.parties import PARTIES_FILE, party_table
 from crawler.similarity.signature import TextSignature, text_signature
@@ -138,7 +138,7 @@ class Corpus:
     def __init__(self, seed: int, per_day: int) -> None:
         self.rng = random.Random(seed)
         self.per_day = per_day
-        self.languages = {code: _Language(code, self.rng) for code in LANGUAGES}
+        self.languages = {code: Language(code, self.rng) for code in LANGUAGES}
         raw = yaml.safe_load(PARTIES_FILE.read_text(encoding="utf-8"))
         self.names: dict[str, dict[str, list[str]]] = {}
         weights: list[float] = []
