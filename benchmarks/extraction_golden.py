@@ -167,6 +167,8 @@ def page_set(args: argparse.Namespace, sets: Sequence[str] = SETS) -> list[Golde
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bytes):  # the signature's packed shingles
+        return value.hex()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (tuple, list)):

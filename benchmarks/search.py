@@ -16,6 +16,13 @@ over. Build time, index time and database size are printed (and cached with the 
 
     .venv/bin/python benchmarks/search.py [--sizes 100000,1000000] [--repeat 5] [--rebuild]
         [--backend sqlite|postgresql|both] [--pg-url URL (default $NEWSMON_TEST_PG_URL)]
+        [--build-only] [--reference]
+
+Each run writes the new engine's top 20 ids per query to ``top20-<backend>-<size>.json`` in
+the cache; ``--reference`` compares them with the ``-reference.json`` file there (written by
+the first ``--reference`` run), so a change to the engine is shown to keep every result.
+The machine's load average is printed with each measurement: the numbers are only
+comparable between runs on an equally loaded machine.
 
 PostgreSQL databases are named ``newsmon_bench_search_<size>`` on the server of ``--pg-url``.
 Exit status 0 when it measured (targets met or not), 1 when it could not.
@@ -154,9 +161,15 @@ def build(backend: str, size: int, pg_url: str | None, rebuild: bool) -> tuple[D
     print(f"building {backend} {size:,} articles ...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     count, index_s = load_articles(db, generate_articles(size))
-    with db.session() as session:
-        session.execute(text("ANALYZE"))
-        session.commit()
+    if backend == "postgresql":
+        # VACUUM as autovacuum would after such a load (and might, mid-measurement): it sets
+        # the visibility map that index-only and bitmap scans consult.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (ANALYZE)")
+    else:
+        with db.session() as session:
+            session.execute(text("ANALYZE"))
+            session.commit()
     facts = {"articles": count, "build_s": round(time.perf_counter() - started, 1),
              "index_s": round(index_s, 1), "size_mb": round(_size_bytes(db) / 1e6, 1)}
     facts_file.write_text(json.dumps(facts))
@@ -169,10 +182,13 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure(db: Database, repeat: int) -> dict[str, Any]:
-    """Latencies (ms) per query class for both engines, and top-20 overlap per class."""
+    """Latencies (ms) per query class for both engines, top-20 overlap per class, the new
+    engine's top 20 per query and the load average (1 min) before and after."""
     times: dict[str, dict[str, list[float]]] = {"baseline": defaultdict(list),
                                                  "new": defaultdict(list)}
     overlap: dict[str, list[float]] = defaultdict(list)
+    top20: dict[str, list[int]] = {}
+    load_before = os.getloadavg()[0]
     with db.session() as session:
         for q in QUERIES:  # warm the caches once, as a running system has them
             search_articles(session, q.text, q.flt, sort=q.sort)  # type: ignore[arg-type]
@@ -192,14 +208,39 @@ def measure(db: Database, repeat: int) -> dict[str, Any]:
                     reference = ids
                 else:
                     overlap[q.kind].append(len(set(ids) & set(reference)) / max(1, len(reference)))
-    return {"times": times, "overlap": overlap}
+                    top20[_query_key(q)] = ids
+    return {"times": times, "overlap": overlap, "top20": top20,
+            "load": (load_before, os.getloadavg()[0])}
+
+
+def _query_key(q: Query) -> str:
+    return f"{q.text} | sort={q.sort} | {q.flt}"
+
+
+def compare_top20(backend: str, size: int, top20: dict[str, list[int]], reference: bool) -> None:
+    """Keep this run's top 20 per query; with ``reference``, report the queries whose top 20
+    (ids in order) differ from the reference file, which the first such run writes."""
+    (CACHE / f"top20-{backend}-{size}.json").write_text(json.dumps(top20, indent=0))
+    if not reference:
+        return
+    reference_file = CACHE / f"top20-{backend}-{size}-reference.json"
+    if not reference_file.exists():
+        reference_file.write_text(json.dumps(top20, indent=0))
+        print(f"top 20 of every query written to {reference_file.name} as the reference")
+        return
+    expected = json.loads(reference_file.read_text())
+    differ = [key for key in expected if top20.get(key) != expected[key]]
+    print(f"top 20 identical to {reference_file.name}: {len(expected) - len(differ)} of "
+          f"{len(expected)} queries" + "".join(f"\n  differs: {key}" for key in differ))
 
 
 def report(label: str, facts: dict, result: dict, size: int) -> dict[str, Any]:
     times, overlap = result["times"], result["overlap"]
     print(f"\n== {label}: {facts['articles']:,} articles; build {facts['build_s']} s "
           f"(search index {facts['index_s']} s), database {facts['size_mb']} MB; "
-          f"migration at open {facts.get('last_migration_s', 0)} s")
+          f"migration at open {facts.get('last_migration_s', 0)} s; load average "
+          f"{result['load'][0]:.2f} before, {result['load'][1]:.2f} after, on "
+          f"{os.cpu_count()} CPUs")
     print(f"{'query class':22} {'baseline p50':>12} {'p95':>8} {'new p50':>9} {'p95':>8}"
           f" {'speed-up p95':>12} {'top-20 overlap':>14}")
     summary: dict[str, Any] = {}
@@ -222,7 +263,7 @@ def report(label: str, facts: dict, result: dict, size: int) -> dict[str, Any]:
     print(f"{'overall':22} {overall['baseline_p50']:12.1f} {overall['baseline_p95']:8.1f}"
           f" {overall['new_p50']:9.1f} {overall['new_p95']:8.1f}"
           f" {overall['baseline_p95'] / overall['new_p95']:11.1f}x{verdict}")
-    return {"facts": facts, "classes": summary, "overall": overall}
+    return {"facts": facts, "classes": summary, "overall": overall, "load": result["load"]}
 
 
 def main() -> int:
@@ -233,6 +274,10 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("NEWSMON_TEST_PG_URL"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the missing databases, measure nothing")
+    parser.add_argument("--reference", action="store_true",
+                        help="compare each query's top 20 with the cached reference run")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends and not args.pg_url:
@@ -246,11 +291,17 @@ def main() -> int:
         for size in args.sizes:
             db, facts = build(backend, size, args.pg_url, args.rebuild)
             try:
+                if args.build_only:
+                    print(f"{backend}, {size:,}: {facts}")
+                    continue
+                measured = measure(db, args.repeat)
                 results[f"{backend}-{size}"] = report(
-                    f"{backend}, {size:,}", facts, measure(db, args.repeat), size)
+                    f"{backend}, {size:,}", facts, measured, size)
+                compare_top20(backend, size, measured["top20"], args.reference)
             finally:
                 db.dispose()
-    (CACHE / "latest.json").write_text(json.dumps(results, indent=1))
+    if not args.build_only:
+        (CACHE / "latest.json").write_text(json.dumps(results, indent=1))
     return 0
 
 

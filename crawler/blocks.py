@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml.etree import Element
 from lxml.html import HtmlElement
 
 BLOCK_TAGS = frozenset((
@@ -44,8 +45,22 @@ def capped_text(element: HtmlElement, limit: int) -> str:
 
 def with_attributes(tree: HtmlElement, attributes: tuple[str, ...] = ("class", "id")
                     ) -> list[HtmlElement]:
-    """Elements carrying any of ``attributes``, in document order (one XPath query)."""
-    return tree.xpath("//*[" + " or ".join(f"@{a}" for a in attributes) + "]")
+    """Elements of ``tree``'s document carrying any of ``attributes``, in document order
+    (what ``//*[@class or @id]`` selects). A walk asking each element: half the time of the
+    XPath query, whose result elements lxml wraps one by one."""
+    root = tree.getroottree().getroot()
+    # A page closing </html> early can leave more elements beside the root.
+    tops = [*reversed(list(root.itersiblings(Element, preceding=True))), root,
+            *root.itersiblings(Element)]
+    found = []
+    for top in tops:
+        for element in top.iter(Element):
+            get = element.get
+            for name in attributes:
+                if get(name) is not None:
+                    found.append(element)
+                    break
+    return found
 
 
 def opens_with_link(element: HtmlElement) -> bool:
@@ -110,7 +125,9 @@ def weight(text: str) -> int:
     """Characters other than white space, CJK counted thrice."""
     if text.isascii():
         return len(text.encode("ascii").translate(None, _ASCII_WHITE))
-    return len(text) - len(_WHITE.findall(text)) + 2 * len(_CJK.findall(text))
+    # str.split() cuts at the characters _WHITE matches (both are str.isspace), without a
+    # string per match: twice as fast on a page's text.
+    return sum(map(len, text.split())) + 2 * len(_CJK.findall(text))
 
 
 @dataclass

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from lxml.etree import Element
 from lxml.html import HtmlElement
 
 from crawler.blocks import capped_text, common_ancestor, opens_with_link, with_attributes
@@ -114,24 +115,29 @@ class TextStats:
     tree, computed in one bottom-up pass (a per-element ``itertext`` would be quadratic)."""
 
     def __init__(self, root: HtmlElement) -> None:
-        self.chars: dict[HtmlElement, int] = {}
-        self.link_chars: dict[HtmlElement, int] = {}
-        self.links: dict[HtmlElement, int] = {}
-        elements = [e for e in root.iter() if isinstance(e.tag, str)]
-        for element in reversed(elements):  # children before their parents
-            own = 0 if element.tag in _TEXTLESS else _count(element.text)
+        chars: dict[HtmlElement, int] = {}
+        link_chars: dict[HtmlElement, int] = {}
+        link_counts: dict[HtmlElement, int] = {}
+        self.chars, self.link_chars, self.links = chars, link_chars, link_counts
+        # _count inlined and each tag read once: this loop visits every element of the page.
+        for element in reversed(list(root.iter(Element))):  # children before their parents
+            tag = element.tag
+            text = None if tag in _TEXTLESS else element.text
+            own = len(text) - text.count(" ") - text.count("\n") - text.count("\t") if text else 0
             linked = links = 0
             for child in element:
-                own += _count(child.tail)
-                if isinstance(child.tag, str):
-                    own += self.chars[child]
-                    linked += self.link_chars[child]
-                    links += self.links[child]
-            if element.tag == "a":
+                tail = child.tail
+                if tail:
+                    own += len(tail) - tail.count(" ") - tail.count("\n") - tail.count("\t")
+                if child in chars:  # an element, counted already (a comment is not)
+                    own += chars[child]
+                    linked += link_chars[child]
+                    links += link_counts[child]
+            if tag == "a":
                 linked, links = own, links + 1
-            self.chars[element] = own
-            self.link_chars[element] = linked
-            self.links[element] = links
+            chars[element] = own
+            link_chars[element] = linked
+            link_counts[element] = links
 
     def unlinked(self, element: HtmlElement) -> int:
         return self.chars.get(element, 0) - self.link_chars.get(element, 0)
@@ -190,7 +196,7 @@ def _remove(elements: Iterable[HtmlElement], tree: HtmlElement,
 
 def drop_hidden(tree: HtmlElement) -> int:
     """Remove elements a browser does not show; return how many."""
-    return _remove((e for e in tree.xpath("//*[@hidden or @style]")
+    return _remove((e for e in with_attributes(tree, ("hidden", "style"))
                     if e.tag not in ("html", "body")
                     and (e.get("hidden") is not None
                          or _HIDDEN_STYLE.search(e.get("style") or ""))), tree)
@@ -223,8 +229,9 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
     links = []
     for a in tree.iter("a"):
         href = (a.get("href") or "").lower()
-        if "replytocom" in href or href.endswith("#respond") or is_reply_label(
-                "".join(a.itertext())):
+        # most links hold only text: their label is a.text, without an itertext generator
+        label = "".join(a.itertext()) if len(a) else a.text or ""
+        if "replytocom" in href or href.endswith("#respond") or is_reply_label(label):
             links.append(a)
     if len(links) < 2:
         return 0

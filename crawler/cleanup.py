@@ -24,6 +24,8 @@ from crawler.junk import junk_kind, strip_watermarks
 from crawler.rules import drop_line
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+# What _SPACES.sub would change: a run of two, or one white space other than " ".
+_ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
 _ZERO_WIDTH = re.compile(r"[\u200c-\u200f\u2060\u00ad]")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -77,8 +79,15 @@ def comparison_key(text: str) -> str:
 
 def normalize_paragraph(line: str) -> str:
     """NFC, zero-width characters removed, runs of white space as one space, trimmed."""
+    # Most lines need neither regex: both replace every match, even a single " " with " ".
+    if line.isascii():  # NFC already, and no zero-width or Unicode spaces
+        if "  " in line or "\t" in line:
+            line = _SPACES.sub(" ", line)
+        return line.strip()
     line = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", line))
-    return _SPACES.sub(" ", line).strip()
+    if _ODD_SPACE.search(line):
+        line = _SPACES.sub(" ", line)
+    return line.strip()
 
 
 def strip_pinyin(text: str) -> str:

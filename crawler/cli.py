@@ -438,14 +438,17 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     """Run extraction again on stored pages (after the extractor improved); no fetching."""
     from crawler.reextract import reextract_articles
 
-    # The sources file's extraction rules, when there is one (the default may be absent).
+    # The sources file's extraction rules and topics, when there is one (the default may be
+    # absent): re-extraction then judges each source as its crawls do.
     config = app.optional_config()
     rules = {s.name: s.extraction for s in config.sources} if config else {}
+    topics = {s.name: config.topics_of(s) for s in config.sources} if config else {}
     db = app.database(create=False)
     try:
         with db.session() as session:
             check_source_names(sources, session, config)
-        counts = reextract_articles(db, sources, rules)
+        counts = reextract_articles(db, sources, rules, topics,
+                                    config.topics if config else None)
     finally:
         db.dispose()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)

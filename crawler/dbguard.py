@@ -2,8 +2,10 @@
 
 The storage pipeline, the known-URL filter and the revalidation middlewares all query the
 database; whichever meets the failure first stops the crawl with one readable error (no
-traceback per request), and the others stay quiet. Stored articles are intact: each was
-written in its own transaction. A full disk is named as such, with the database's path.
+traceback per request), and the others stay quiet. Stored articles are intact: each batch
+of them was one transaction, and a failed batch is written again one article at a time
+(``crawler.pipelines.StoragePipeline``). A full disk is named as such, with the database's
+path.
 """
 
 from __future__ import annotations

@@ -117,4 +117,7 @@ def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[
         return "failed", f"nothing could be fetched: {errors[0]}"
     if counts["articles_found"] == 0 and errors:
         return "failed", f"no article links found: {errors[0]}"
+    stored = counts["articles_new"] + counts["articles_updated"] + counts["articles_unchanged"]
+    if stored == 0 and counts["articles_failed"] and errors:
+        return "failed", f"every article failed: {errors[0]}"
     return "ok", None

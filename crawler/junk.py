@@ -34,9 +34,10 @@ MIN_NAV_ITEMS = 4
 MAX_NAV_ITEM = 12
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-# A CJK character followed by watermark punctuation, at least four times in a row.
+# A CJK character followed by watermark punctuation, at least four times in a row. The
+# look-ahead (implied by the first character) lets ``re`` skip other positions at once.
 _WATERMARK = re.compile(
-    rf"(?:[{_CJK}]\s*(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?\s*[`~^*+_|.·•'\"\\/#@$%=<>-]+\s*)"
+    rf"(?=[{_CJK}])(?:[{_CJK}]\s*(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?\s*[`~^*+_|.·•'\"\\/#@$%=<>-]+\s*)"
     rf"{{3,}}[{_CJK}](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?"
 )
 # A domain broken into short letter groups by spaces: "t a np ai fan g.com". Lower case, three

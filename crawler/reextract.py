@@ -5,22 +5,27 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from crawler.articles import stored_article
 from crawler.config import ExtractionRules
 from crawler.extraction import PageInput, Rejection, extract_page
 from storage.db import Database
 from storage.models import ArticlePage
 from storage.queries import iter_pages_for_reextract
-from storage.writes import ArticleData, store_article
+from storage.writes import store_article
 
 
 def reextract_articles(db: Database, sources: Sequence[str] = (),
-                       rules: Mapping[str, ExtractionRules] | None = None) -> dict[str, int]:
+                       rules: Mapping[str, ExtractionRules] | None = None,
+                       topics: Mapping[str, str | None] | None = None,
+                       default_topics: str | None = None) -> dict[str, int]:
     """Extract every stored page again and store what changed; return counts by outcome.
 
-    ``rules``: each source's extraction rules from the sources file, so re-extraction gives
-    what a crawl would."""
+    ``rules`` and ``topics``: each source's extraction rules and topics file from the sources
+    file, so re-extraction gives what a crawl would. ``default_topics`` judges the sources the
+    file no longer names (None: newsmon's shipped topics)."""
     counts: Counter[str] = Counter()
     names = list(sources) or [None]
     for name in names:
@@ -30,28 +35,28 @@ def reextract_articles(db: Database, sources: Sequence[str] = (),
             for article, page in iter_pages_for_reextract(session, name):
                 name = article.source.name
                 counts[_reextract_one(db, name, article.url, article.published_at,
-                                      article.language, page, (rules or {}).get(name))] += 1
+                                      article.language, page, (rules or {}).get(name),
+                                      (topics or {}).get(name, default_topics))] += 1
     return dict(counts)
 
 
 def _reextract_one(db: Database, source: str, url: str, published_at: datetime | None,
                    language: str | None, page: ArticlePage,
-                   rules: ExtractionRules | None) -> str:
+                   rules: ExtractionRules | None, topics: str | None) -> str:
     body = zlib.decompress(page.body_z)
     result = extract_page(PageInput(url=page.response_url, body=body,
                                     content_type=page.content_type, language_hint=language,
-                                    encoding=page.encoding, rules=rules))
+                                    encoding=page.encoding, rules=rules, topics=topics,
+                                    # The crawl's date (its feed or sitemap may have given
+                                    # it), ranked as the crawl ranked that hint.
+                                    published_hint=published_at))
     if isinstance(result, Rejection):
         # Keep the stored article: a worse extractor must not delete data.
         return f"kept ({result.reason})"
-    return store_article(db, ArticleData(
-        source=source, url=url, aliases=(), canonical_url=result.canonical_url,
-        title=result.title, text=result.text, content_hash=result.content_hash,
-        published_at=result.published_at or published_at, language=result.language,
-        authors=result.authors, site_name=result.site_name, description=result.description,
-        fetched_at=page.fetched_at, response_url=page.response_url, body_z=page.body_z,
-        encoding=page.encoding, content_type=page.content_type, script=result.script,
-        signature=result.signature, relevance=result.relevance, relevant=result.relevant,
-        topics=result.topics if result.relevance is not None else None,
-    ))
+    # The page as stored, not extraction's new compression of it.
+    return store_article(db, stored_article(
+        replace(result, body_z=page.body_z), source=source, url=url, aliases=(),
+        fetched_at=page.fetched_at,
+        response_url=page.response_url, content_type=page.content_type,
+        published_at=published_at))
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import bindparam, delete, func, insert, or_, select, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, insert, or_, select, text, update
+from sqlalchemy.engine import Connection
 
 from crawler.similarity.minhash import BANDS
 from crawler.similarity.scoring import is_near_duplicate_packed
 from crawler.similarity.tokens import pack_shingles, text_shingles, unpack_shingles
-from storage.models import Article, ArticleBand, ArticleShingles
+from storage.bulk import insert_rows
+from storage.models import Article, ArticleBand, ArticleShingles, table_of
 
 # Texts confirmed per article at most, most shared keys first.
 MAX_CANDIDATES = 50
@@ -30,116 +31,120 @@ MAX_CANDIDATES = 50
 MAX_BUCKET = 50
 
 
-def _bucket(band: int) -> object:
-    return select(
-        select(ArticleBand.article_id)
-        .where(ArticleBand.band == band, ArticleBand.key == bindparam(f"key{band}"),
-               ArticleBand.article_id != bindparam("me"))
-        .order_by(ArticleBand.article_id)
-        .limit(MAX_BUCKET)
-        .subquery()
-    )
+def _bucket(band: int) -> str:
+    return (f'SELECT * FROM (SELECT article_id FROM article_bands WHERE band = {band} '
+            f'AND "key" = :key{band} AND article_id != :me ORDER BY article_id '
+            f'LIMIT {MAX_BUCKET}) AS b{band}')
 
 
-# Built once: constructing the 16-band statement per article cost more than running it.
-_members = union_all(*(_bucket(band) for band in range(BANDS))).subquery()  # type: ignore[arg-type]
-_CANDIDATES = (
-    select(_members.c.article_id)
-    .group_by(_members.c.article_id)
-    .order_by(func.count().desc(), _members.c.article_id)
-    .limit(MAX_CANDIDATES)
+# Plain SQL, built once and kept short: psycopg parses a statement of more than 4 kB or 50
+# parameters again on every execution, and SQLAlchemy's rendering of this one (5.5 kB, 66
+# parameters) cost more CPU than the query took to run.
+_CANDIDATES = text(
+    "SELECT article_id FROM ("
+    + " UNION ALL ".join(_bucket(band) for band in range(BANDS))
+    + ") AS members GROUP BY article_id ORDER BY count(*) DESC, article_id "
+    f"LIMIT {MAX_CANDIDATES}"
 )
-_INSERT = insert(ArticleBand)
+# Core statements on the write's connection, built once: the ORM execution layer and
+# building a statement per article cost more than these indexed queries.
+_articles = table_of(Article)
+_bands = table_of(ArticleBand)
+_shingles = table_of(ArticleShingles)
+_DELETE_BANDS = delete(_bands).where(_bands.c.article_id == bindparam("me"))
+_HAS_BANDS = select(_bands.c.band).where(_bands.c.article_id == bindparam("me")).limit(1)
+_INSERT_SHINGLES = insert(_shingles)
+_DELETE_SHINGLES = delete(_shingles).where(_shingles.c.article_id == bindparam("me"))
+_CONFIRM = (
+    select(_articles.c.id, _articles.c.duplicate_of, _shingles.c.shingles)
+    .outerjoin(_shingles, _shingles.c.article_id == _articles.c.id)
+    .where(_articles.c.id.in_(bindparam("ids", expanding=True)))
+)
+_MERGE = (
+    update(_articles)
+    .where(or_(_articles.c.id.in_(bindparam("merged", expanding=True)),
+               _articles.c.duplicate_of.in_(bindparam("merged", expanding=True))))
+    .values(duplicate_of=bindparam("first"))
+)
+_TEXT = select(_articles.c.text).where(_articles.c.id == bindparam("me"))
+_COPIES = (select(_articles.c.id).where(_articles.c.duplicate_of == bindparam("me"))
+           .order_by(_articles.c.id))
+_POINT = (update(_articles).where(_articles.c.id.in_(bindparam("ids", expanding=True)))
+          .values(duplicate_of=bindparam("first")))
 
 
-def set_bands(session: Session, article_id: int, keys: Sequence[int], *,
+def set_bands(connection: Connection, article_id: int, keys: Sequence[int], *,
               replace: bool = True) -> None:
     """Store the article's band keys, replacing any earlier ones (``replace=False``: it has
     none, it was just inserted)."""
-    connection = session.connection()
     if replace:
-        connection.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    connection.execute(_INSERT, [{"article_id": article_id, "band": band, "key": key}
-                                 for band, key in enumerate(keys)])
+        connection.execute(_DELETE_BANDS, {"me": article_id})
+    insert_rows(connection, _bands, [{"article_id": article_id, "band": band, "key": key}
+                                     for band, key in enumerate(keys)])
 
 
-def set_shingles(session: Session, article_id: int, packed: bytes, *,
+def set_shingles(connection: Connection, article_id: int, packed: bytes, *,
                  replace: bool = True) -> None:
     """Store the article's packed shingles (``tokens.pack_shingles``)."""
-    connection = session.connection()
     if replace:
-        connection.execute(delete(ArticleShingles)
-                           .where(ArticleShingles.article_id == article_id))
-    connection.execute(insert(ArticleShingles), {"article_id": article_id, "shingles": packed})
+        connection.execute(_DELETE_SHINGLES, {"me": article_id})
+    connection.execute(_INSERT_SHINGLES, {"article_id": article_id, "shingles": packed})
 
 
-def has_bands(session: Session, article: Article) -> bool:
-    return session.scalar(select(ArticleBand.band).where(ArticleBand.article_id == article.id)
-                          .limit(1)) is not None
+def has_bands(connection: Connection, article_id: int) -> bool:
+    return connection.scalar(_HAS_BANDS, {"me": article_id}) is not None
 
 
-def link_duplicate(session: Session, article: Article, keys: Sequence[int],
-                   packed: bytes = b"") -> None:
-    """Set ``article.duplicate_of`` to the first stored copy of its text (None: it is one),
-    re-pointing copies stored earlier when ``article`` itself is older (re-extraction).
-    ``packed``: the article's shingles, when the caller has them."""
-    # Core statements on the session's connection: the ORM execution layer cost more than
-    # these indexed queries; nothing they read is pending in the session.
-    connection = session.connection()
+def link_duplicate(connection: Connection, article_id: int, keys: Sequence[int],
+                   packed: bytes, *, new: bool = False) -> int | None:
+    """The first stored copy of the article's text (None: it is one), re-pointing copies
+    stored earlier when the article itself is older (re-extraction). ``packed``: its
+    shingles; ``new``: it was just inserted, so no copy points at it yet. Rows of other
+    articles are updated here; the caller stores the result."""
     params: dict[str, int] = {f"key{band}": key for band, key in enumerate(keys)}
-    candidates = list(connection.scalars(_CANDIDATES, {**params, "me": article.id}))
+    candidates = list(connection.scalars(_CANDIDATES, {**params, "me": article_id}))
     if not candidates:
-        _make_original(session, article)
-        return
-    rank = {article_id: index for index, article_id in enumerate(candidates)}
-    rows = sorted(connection.execute(
-        select(Article.id, Article.duplicate_of, ArticleShingles.shingles)
-        .outerjoin(ArticleShingles, ArticleShingles.article_id == Article.id)
-        .where(Article.id.in_(candidates))).all(), key=lambda row: rank[row.id])
-    mine = unpack_shingles(packed or pack_shingles(text_shingles(article.text)))
+        if not new:
+            _make_original(connection, article_id)
+        return None
+    rank = {candidate: index for index, candidate in enumerate(candidates)}
+    rows = sorted(connection.execute(_CONFIRM, {"ids": candidates}).all(),
+                  key=lambda row: rank[row.id])
+    mine = unpack_shingles(packed)
     roots: set[int] = set()
     for row in rows:
         root = row.duplicate_of or row.id
         if root in roots:
             continue  # its group is matched already: this text cannot change the outcome
-        if is_near_duplicate_packed(mine, _shingles_of(session, row.id, row.shingles)):
+        if is_near_duplicate_packed(mine, _shingles_of(connection, row.id, row.shingles)):
             roots.add(root)
     if not roots:
-        _make_original(session, article)
-        return
-    first = min(roots | {article.id})
+        if not new:
+            _make_original(connection, article_id)
+        return None
+    first = min(roots | {article_id})
     # Everything in the bridged groups (and whatever pointed at this article) now points
     # at the first copy: one level, never a chain.
-    merged = (roots | {article.id}) - {first}
-    session.execute(
-        update(Article)
-        .where(or_(Article.id.in_(merged), Article.duplicate_of.in_(merged)))
-        .values(duplicate_of=first)
-        .execution_options(synchronize_session=False)
-    )
-    article.duplicate_of = None if first == article.id else first
+    merged = sorted((roots | {article_id}) - {first})
+    connection.execute(_MERGE, {"merged": merged, "first": first})
+    return None if first == article_id else first
 
 
-def _shingles_of(session: Session, article_id: int, packed: bytes | None) -> np.ndarray:
+def _shingles_of(connection: Connection, article_id: int, packed: bytes | None) -> np.ndarray:
     """A candidate's stored shingles; those of an article stored before they were kept are
     computed from its text."""
     if packed is None:
-        text = session.scalar(select(Article.text).where(Article.id == article_id)) or ""
+        text = connection.scalar(_TEXT, {"me": article_id}) or ""
         packed = pack_shingles(text_shingles(text))
     return unpack_shingles(packed)
 
 
-def _make_original(session: Session, article: Article) -> None:
-    """``article`` matches no other text: it is not a copy, and copies of its old text no
-    longer are copies of it (the oldest of them becomes their first copy)."""
-    article.duplicate_of = None
-    copies = list(session.connection().scalars(
-        select(Article.id).where(Article.duplicate_of == article.id).order_by(Article.id)))
+def _make_original(connection: Connection, article_id: int) -> None:
+    """The article matches no other text: copies of its old text no longer are copies of
+    it (the oldest of them becomes their first copy)."""
+    copies = list(connection.scalars(_COPIES, {"me": article_id}))
     if copies:
         first, rest = copies[0], copies[1:]
-        session.execute(update(Article).where(Article.id == first).values(duplicate_of=None)
-                        .execution_options(synchronize_session=False))
+        connection.execute(_POINT, {"ids": [first], "first": None})
         if rest:
-            session.execute(update(Article).where(Article.id.in_(rest))
-                            .values(duplicate_of=first)
-                            .execution_options(synchronize_session=False))
+            connection.execute(_POINT, {"ids": rest, "first": first})

@@ -7,7 +7,7 @@ Timestamps are timezone-aware UTC (``*_at``); formatting to ISO 8601 happens at 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,8 +18,10 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -64,6 +66,12 @@ class Base(DeclarativeBase):
     }
 
 
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for the Core statements of the hot write paths (typed as a
+    ``FromClause`` on the class, where those statements need its ``Table``)."""
+    return cast(Table, model.__table__)
+
+
 class Source(Base):
     """A configured news source, by its slug; rows appear the first time a source is crawled."""
 
@@ -84,6 +92,10 @@ class Article(Base):
         Index("ix_articles_source_published", "source_id", "published_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_language", "language"),
+        # Only the near-duplicates: what search's anti-join hides (migration 0008).
+        Index("ix_articles_is_duplicate", "id",
+              postgresql_where=text("duplicate_of IS NOT NULL"),
+              sqlite_where=text("duplicate_of IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

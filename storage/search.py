@@ -6,7 +6,8 @@ milliseconds for 200k matches). So:
 * Filters go into the index query as meta terms (``storage.fts``): a language, a source or a
   span of months is intersected inside FTS5 or the GIN index, before anything is ranked.
   Dates are exact to the month there; the exact bounds, and any filter the index does not
-  know, are checked on the articles row of each match that is left.
+  know, are checked on the articles row of each match that is left. On PostgreSQL,
+  near-duplicates alone (hidden by default) are left out without reading those rows.
 * A query with at most twice ``CANDIDATES`` matches is ranked exactly: a window of whole
   months would hold about as many, and finding it costs more statements than ranking them.
 * A query with more ranks only its newest matches: the newest whole months (by publication
@@ -14,6 +15,10 @@ milliseconds for 200k matches). So:
   and then per month (three to a statement) of the year where they add up. The trade-off,
   chosen for news: an older article that would score higher is found by adding words or
   dates, not on the first pages of a common word.
+* Which of the two is decided by counting the newest years first, and every match only
+  when they do not hold enough: a common query's newest year does, and counting all its
+  matches would cost the most (PostgreSQL builds a bitmap of every match before the first
+  is counted, a cost that grows with the corpus).
 * For relevance, matches are counted with the query loosened (``SearchQuery.loosened``:
   a phrase as its words in any order), which PostgreSQL counts without reading positions.
   A window so found can hold fewer phrase matches than the page; the query is then ranked
@@ -28,14 +33,15 @@ sorting by date, after every dated match).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Integer, Select, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.fts import (
     MetaGroup,
@@ -59,8 +65,22 @@ CANDIDATES = 1_000
 # 0.4 ms of its own, and a month counted that the window turns out not to need costs up to
 # ``CANDIDATES`` rows read (about 1 µs each on SQLite, with the duplicate check).
 MONTHS_PER_STATEMENT = 3
+# Years counted one by one, newest first, before every match may be counted at once (see
+# ``_count_up_to``); a common query needs only the first.
+YEARS_BEFORE_TOTAL = 1
 # Hits counted exactly by count_matches before it reports "more than".
 COUNT_CAP = 10_000
+# PostgreSQL settings for the search statements, restored after them. Parallel workers cost
+# more to start (a few ms on a busy 2-core machine) than they save on statements that stop
+# after a few thousand rows; JIT compiles for tens of ms; work_mem keeps the bitmap of a
+# common word's matches exact at 1M articles (a lossy one rereads every document).
+_POSTGRES_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0", "work_mem": "32MB"}
+_SET_SETTINGS = ", ".join(f"set_config('{name}', %({name})s, true)" for name in _POSTGRES_SETTINGS)
+# The current values, then the new ones (a select list is evaluated in order).
+_SWAP_SETTINGS = (
+    "SELECT " + ", ".join(f"current_setting('{name}')" for name in _POSTGRES_SETTINGS)
+    + f", {_SET_SETTINGS}"
+)
 # Statements kept built, per backend, filter and shape (see ``_count_statement``).
 STATEMENT_CACHE = 256
 # The newest and oldest publication dates. Driver SQL, the same on both backends: building it
@@ -87,10 +107,12 @@ class _Plan:
 
     query: SearchQuery
     required: tuple[MetaGroup, ...]
-    flt: ArticleFilter | None  # None: the index terms say everything
+    flt: ArticleFilter | None  # None: the index terms say everything but ``hide_duplicates``
     years: range  # publication years that can match, newest last
     months: tuple[int, int] = (1, 12)  # first month of the first year, last of the last
     impossible: bool = False  # a named source that was never crawled
+    dated: bool = False  # a date filter: every match is in ``years``
+    hide_duplicates: bool = False  # with no ``flt``: leave out near-duplicates
 
     def months_of(self, year: int) -> range:
         """The months of ``year`` that can match, newest first."""
@@ -129,13 +151,17 @@ def _plan(session: Session, query: SearchQuery, flt: ArticleFilter) -> _Plan:
     exact_dates = all(
         value is None or _on_month_boundary(value) for value in (flt.since, flt.until)
     )
-    # Only a filter that asks for nothing beyond the index terms skips the row checks; hiding
-    # near-duplicates (the default) is a row check too.
+    # Only a filter that asks for nothing beyond the index terms skips the row checks, but
+    # for hiding near-duplicates (the default): PostgreSQL leaves them out without reading
+    # the rows (see ``_matches``); SQLite reads a row faster than it runs that anti-join.
     only_terms = exact_dates and dataclasses.replace(
-        unindexed, since=None, until=None
+        unindexed, since=None, until=None, include_duplicates=True
     ) == type(flt)(include_duplicates=True)
-    return _Plan(query, tuple(required), None if only_terms else flt, years, months,
-                 impossible)
+    anti_join = only_terms and not flt.include_duplicates and dialect_of(session) == "postgresql"
+    no_checks = only_terms and (flt.include_duplicates or anti_join)
+    return _Plan(query, tuple(required), None if no_checks else flt, years, months,
+                 impossible, dated=flt.since is not None or flt.until is not None,
+                 hide_duplicates=anti_join)
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -169,13 +195,27 @@ def _required(plan: _Plan, window: Sequence[str] | None) -> tuple[MetaGroup, ...
     return plan.required if window is None else (*plan.required, tuple(window))
 
 
-def _matches(dialect: str, flt: ArticleFilter | None, name: str) -> Select[Any]:
+def _matches(
+    dialect: str, flt: ArticleFilter | None, hide_duplicates: bool, name: str
+) -> Select[Any]:
     """``(article_id, score)`` of the matches of the query in parameters ``name`` (see
-    ``storage.fts.match_template``) that pass ``flt`` (None: no row check)."""
+    ``storage.fts.match_template``) that pass ``flt`` (None: no row check) and, with
+    ``hide_duplicates`` and no ``flt``, are not near-duplicates."""
     statement = match_template(dialect, name)
+    article_id = statement.selected_columns[0]
     if flt is not None:
-        article_id = statement.selected_columns[0]
-        statement = flt.apply(statement.join(Article, Article.id == article_id))
+        return flt.apply(statement.join(Article, Article.id == article_id))
+    if hide_duplicates:
+        # ArticleFilter's duplicate check as an anti-join: joining each match's articles row
+        # reads that row (1 to 2 µs per match on PostgreSQL), while few near-duplicates are
+        # found at once from ix_articles_duplicate_of. With many, the planner probes each
+        # match's row, as the join did.
+        duplicate = aliased(Article, name="duplicate")
+        statement = statement.where(
+            ~select(duplicate.id)
+            .where(duplicate.id == article_id, duplicate.duplicate_of.is_not(None))
+            .exists()
+        )
     return statement
 
 
@@ -184,12 +224,14 @@ def _matches(dialect: str, flt: ArticleFilter | None, name: str) -> Select[Any]:
 # a search runs up to eight counts. A statement holds no query text, so the cache keys are
 # the filters searched with (their values are in the statement).
 @lru_cache(maxsize=STATEMENT_CACHE)
-def _count_statement(dialect: str, flt: ArticleFilter | None, windows: int) -> Select[Any]:
+def _count_statement(
+    dialect: str, flt: ArticleFilter | None, hide_duplicates: bool, windows: int
+) -> Select[Any]:
     """Counts, in one statement, the matches of ``windows`` queries: ``m<i>`` counted up to
     ``c<i>``."""
     counts = []
     for i in range(windows):
-        statement = _matches(dialect, flt, f"m{i}")
+        statement = _matches(dialect, flt, hide_duplicates, f"m{i}")
         # Without the score: SQLite would compute bm25 for every row counted.
         hits = (
             statement.with_only_columns(statement.selected_columns[0])
@@ -201,9 +243,11 @@ def _count_statement(dialect: str, flt: ArticleFilter | None, windows: int) -> S
 
 
 @lru_cache(maxsize=STATEMENT_CACHE)
-def _page_statement(dialect: str, flt: ArticleFilter | None, sort: Sort) -> Select[Any]:
+def _page_statement(
+    dialect: str, flt: ArticleFilter | None, hide_duplicates: bool, sort: Sort
+) -> Select[Any]:
     """One page (``limit``, ``offset``) of the matches of the query ``m0``."""
-    statement = _matches(dialect, flt, "m0")
+    statement = _matches(dialect, flt, hide_duplicates, "m0")
     article_id, score = statement.selected_columns
     if sort == "relevance":
         statement = statement.order_by(score.desc(), article_id)
@@ -230,17 +274,56 @@ def _capped_counts(
     for i, window in enumerate(windows):
         params.update(match_params(dialect, f"m{i}", plan.query, _required(plan, window)))
         params[f"c{i}"] = cap
-    row = session.execute(_count_statement(dialect, plan.flt, len(windows)), params).one()
+    statement = _count_statement(dialect, plan.flt, plan.hide_duplicates, len(windows))
+    row = session.execute(statement, params).one()
     return [int(n or 0) for n in row]
 
 
-def _newest_window(session: Session, plan: _Plan, need: int) -> list[str] | None:
+def _count_up_to(session: Session, plan: _Plan, cap: int) -> tuple[int, dict[int, int]]:
+    """The plan's matches counted up to ``cap``, and the years counted on the way.
+
+    Years are counted newest first, each capped at what is still missing, so together they
+    read no more rows than one count of every match, without its bitmap of all of them.
+    Every match is counted only when the years counted so far, extrapolated, fall short: a
+    rare query would otherwise cost a statement per year. Undated matches are in no year.
+    """
+    counted: dict[int, int] = {}
+    found = 0
+    years = list(reversed(plan.years))
+    for done, year in enumerate(years):
+        if done >= YEARS_BEFORE_TOTAL and found * len(years) < cap * done:
+            break
+        counted[year] = _capped_count(session, plan, [year_term(year)], cap - found)
+        found += counted[year]
+        if found >= cap:
+            return found, counted
+    else:
+        if plan.dated:
+            return found, counted
+    return _capped_count(session, plan, None, cap), counted
+
+
+def _window(session: Session, plan: _Plan, need: int, exact_up_to: int) -> list[str] | None:
+    """None when the plan has at most ``exact_up_to`` matches, else ``_newest_window``."""
+    total, counted = _count_up_to(session, plan, exact_up_to + 1)
+    return None if total <= exact_up_to else _newest_window(session, plan, need, counted)
+
+
+def _newest_window(
+    session: Session, plan: _Plan, need: int, counted: dict[int, int]
+) -> list[str] | None:
     """The meta terms of the newest whole months holding at least ``need`` matches (years
-    as year terms where a whole year is needed); None when the dated matches are fewer."""
+    as year terms where a whole year is needed); None when the dated matches are fewer.
+
+    ``counted``: matches of the newest years, already counted (``_count_up_to``): each
+    capped at more than ``need`` less the years before it, which is all this needs to know.
+    """
     window: list[str] = []
     found = 0
     for year in reversed(plan.years):
-        in_year = _capped_count(session, plan, [year_term(year)], need - found)
+        in_year = counted.get(year)
+        if in_year is None:
+            in_year = _capped_count(session, plan, [year_term(year)], need - found)
         if found + in_year < need:
             if in_year:
                 window.append(year_term(year))
@@ -276,13 +359,27 @@ def find_matches(
     threshold = max(CANDIDATES, need) if sort == "relevance" else need
     exact_up_to = 2 * threshold if sort == "relevance" else threshold
     counted = dataclasses.replace(plan, query=query.loosened()) if sort == "relevance" else plan
-    window = None
-    if _capped_count(session, counted, None, exact_up_to + 1) > exact_up_to:
-        window = _newest_window(session, counted, threshold)
-    rows = _page(session, plan, window, sort, limit, offset)
-    if window is not None and len(rows) < limit and counted.query != plan.query:
-        rows = _page(session, plan, None, sort, limit, offset)
+    with _tuned(session):
+        window = _window(session, counted, threshold, exact_up_to)
+        rows = _page(session, plan, window, sort, limit, offset)
+        if window is not None and len(rows) < limit and counted.query != plan.query:
+            rows = _page(session, plan, None, sort, limit, offset)
     return rows
+
+
+@contextmanager
+def _tuned(session: Session) -> Iterator[None]:
+    """``_POSTGRES_SETTINGS`` for the statements run inside, as transaction-local settings
+    put back afterwards (an error leaves them to the rollback the transaction needs anyway).
+    """
+    if dialect_of(session) != "postgresql":
+        yield
+        return
+    connection = session.connection()
+    row = connection.exec_driver_sql(_SWAP_SETTINGS, _POSTGRES_SETTINGS).one()
+    previous = dict(zip(_POSTGRES_SETTINGS, row[: len(_POSTGRES_SETTINGS)], strict=True))
+    yield
+    connection.exec_driver_sql(f"SELECT {_SET_SETTINGS}", previous)
 
 
 def _page(
@@ -296,7 +393,7 @@ def _page(
         "limit": limit,
         "offset": offset,
     }
-    rows = session.execute(_page_statement(dialect, plan.flt, sort), params)
+    rows = session.execute(_page_statement(dialect, plan.flt, plan.hide_duplicates, sort), params)
     return [(int(i), float(s)) for i, s in rows]
 
 
@@ -307,5 +404,6 @@ def count_matches(
     plan = _plan(session, query, flt)
     if plan.impossible:
         return HitCount(0, True)
-    count = _capped_count(session, plan, None, cap + 1)
+    with _tuned(session):
+        count, _ = _count_up_to(session, plan, cap + 1)
     return HitCount(count, True) if count <= cap else HitCount(cap, False)

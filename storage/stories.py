@@ -13,12 +13,27 @@ are separate stories. A near-duplicate takes the story of its first copy.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 import xxhash
-from sqlalchemy import bindparam, case, delete, func, insert, select, type_coerce, update
+from sqlalchemy import (
+    Float,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 from crawler.similarity.evidence import Evidence, is_year
@@ -32,7 +47,8 @@ from crawler.similarity.scoring import (
     StoryFacts,
     story_score,
 )
-from storage.models import Article, ArticleEvidence, ArticleParty, UTCDateTime
+from storage.bulk import insert_rows
+from storage.models import Article, ArticleEvidence, ArticleParty, UTCDateTime, table_of
 
 # Candidates scored per article, those sharing the most parties first.
 MAX_CANDIDATES = 300
@@ -66,56 +82,71 @@ def evidence_terms(evidence: Evidence) -> set[str]:
     return terms
 
 
-def set_parties(session: Session, article: Article, parties: Sequence[str], *,
+@dataclass(frozen=True)
+class StoryArticle:
+    """What the story lookup needs of the article being stored: the values it is being
+    stored with (its row may not be written yet)."""
+
+    id: int
+    source_id: int
+    language: str | None
+    when: datetime
+    parties: tuple[str, ...]
+    evidence: Evidence
+
+
+_articles = table_of(Article)
+_parties = table_of(ArticleParty)
+_evidence = table_of(ArticleEvidence)
+_DELETE_PARTIES = delete(_parties).where(_parties.c.article_id == bindparam("me"))
+_DELETE_EVIDENCE = delete(_evidence).where(_evidence.c.article_id == bindparam("me"))
+_DATE_EVIDENCE = (update(_evidence).where(_evidence.c.article_id == bindparam("me"))
+                  .values(at=bindparam("when", type_=UTCDateTime())))
+_STORY_OF = select(_articles.c.id, _articles.c.cluster).where(_articles.c.id == bindparam("me"))
+
+
+def set_parties(connection: Connection, article_id: int, parties: Sequence[str], *,
                 replace: bool = True) -> None:
-    """Store the article's parties (the JSON column and the ``article_parties`` index);
+    """Index the article's parties (``article_parties``; the caller stores the JSON column);
     ``replace=False``: it has none stored yet."""
-    if article.parties != list(parties):
-        article.parties = list(parties)
-    connection = session.connection()
     if replace:
-        connection.execute(delete(ArticleParty).where(ArticleParty.article_id == article.id))
-    rows = [{"article_id": article.id, "party": p[:64]} for p in dict.fromkeys(parties)]
-    if rows:
-        connection.execute(insert(ArticleParty), rows)
+        connection.execute(_DELETE_PARTIES, {"me": article_id})
+    rows = [{"article_id": article_id, "party": p[:64]} for p in dict.fromkeys(parties)]
+    insert_rows(connection, _parties, rows)
 
 
-def set_evidence(session: Session, article: Article, evidence: Evidence, *,
-                 replace: bool = True) -> None:
-    """Store the article's evidence (the JSON column and the ``article_evidence`` index)."""
-    if article.evidence != evidence.to_json():
-        article.evidence = evidence.to_json()
-    connection = session.connection()
+def set_evidence(connection: Connection, article_id: int, evidence: Evidence, at: datetime,
+                 *, replace: bool = True) -> None:
+    """Index the article's evidence (``article_evidence``) at its date ``at``; the caller
+    stores the JSON column."""
     if replace:
-        connection.execute(delete(ArticleEvidence)
-                           .where(ArticleEvidence.article_id == article.id))
-    at = article.published_at or article.fetched_at
-    rows = [{"article_id": article.id, "term": term, "at": at}
+        connection.execute(_DELETE_EVIDENCE, {"me": article_id})
+    rows = [{"article_id": article_id, "term": term, "at": at}
             for term in sorted(evidence_terms(evidence))]
-    if rows:
-        connection.execute(insert(ArticleEvidence), rows)
+    insert_rows(connection, _evidence, rows)
 
 
-def date_evidence(session: Session, article_id: int, when: datetime) -> None:
+def date_evidence(connection: Connection, article_id: int, when: datetime) -> None:
     """Move the article's evidence to its new date (a re-crawl changed it)."""
-    session.execute(update(ArticleEvidence).where(ArticleEvidence.article_id == article_id)
-                    .values(at=when))
+    connection.execute(_DATE_EVIDENCE, {"me": article_id, "when": when})
 
 
-def assign_story(session: Session, article: Article, evidence: Evidence | None = None) -> None:
-    """Set ``article.cluster``: the story of its best match, else a story of its own.
-    ``evidence``: the article's, when the caller has it decoded already."""
-    if article.duplicate_of is not None:
-        first = session.connection().execute(select(Article.id, Article.cluster)
-                                .where(Article.id == article.duplicate_of)).one_or_none()
-        article.cluster = (first.cluster or first.id) if first is not None else article.id
-        return
-    if evidence is None:
-        evidence = Evidence.from_json(article.evidence)
-    article.cluster = _best_story(session, article, evidence) or article.id
+def assign_story(connection: Connection, article: StoryArticle,
+                 duplicate_of: int | None = None) -> int:
+    """The article's ``cluster``: the story of its first copy when it is a near-duplicate,
+    else that of its best match, else a story of its own (its id)."""
+    if duplicate_of is not None:
+        first = connection.execute(_STORY_OF, {"me": duplicate_of}).one_or_none()
+        return (first.cluster or first.id) if first is not None else article.id
+    return _best_story(connection, article) or article.id
 
 
-_weight = case(_WEIGHTS, value=func.substr(ArticleEvidence.term, 1, 1), else_=0.0)
+# Literal weights: psycopg parses a statement with more than 50 parameters again on every
+# execution, and the terms and parties already take many.
+_weight = literal_column(
+    "CASE substr(article_evidence.term, 1, 1) "
+    + " ".join(f"WHEN '{kind}' THEN {weight!r}" for kind, weight in _WEIGHTS.items())
+    + " ELSE 0.0 END", Float())
 # Built once, with parameters: the statement is the same for every article.
 _shared_evidence = (
     select(ArticleEvidence.article_id)
@@ -132,15 +163,35 @@ _shared_parties = (
            ArticleParty.party.in_(bindparam("parties", expanding=True)))
     .scalar_subquery()
 )
+# parties and evidence as their JSON text: decoded through _facts' cache, since the same
+# recent articles are candidates of article after article.
 _CANDIDATES = (
-    select(Article.id, Article.source_id, Article.language, Article.parties, Article.evidence,
-           Article.cluster)
+    select(Article.id, Article.source_id, Article.language,
+           cast(Article.parties, Text).label("parties"),
+           cast(Article.evidence, Text).label("evidence"), Article.cluster)
     .join(_shared_evidence, _shared_evidence.c.article_id == Article.id)
     .where(Article.id != bindparam("me"), Article.duplicate_of.is_(None),
            Article.cluster.is_not(None), _shared_parties > 0)
     .order_by(_shared_parties.desc(), Article.id)
     .limit(MAX_CANDIDATES)
 )
+# "source_id + 0": without statistics SQLite would otherwise walk the source's index (every
+# article of the source) rather than the cluster index (a few articles per story).
+_MEMBERS_LIKE = (
+    select(_articles.c.cluster).distinct()
+    .where(_articles.c.cluster.in_(bindparam("clusters", expanding=True)),
+           _articles.c.id != bindparam("me"),
+           _articles.c.source_id + 0 == bindparam("source"),
+           _articles.c.language.is_not_distinct_from(bindparam("language")))
+)
+
+
+@lru_cache(maxsize=8192)
+def _facts(parties: str | None, evidence: str | None) -> StoryFacts:
+    """A candidate's parties and evidence, from their stored JSON text."""
+    decoded: list[str] = json.loads(parties) if parties else []
+    raw: dict[str, Any] | None = json.loads(evidence) if evidence else None
+    return StoryFacts(tuple(decoded or ()), Evidence.from_json(raw))
 
 
 def _party_weight(party_id: str) -> float:
@@ -148,54 +199,44 @@ def _party_weight(party_id: str) -> float:
     return party.weight if party is not None else 0.0
 
 
-def _best_story(session: Session, article: Article, evidence: Evidence) -> int | None:
+def _best_story(connection: Connection, article: StoryArticle) -> int | None:
     """The story of the best-scoring earlier report, if any.
 
     A story needs ``MIN_EVIDENCE`` of shared evidence besides a shared party, so only the
     articles of the window that share that much evidence are read (``article_evidence``),
     not every article naming one of the parties: that would read a growing share of the
     window for the common ones (China, the EU) and score each in Python."""
-    parties = list(article.parties or ())
-    terms = sorted(evidence_terms(evidence))
+    parties = list(article.parties)
+    terms = sorted(evidence_terms(article.evidence))
     if not parties or not terms:
         return None
-    when = article.published_at or article.fetched_at
+    when = article.when
     # A story needs MIN_STORY_SCORE in all, and the shared parties give at most the weight
     # of this article's heaviest ones: the rest must come from the evidence.
     most = sum(sorted((_party_weight(p) for p in set(parties)), reverse=True)
                [:MAX_PARTIES_COUNTED])
-    rows = session.connection().execute(_CANDIDATES, {
+    rows = connection.execute(_CANDIDATES, {
         "terms": terms, "parties": parties, "me": article.id,
         "since": when - STORY_WINDOW, "until": when + STORY_WINDOW,
         "evidence": max(MIN_EVIDENCE, MIN_STORY_SCORE - most) - _SLACK,
     }).all()
-    mine = StoryFacts(tuple(parties), evidence)
+    mine = StoryFacts(tuple(parties), article.evidence)
     scored = []
     for row in rows:
         if row.source_id == article.source_id and row.language == article.language:
             continue
-        score = story_score(mine, StoryFacts(tuple(row.parties or ()),
-                                             Evidence.from_json(row.evidence)))
+        score = story_score(mine, _facts(row.parties, row.evidence))
         if score > 0:
             scored.append((-score, row.id, row.cluster))
     if not scored:
         return None
-    taken = _stories_with_member_like(session, {cluster for _, _, cluster in scored}, article)
+    taken = set(connection.scalars(_MEMBERS_LIKE, {
+        "clusters": sorted({cluster for _, _, cluster in scored}), "me": article.id,
+        "source": article.source_id, "language": article.language}))
     for _, _, cluster in sorted(scored):
         if cluster not in taken:
             return int(cluster)
     return None
-
-
-def _stories_with_member_like(session: Session, clusters: set[int],
-                              article: Article) -> set[int]:
-    """Those of ``clusters`` that already have an article of this source in this language."""
-    return set(session.connection().scalars(
-        select(Article.cluster).distinct()
-        .where(Article.cluster.in_(clusters), Article.id != article.id,
-               Article.source_id == article.source_id,
-               Article.language.is_not_distinct_from(article.language))
-    ))
 
 
 # --- reading -------------------------------------------------------------------------------

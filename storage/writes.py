@@ -3,27 +3,31 @@
 An article is found again by its key URL or by any URL it was seen under (``article_urls``);
 the first key URL stays its identity and later ones become aliases. Its search row is written
 in the same transaction, so the index never disagrees with the articles table.
+``store_articles`` writes many articles in one transaction (a crawl's batches), with the
+results of writing them one after another.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import Row, bindparam, case, insert, null, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.similarity.signature import TextSignature
 from crawler.similarity.tokens import pack_shingles, text_shingles
+from storage.bulk import insert_rows
 from storage.db import Database
 from storage.dedup import has_bands, link_duplicate, set_bands, set_shingles
 from storage.errors import StorageError
-from storage.fts import write_search_document
+from storage.fts import SearchRow, meta_terms, search_terms, write_search_rows
 from storage.models import (
     Article,
     ArticlePage,
@@ -32,9 +36,10 @@ from storage.models import (
     CrawlRun,
     PageValidator,
     Source,
+    table_of,
     utcnow,
 )
-from storage.stories import assign_story, date_evidence, set_evidence, set_parties
+from storage.stories import StoryArticle, assign_story, date_evidence, set_evidence, set_parties
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -142,144 +147,285 @@ def _in_transaction(target: SessionSource, work: Callable[[Session], _T]) -> _T:
             attempt += 1
 
 
-def _source(session: Session, name: str) -> Source:
-    source = session.scalars(select(Source).where(Source.name == name)).one_or_none()
-    if source is None:
-        source = Source(name=name, created_at=utcnow())
-        session.add(source)
-        session.flush()  # a concurrent insert of the same name fails here, and is retried
-    return source
+# The article writes run as Core statements built once, on the session's connection: the
+# ORM unit of work and building statements per article cost more than running them.
+_sources = table_of(Source)
+_articles = table_of(Article)
+_pages = table_of(ArticlePage)
+_urls = table_of(ArticleUrl)
+_versions = table_of(ArticleVersion)
+# A JSON column's None is stored as JSON null; the ORM leaves a column it was never given
+# SQL NULL, and this says the same to Core.
+_SQL_NULL = null()
+_SOURCE_ID = select(_sources.c.id).where(_sources.c.name == bindparam("name"))
+_INSERT_SOURCE = insert(_sources)
+_INSERT_ARTICLE = insert(_articles)
+_INSERT_VERSION = insert(_versions)
+# No values: the SET clause is the keys of the parameters given.
+_UPDATE_ARTICLE = update(_articles).where(_articles.c.id == bindparam("article_id_"))
+_UPDATE_PAGE = update(_pages).where(_pages.c.article_id == bindparam("article_id_"))
+_urls_param = bindparam("urls", expanding=True)
+_KNOWN_URLS = select(_urls.c.url).where(_urls.c.url.in_(_urls_param))
+_FIND = (
+    select(_articles.c.id, _articles.c.source_id, _articles.c.content_hash, _articles.c.title,
+           _articles.c.published_at, _articles.c.fetched_at, _articles.c.language,
+           _articles.c.script, _articles.c.authors, _articles.c.site_name,
+           _articles.c.description, _articles.c.canonical_url, _articles.c.duplicate_of,
+           _articles.c.cluster, _articles.c.parties)
+    .where(or_(_articles.c.url.in_(_urls_param),
+               _articles.c.id.in_(select(_urls.c.article_id).where(_urls.c.url.in_(_urls_param)))))
+    .order_by(case((_articles.c.url == bindparam("key"), 0), else_=1), _articles.c.id)
+    .limit(1)
+)
+# Those the search row holds (the title's words, the date and language as meta terms).
+_INDEXED = frozenset({"title", "published_at", "language"})
 
 
-def _find_article(session: Session, data: ArticleData) -> Article | None:
+def _source_id(connection: Connection, name: str) -> int:
+    """The id of source ``name``, creating its row the first time it is stored."""
+    found = connection.scalar(_SOURCE_ID, {"name": name})
+    if found is None:
+        # A concurrent insert of the same name fails here, and is retried.
+        result = connection.execute(_INSERT_SOURCE, {"name": name, "created_at": utcnow()})
+        found = result.inserted_primary_key[0]
+    return int(found)
+
+
+class _Batch:
+    """One transaction's writes: rows read by no later lookup (pages, search rows) wait for
+    the end of the transaction, to go in one statement each."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.source_ids: dict[str, int] = {}
+        self.pages: dict[int, dict[str, Any]] = {}
+        self.search: dict[int, SearchRow] = {}
+
+    def source_id(self, name: str) -> int:
+        found = self.source_ids.get(name)
+        if found is None:
+            found = self.source_ids[name] = _source_id(self.connection, name)
+        return found
+
+    def store_page(self, article_id: int, data: ArticleData, *, stored: bool) -> None:
+        """Write the article's page (``stored``: it has one in the database)."""
+        page = {"response_url": data.response_url, "body_z": data.body_z,
+                "encoding": data.encoding,
+                # Informational only: a server's overlong header must not lose the article.
+                "content_type": data.content_type[:255] if data.content_type else None,
+                "fetched_at": data.fetched_at}
+        if article_id in self.pages or not stored:
+            self.pages[article_id] = {"article_id": article_id, **page}
+            return
+        result = self.connection.execute(_UPDATE_PAGE, {"article_id_": article_id, **page})
+        if result.rowcount == 0:  # an article stored without one
+            self.pages[article_id] = {"article_id": article_id, **page}
+
+    def index(self, article_id: int, source_id: int, title: str | None, text: str,
+              published_at: datetime | None, language: str | None) -> None:
+        self.search[article_id] = SearchRow(article_id, search_terms(title or ""),
+                                            search_terms(text),
+                                            meta_terms(published_at, language, source_id))
+
+    def finish(self) -> None:
+        insert_rows(self.connection, _pages, list(self.pages.values()))
+        write_search_rows(self.connection, list(self.search.values()))
+
+
+def _find_article(connection: Connection, data: ArticleData) -> Row[Any] | None:
     """The stored article with this key URL, else one seen under any of ``data.urls``."""
-    seen_under = select(ArticleUrl.article_id).where(ArticleUrl.url.in_(data.urls))
-    return session.scalars(
-        select(Article)
-        .where(or_(Article.url.in_(data.urls), Article.id.in_(seen_under)))
-        .order_by(case((Article.url == data.url, 0), else_=1), Article.id)
-        .limit(1)
-    ).one_or_none()
+    return connection.execute(_FIND, {"urls": list(data.urls), "key": data.url}).first()
 
 
-def _record_urls(session: Session, article_id: int, urls: tuple[str, ...]) -> None:
-    """Add the URLs not yet known; one already belonging to another article stays there."""
-    known = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(urls))))
-    session.add_all(ArticleUrl(url=url, article_id=article_id) for url in urls if url not in known)
-    session.flush()
+def _record_urls(connection: Connection, article_id: int, urls: tuple[str, ...], *,
+                 known: bool = True) -> None:
+    """Add the URLs not yet known; one already belonging to another article stays there.
+    ``known=False``: none of them is (the article was just inserted)."""
+    seen = set(connection.scalars(_KNOWN_URLS, {"urls": list(urls)})) if known else set()
+    insert_rows(connection, _urls, [{"url": url, "article_id": article_id}
+                                    for url in urls if url not in seen])
 
 
-def _apply(article: Article, data: ArticleData) -> None:
-    """Copy the extracted content and its page onto ``article``."""
-    article.canonical_url = data.canonical_url
-    article.content_hash = data.content_hash
-    article.title = data.title
-    article.text = data.text
-    article.published_at = data.published_at
-    article.language = data.language
-    article.script = data.script
-    article.authors = list(data.authors)
-    article.site_name = data.site_name
-    article.description = data.description
-    article.fetched_at = data.fetched_at
-    page = article.page or ArticlePage()
-    page.response_url = data.response_url
-    page.body_z = data.body_z
-    page.encoding = data.encoding
-    # Informational only: a server's overlong header must not lose the article.
-    page.content_type = data.content_type[:255] if data.content_type else None
-    page.fetched_at = data.fetched_at
-    article.page = page
-
-
-def _apply_scores(article: Article, data: ArticleData) -> None:
-    """Copy relevance when the data carries it (a write without it keeps what is stored)."""
+def _scores(data: ArticleData) -> dict[str, Any]:
+    """The relevance columns when the data carries them (a write without them keeps what
+    is stored)."""
     if data.relevance is None and data.relevant is None and data.topics is None:
-        return
-    article.relevance = data.relevance
-    article.relevant = data.relevant
-    article.topics = None if data.topics is None else list(data.topics)
+        return {}
+    return {"relevance": data.relevance, "relevant": data.relevant,
+            "topics": None if data.topics is None else list(data.topics)}
 
 
-def _apply_signature(session: Session, article: Article, signature: TextSignature,
-                     *, text_changed: bool, new: bool = False) -> None:
-    """Store the signature, then find the article's first copy and its story.
+def _metadata(data: ArticleData) -> dict[str, Any]:
+    """What a re-extraction may correct without the text changing."""
+    return {"title": data.title, "published_at": data.published_at,
+            "authors": list(data.authors), "language": data.language, "script": data.script,
+            "site_name": data.site_name, "description": data.description,
+            "canonical_url": data.canonical_url}
+
+
+def _insert(batch: _Batch, data: ArticleData) -> StoreOutcome:
+    connection = batch.connection
+    source_id = batch.source_id(data.source)
+    signature = data.signature
+    scores = _scores(data)
+    result = connection.execute(_INSERT_ARTICLE, {
+        **_metadata(data), "source_id": source_id, "url": data.url,
+        "content_hash": data.content_hash, "text": data.text, "created_at": utcnow(),
+        "fetched_at": data.fetched_at, "updated_at": None,
+        "relevance": scores.get("relevance"), "relevant": scores.get("relevant"),
+        "topics": scores["topics"] if scores else _SQL_NULL,
+        "duplicate_of": None, "cluster": None,
+        "parties": list(signature.parties) if signature is not None else _SQL_NULL,
+        "evidence": signature.evidence.to_json() if signature is not None else _SQL_NULL,
+    })
+    article_id = int(result.inserted_primary_key[0])
+    # Not found by any of its URLs: none of them is known yet.
+    _record_urls(connection, article_id, data.urls, known=False)
+    batch.store_page(article_id, data, stored=False)
+    batch.index(article_id, source_id, data.title, data.text, data.published_at,
+                data.language)
+    if signature is not None:
+        when = data.published_at or data.fetched_at
+        packed = _index_signature(connection, article_id, data, when, replace=False)
+        duplicate_of = link_duplicate(connection, article_id, signature.bands, packed,
+                                      new=True)
+        cluster = _story(connection, article_id, source_id, data.language, when, signature,
+                         duplicate_of)
+        connection.execute(_UPDATE_ARTICLE, {"article_id_": article_id,
+                                             "duplicate_of": duplicate_of, "cluster": cluster})
+    return "new"
+
+
+def _update(batch: _Batch, row: Row[Any], data: ArticleData) -> StoreOutcome:
+    """Store ``data`` over the stored article ``row``: its new text, or the metadata a
+    re-extraction corrected, or only that it was fetched again."""
+    connection = batch.connection
+    _record_urls(connection, row.id, data.urls)
+    changes = _scores(data)
+    metadata = _metadata(data)
+    text_changed = row.content_hash != data.content_hash
+    if text_changed:
+        _remember_version(connection, row)
+        changed = set(metadata)
+        changes.update(metadata, content_hash=data.content_hash, text=data.text)
+    else:
+        changed = {name for name, value in metadata.items() if getattr(row, name) != value}
+        changes.update((name, metadata[name]) for name in changed)
+    changes["fetched_at"] = data.fetched_at
+    state = {**row._asdict(), **changes}
+    if changed:
+        changes["updated_at"] = utcnow()
+        # The page the new values came from: a later re-extraction must find them again.
+        batch.store_page(row.id, data, stored=True)
+        if text_changed or changed & _INDEXED:
+            batch.index(row.id, row.source_id, state["title"], data.text,
+                        state["published_at"], state["language"])
+    when = state["published_at"] or state["fetched_at"]
+    if data.signature is not None:
+        changes.update(_apply_signature(connection, row, data, when, state["language"],
+                                        text_changed=text_changed))
+    connection.execute(_UPDATE_ARTICLE, {"article_id_": row.id, **changes})
+    if when != (row.published_at or row.fetched_at):
+        # The story window reads the article's date from its evidence rows.
+        date_evidence(connection, row.id, when)
+    return "updated" if changed else "unchanged"
+
+
+def _apply_signature(connection: Connection, row: Row[Any], data: ArticleData, when: datetime,
+                     language: str | None, *, text_changed: bool) -> dict[str, Any]:
+    """Store the signature, then find the article's first copy and its story; the article
+    columns to update.
 
     A changed text is checked for copies again; it keeps its story unless it was alone in
-    it. An unchanged one (re-extraction) only fills in what was never computed. ``new``: the
-    article was just inserted, so it has nothing stored to replace."""
-    known = not new and article.cluster is not None and has_bands(session, article)
-    if known and not text_changed and article.parties == list(signature.parties):
-        return
-    packed = signature.shingles or pack_shingles(text_shingles(article.text))
-    set_bands(session, article.id, signature.bands, replace=not new)
-    set_shingles(session, article.id, packed, replace=not new)
-    set_parties(session, article, signature.parties, replace=not new)
-    set_evidence(session, article, signature.evidence, replace=not new)
+    it. An unchanged one (re-extraction) only fills in what was never computed."""
+    signature = data.signature
+    assert signature is not None
+    known = row.cluster is not None and has_bands(connection, row.id)
+    if known and not text_changed and row.parties == list(signature.parties):
+        return {}
+    packed = _index_signature(connection, row.id, data, when, replace=True)
+    duplicate_of, cluster = row.duplicate_of, row.cluster
     if text_changed or not known:
-        link_duplicate(session, article, signature.bands, packed)
-    if article.duplicate_of is not None or article.cluster is None or _alone(session, article):
-        assign_story(session, article, signature.evidence)
+        duplicate_of = link_duplicate(connection, row.id, signature.bands, packed)
+    if duplicate_of is not None or cluster is None or _alone(connection, row.id, cluster):
+        cluster = _story(connection, row.id, row.source_id, language, when, signature,
+                         duplicate_of)
+    return {"parties": list(signature.parties), "evidence": signature.evidence.to_json(),
+            "duplicate_of": duplicate_of, "cluster": cluster}
 
 
-def _alone(session: Session, article: Article) -> bool:
-    others = select(Article.id).where(Article.cluster == article.cluster, Article.id != article.id)
-    return session.scalar(others.limit(1)) is None
+def _index_signature(connection: Connection, article_id: int, data: ArticleData,
+                     when: datetime, *, replace: bool) -> bytes:
+    """Store the signature's band keys, shingles, parties and evidence (dated ``when``),
+    replacing earlier ones (``replace=False``: the article was just inserted); its packed
+    shingles."""
+    signature = data.signature
+    assert signature is not None
+    packed = signature.shingles or pack_shingles(text_shingles(data.text))
+    set_bands(connection, article_id, signature.bands, replace=replace)
+    set_shingles(connection, article_id, packed, replace=replace)
+    set_parties(connection, article_id, signature.parties, replace=replace)
+    set_evidence(connection, article_id, signature.evidence, when, replace=replace)
+    return packed
 
 
-def _remember_version(session: Session, article: Article) -> None:
+def _story(connection: Connection, article_id: int, source_id: int, language: str | None,
+           when: datetime, signature: TextSignature, duplicate_of: int | None) -> int:
+    """The article's ``cluster`` (``storage.stories.assign_story``)."""
+    return assign_story(connection, StoryArticle(article_id, source_id, language, when,
+                                                 signature.parties, signature.evidence),
+                        duplicate_of)
+
+
+_OTHER_MEMBER = (select(_articles.c.id)
+                 .where(_articles.c.cluster == bindparam("cluster"),
+                        _articles.c.id != bindparam("me"))
+                 .limit(1))
+
+
+def _alone(connection: Connection, article_id: int, cluster: int) -> bool:
+    return connection.scalar(_OTHER_MEMBER, {"cluster": cluster, "me": article_id}) is None
+
+
+def _remember_version(connection: Connection, row: Row[Any]) -> None:
     """Keep the hash, title and fetch time of the text a re-crawl is about to replace."""
-    session.add(ArticleVersion(article_id=article.id, content_hash=article.content_hash,
-                               title=article.title, fetched_at=article.fetched_at,
-                               replaced_at=utcnow()))
+    connection.execute(_INSERT_VERSION, {
+        "article_id": row.id, "content_hash": row.content_hash, "title": row.title,
+        "fetched_at": row.fetched_at, "replaced_at": utcnow()})
 
 
-def _store(session: Session, data: ArticleData) -> StoreOutcome:
-    article = _find_article(session, data)
-    if article is None:
-        article = Article(source=_source(session, data.source), url=data.url, created_at=utcnow())
-        _apply(article, data)
-        _apply_scores(article, data)
-        if data.signature is not None:  # in the INSERT rather than in an UPDATE after it
-            article.parties = list(data.signature.parties)
-            article.evidence = data.signature.evidence.to_json()
-        session.add(article)
-        session.flush()  # a concurrent insert of the same URL fails here, and is retried
-        _record_urls(session, article.id, data.urls)
-        write_search_document(session, article.id, data.title, data.text)
-        if data.signature is not None:
-            _apply_signature(session, article, data.signature, text_changed=True, new=True)
-        return "new"
-    _record_urls(session, article.id, data.urls)
-    _apply_scores(article, data)
-    when = article.published_at or article.fetched_at
-    if article.content_hash == data.content_hash:
-        article.fetched_at = data.fetched_at
-        outcome: StoreOutcome = "unchanged"
-        if data.signature is not None:
-            _apply_signature(session, article, data.signature, text_changed=False)
-    else:
-        _remember_version(session, article)
-        _apply(article, data)
-        article.updated_at = utcnow()
-        write_search_document(session, article.id, data.title, data.text)
-        outcome = "updated"
-        if data.signature is not None:
-            _apply_signature(session, article, data.signature, text_changed=True)
-    if (article.published_at or article.fetched_at) != when:
-        # The story window reads the article's date from its evidence rows.
-        date_evidence(session, article.id, article.published_at or article.fetched_at)
-    return outcome
+def _store(batch: _Batch, data: ArticleData) -> StoreOutcome:
+    row = _find_article(batch.connection, data)
+    if row is None:
+        return _insert(batch, data)
+    return _update(batch, row, data)
+
+
+def store_articles(target: SessionSource, items: Sequence[ArticleData]) -> list[StoreOutcome]:
+    """Store ``items`` in one transaction, each as ``store_article`` would one after
+    another (two items may be the same article); their outcomes, in order.
+
+    One failing item fails them all and nothing is written: a caller that must not lose
+    the others stores them again one by one."""
+
+    def work(session: Session) -> list[StoreOutcome]:
+        batch = _Batch(session.connection())
+        outcomes = [_store(batch, data) for data in items]
+        batch.finish()
+        return outcomes
+
+    return _in_transaction(target, work) if items else []
 
 
 def store_article(target: SessionSource, data: ArticleData) -> StoreOutcome:
     """Insert or update one article with its page, URLs and search row, in one transaction.
 
-    Returns "new", "updated" (the content hash changed) or "unchanged" (only ``fetched_at``
-    and any new aliases are recorded). Pass the ``Database`` rather than a bare sessionmaker
-    where several processes write to one SQLite file: its write sessions take the lock first.
+    Returns "new", "updated" (the text, or metadata such as the title or date, changed) or
+    "unchanged" (only ``fetched_at``, relevance and any new aliases are recorded). Pass the
+    ``Database`` rather than a bare sessionmaker where several processes write to one
+    SQLite file: its write sessions take the lock first.
     """
-    return _in_transaction(target, lambda session: _store(session, data))
+    return store_articles(target, [data])[0]
 
 
 def start_run(
@@ -297,7 +443,7 @@ def start_run(
 
     def work(session: Session) -> int:
         run = CrawlRun(
-            source=_source(session, source),
+            source_id=_source_id(session.connection(), source),
             trigger=trigger,
             status="running",
             started_at=utcnow(),
@@ -447,8 +593,8 @@ def record_failed_run(target: SessionSource, source: str, trigger: str, reason: 
 
     def work(session: Session) -> int:
         now = utcnow()
-        run = CrawlRun(source=_source(session, source), trigger=trigger, status=status,
-                       started_at=now, finished_at=now, pid=pid, pages_dropped={},
+        run = CrawlRun(source_id=_source_id(session.connection(), source), trigger=trigger,
+                       status=status, started_at=now, finished_at=now, pid=pid, pages_dropped={},
                        errors=[reason[:500]], reason=reason[:500])
         session.add(run)
         session.flush()

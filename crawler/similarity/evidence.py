@@ -39,8 +39,11 @@ _WORDS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
                   if s[0].isalpha() and s[0] < "\u3000")
 _SIGNS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
                   if not (s[0].isalpha() and s[0] < "\u3000"))
+# The number, acronym and name patterns open with a look-ahead for their first character
+# (implied by what follows, so the matches are the same) for the reason the date patterns do:
+# the look-behind is then tested only where a match can start, two to four times faster.
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<int>\d{1,3}(?:(?P<sep>[ ,.\u00a0\u202f'])\d{3})(?:(?P=sep)\d{3})*|\d+)"
+    r"(?=\d)(?<![\w.,])(?P<int>\d{1,3}(?:(?P<sep>[ ,.\u00a0\u202f'])\d{3})(?:(?P=sep)\d{3})*|\d+)"
     r"(?:[.,](?P<frac>\d+))?(?![\d])"
     rf"(?:\s?(?P<scale>{_WORDS})(?![^\W\d_])|\s?(?P<sign>{_SIGNS}))?",
     re.IGNORECASE,
@@ -57,10 +60,11 @@ _ISO_DATE = re.compile(
     r"(?=\d)(?<!\d)(?:19|20)\d\d[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)")
 _DMY_DATE = re.compile(
     r"(?=\d)(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?:19|20)\d\d(?!\d)")
-_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])")
+_ACRONYM = re.compile(r"(?=[A-Z])(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 # Capitalised words not opening a sentence: names of people, places and projects.
-_NAME = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[^\W\d_][,;] ))[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿā-ſ]{3,}")
+_NAME = re.compile(
+    r"(?=[A-ZÀ-ÖØ-ÞĀ-ſ])(?:(?<=[^\W\d_] )|(?<=[^\W\d_][,;] ))[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿā-ſ]{3,}")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ]{3,}")
 # Languages whose common nouns are capitalised: capitals there do not mark names.
 _NOUNS_CAPITALISED = frozenset({"de"})

@@ -91,7 +91,7 @@ def pack_shingles(hashes: set[int]) -> bytes:
 
     Half the size of 64 bits; two texts of 2,000 shingles then share a false match once in
     a thousand comparisons, which moves their resemblance by 1/2000 at most."""
-    values = np.fromiter((h & 0xFFFFFFFF for h in hashes), dtype="<u4", count=len(hashes))
+    values = np.fromiter(hashes, dtype=np.uint64, count=len(hashes)).astype("<u4")  # low bits
     return np.unique(values).tobytes()
 
 

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from crawler.config import NewsmonConfig
 from crawler.web import api, feed, pages
 from crawler.web.database import open_read_only
+from crawler.web.head import HeadAsGetMiddleware
 from crawler.web.params import describe_errors
 from crawler.web.security import SecurityHeadersMiddleware
 from crawler.web.templating import app_version, make_templates, render
@@ -65,6 +66,7 @@ def create_app(database_url: str, config: NewsmonConfig | None = None) -> FastAP
     app.state.config = config
     app.state.templates = make_templates()
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -1,6 +1,7 @@
 """Shortcuts taken for speed give what the plain definitions give (see
 ``benchmarks/extraction_golden.py`` for the whole-page check): ASCII fast paths, substring
-pre-checks before slow regexes, cached helpers."""
+pre-checks before slow regexes, look-aheads opening regexes, cached helpers, tree walks
+standing in for XPath queries."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import unicodedata
 from itertools import pairwise
 
 import pytest
+from trafilatura import load_html
 
 from crawler import cleanup, encoding, junk
-from crawler.blocks import weight
+from crawler.blocks import weight, with_attributes
+from crawler.consensus import MIN_CONTAINED, SHINGLE, TextIndex
+from crawler.similarity import evidence
 
 # Strings that take every branch: ASCII with every white space \s knows, Unicode spaces,
 # combining marks, characters whose lower case is ASCII (Kelvin sign, dotted I), full-width
@@ -109,3 +113,61 @@ def test_shingles_and_similarity() -> None:
     for x, y in [(a, b), (a, a), (a, frozenset("ab")), (a, frozenset("abc")), (a, frozenset())]:
         expected = bool(x and y) and len(x & y) / len(x | y) >= cleanup.NEAR_DUPLICATE
         assert cleanup._similar(x, y) == expected
+
+
+def test_with_attributes_selects_what_the_xpath_query_does() -> None:
+    # a second <html> after the first one's end lands beside the root: still in the document
+    page = ('<html><body><div class="a" id="b">x<p id="c">y</p><span hidden>z</span></div>'
+            '</body></html><html><div class="zt" rel="author">w</div></html>')
+    tree = load_html(page)
+    for names in [("class", "id"), ("class", "id", "itemprop", "rel"), ("hidden", "style")]:
+        query = "//*[" + " or ".join(f"@{name}" for name in names) + "]"
+        assert with_attributes(tree, names) == tree.xpath(query), names
+        inner = tree.find(".//p")
+        assert with_attributes(inner, names) == inner.xpath(query), names
+
+
+def reference_contains(text: str, paragraph: str) -> bool:
+    key, mine = cleanup.comparison_key(text), cleanup.comparison_key(paragraph)
+    if not mine:
+        return False
+    if mine in key:
+        return True
+    if len(mine) < SHINGLE:
+        return False
+    theirs = {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
+    shingles = {mine[i:i + SHINGLE] for i in range(len(mine) - SHINGLE + 1)}
+    return len(shingles & theirs) >= MIN_CONTAINED * len(shingles)
+
+
+def test_text_index_contains_as_the_shingle_sets_say() -> None:
+    text = "The ministers signed the climate agreement in Paris. 双方将发展合作，应对气候变化。"
+    paragraphs = [*SAMPLES, text, "the climate agreement in Paris", "ministers signed XYZ",
+                  "The ministers signed the climate agreement in Berlin, not Paris.",
+                  "signed the climate agreement in Rome", "双方将发展合作", "短", "abcdefgh"]
+    # around the 70% threshold: a paragraph with a growing share of foreign words
+    words = ["ministers", "signed", "the", "climate", "agreement", "in", "paris"]
+    paragraphs += [" ".join(words[:k] + ["zzzz"] * (len(words) - k)) for k in range(8)]
+    index = TextIndex(text)
+    for paragraph in paragraphs:
+        assert index.contains(paragraph) == reference_contains(text, paragraph), paragraph
+    assert not TextIndex("").contains("some paragraph of text")
+    assert TextIndex("short").contains("short")
+
+
+@pytest.mark.parametrize("text", [*SAMPLES, "Agreed by UNEP and China, said Maria Lopez: 3,5 mln"])
+def test_evidence_patterns_match_as_without_their_look_ahead(text: str) -> None:
+    # the look-ahead opening each pattern only restates its first character
+    for pattern in (evidence._NUMBER, evidence._ACRONYM, evidence._NAME, junk._WATERMARK):
+        plain = re.compile(re.sub(r"^\(\?=\[?[^)]*\)", "", pattern.pattern), pattern.flags)
+        assert plain.pattern != pattern.pattern
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [*SAMPLES, "a  b", " \tx", "c\u00a0d", "e\u200b \u00adf ",
+                                  "\u3000g\u2003 h", "é  \u200c"])
+def test_normalize_paragraph(text: str) -> None:
+    expected = re.sub(r"[\u200c-\u200f\u2060\u00ad]", "", unicodedata.normalize("NFC", text))
+    expected = re.sub(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+", " ", expected)
+    assert cleanup.normalize_paragraph(text) == expected.strip()

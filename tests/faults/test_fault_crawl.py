@@ -252,8 +252,8 @@ def test_broken_markup_still_yields_its_article(crawled: FaultCrawl) -> None:
     assert "measure the same test plots with both methods" in malformed
     assert "before the next round of national climate reports." in malformed
     assert "\x00" not in malformed
-    # random bytes served as text/html: no article, counted by name, nothing crashed
-    assert crawled.runs["markup"].pages_dropped == {"EmptyPage": 1}
+    # binary-junk.html, random bytes served as text/html: no article, counted as not HTML
+    assert crawled.runs["markup"].pages_dropped == {"NotHtml": 1}
     assert crawled.runs["markup"].errors == []
 
 

@@ -100,3 +100,37 @@ def test_extract_json_shows_relevance(run_newsmon: RunNewsmon, tmp_path: Path) -
     assert broken.returncode == 2
     assert broken.stderr.strip().endswith("none.yaml: topics file not found")
     assert broken.stderr.count("\n") == 1
+
+
+def test_reextract_judges_each_source_with_its_own_topics(
+        sample_site: SampleSite, run_newsmon: RunNewsmon, tmp_path: Path) -> None:
+    """A source's `topics:` applies on re-extraction as in a crawl; a source without one gets
+    the file's top-level topics."""
+    (tmp_path / "geothermal.yaml").write_text(GEOTHERMAL, encoding="utf-8")
+    config = write_sources(tmp_path, sample_site)
+    db = f"sqlite:///{tmp_path / 'news.db'}"
+    crawl = run_newsmon("--config", str(config), "--db", db, "crawl",
+                        "--source", "pap", "--source", "prwire")
+    assert crawl.returncode == 0, crawl.stderr
+
+    def relevant() -> dict[str, bool]:
+        exported = run_newsmon("--db", db, "export", "--format", "jsonl")
+        assert exported.returncode == 0, exported.stderr
+        return {urlsplit(r["url"]).path: r["relevant"]
+                for r in map(json.loads, exported.stdout.splitlines())}
+
+    shipped = relevant()
+    assert sum(shipped.values()) > len(GEOTHERMAL_PATHS)  # climate cooperation: many
+    # pap judged by its own geothermal topics; prwire by the file's (shipped) ones.
+    text = config.read_text(encoding="utf-8").replace(
+        "  - name: pap\n", "  - name: pap\n    topics: geothermal.yaml\n")
+    config.write_text(text, encoding="utf-8")
+    result = run_newsmon("--config", str(config), "--db", db, "reextract")
+    assert result.returncode == 0, result.stderr
+    after = relevant()
+    for path, verdict in after.items():
+        if path.startswith("/pap/"):
+            assert verdict is (path in GEOTHERMAL_PATHS), path
+        else:
+            assert verdict is shipped[path], path
+    assert any(shipped[p] != after[p] for p in after if p.startswith("/pap/"))

@@ -117,6 +117,40 @@ def test_date_order_is_exact_across_pages(db: Database, months: dict[str, int]) 
     assert _ids(db, "wind OR farms", sort="date", limit=3, offset=20) == newest_first[20:23]
 
 
+def test_near_duplicates_are_left_out_of_windows_and_counts(
+    db: Database, months: dict[str, int]
+) -> None:
+    # The newest three months become copies of older articles: the window of the five
+    # newest months holding a match reaches back to July 2024, and the date order skips them.
+    copies = [months[f"2024-{m}"] for m in (10, 11, 12)]
+    with db.session() as session:
+        session.execute(text("UPDATE articles SET duplicate_of = :o WHERE id IN (:a, :b, :c)"),
+                        {"o": months["2023-1"], "a": copies[0], "b": copies[1], "c": copies[2]})
+        session.commit()
+    assert set(_ids(db, "wind", limit=5)) == {months[f"2024-{m}"] for m in range(5, 10)}
+    assert _ids(db, "wind", sort="date", limit=2) == [months["2024-9"], months["2024-8"]]
+    everything = ArticleFilter(include_duplicates=True)
+    assert set(_ids(db, "wind", flt=everything, limit=5)) == {
+        months[f"2024-{m}"] for m in range(8, 13)
+    }
+    with db.session() as session:
+        assert count_search_hits(session, "wind").count == 21
+        assert count_search_hits(session, "wind", everything).count == 24
+
+
+def test_search_leaves_the_session_settings_as_it_found_them(
+    db: Database, months: dict[str, int]
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL has session settings to put back")
+    settings = "SELECT current_setting('jit'), current_setting('work_mem')"
+    with db.session() as session:
+        before = session.execute(text(settings)).one()
+        search_articles(session, "wind", limit=5)
+        count_search_hits(session, "wind")
+        assert session.execute(text(settings)).one() == before
+
+
 def test_hit_counts(db: Database, months: dict[str, int]) -> None:
     with db.session() as session:
         assert count_search_hits(session, "wind") == storage.search.HitCount(24, True)

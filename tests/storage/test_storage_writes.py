@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import threading
 import zlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from crawler.similarity.signature import text_signature
 from storage import fts, writes
 from storage.db import Database
-from storage.models import Article, ArticlePage, ArticleUrl, Source
-from storage.queries import known_urls, search_articles
+from storage.models import (
+    Article,
+    ArticleEvidence,
+    ArticlePage,
+    ArticleUrl,
+    ArticleVersion,
+    Source,
+)
+from storage.queries import ArticleFilter, known_urls, search_articles
 from storage.writes import ArticleData, store_article
 
 
@@ -65,7 +74,8 @@ def test_an_article_is_found_again_under_an_alias(db: Database, make_article: An
     store_article(db, first)
     # Fetched again from the old-style URL, which now redirects elsewhere.
     second = make_article(
-        url="https://news.example/?p=42", aliases=("https://news.example/2025/story",)
+        url="https://news.example/?p=42", aliases=("https://news.example/2025/story",),
+        canonical_url="https://news.example/story",
     )
     assert store_article(db, second) == "unchanged"
     urls = _urls(db)
@@ -130,6 +140,66 @@ def test_a_changed_article_is_updated_in_place(
         assert [hit.article.id for hit in search_articles(session, "headline")] == [article.id]
 
 
+def test_corrected_metadata_of_an_unchanged_text_is_stored(
+    db: Database, make_article: Any, row_counts: Any
+) -> None:
+    store_article(db, make_article(title="Draft headline", language="en",
+                                   published_at=datetime(2024, 12, 31, 23, 0, tzinfo=UTC)))
+    # Re-extracted (or re-crawled): the same text, with a better title, date and bylines.
+    fixed = replace(make_article(title="Final headline", language="fr", authors=("B. Editor",),
+                                 published_at=datetime(2025, 1, 2, 9, 0, tzinfo=UTC),
+                                 site_name="Example", description="A summary.",
+                                 canonical_url="https://news.example/a/1?amp"), script="Latn")
+    assert store_article(db, fixed) == "updated"
+    assert row_counts(db) == (1, 1)
+    with db.session() as session:
+        article = session.scalars(select(Article)).one()
+        assert (article.title, article.language, article.authors, article.published_at,
+                article.site_name, article.description, article.canonical_url,
+                article.script) == (
+            "Final headline", "fr", ["B. Editor"], fixed.published_at, "Example",
+            "A summary.", "https://news.example/a/1?amp", "Latn")
+        assert article.updated_at is not None
+        assert session.scalars(select(ArticleVersion)).all() == []  # the text is the same
+        # The search row follows: the new title's words, and the new date and language.
+        assert [hit.article.id for hit in search_articles(session, "final")] == [article.id]
+        assert search_articles(session, "draft") == []
+        january = ArticleFilter(languages=("fr",), since=datetime(2025, 1, 1, tzinfo=UTC),
+                                until=datetime(2025, 2, 1, tzinfo=UTC))
+        assert [hit.article.id for hit in search_articles(session, "headline", january)] == [
+            article.id]
+        december = ArticleFilter(until=datetime(2025, 1, 1, tzinfo=UTC))
+        assert search_articles(session, "headline", december) == []
+    assert store_article(db, fixed) == "unchanged"
+
+
+def test_a_corrected_date_moves_the_story_evidence(db: Database, make_article: Any) -> None:
+    text_ = ("Kenya and the United Nations signed a climate cooperation agreement on "
+             "March 3, worth 250 million dollars and covering 12,000 hectares.")
+    signature = text_signature("Kenya signs", text_, "en")
+    store_article(db, make_article(text=text_, signature=signature))
+    later = datetime(2025, 3, 4, 6, 0, tzinfo=UTC)
+    assert store_article(db, make_article(text=text_, signature=signature,
+                                          published_at=later)) == "updated"
+    with db.session() as session:
+        dates = set(session.scalars(select(ArticleEvidence.at)))
+    assert dates == {later}
+
+
+def test_a_new_fetch_time_alone_leaves_an_article_unchanged(
+    db: Database, make_article: Any
+) -> None:
+    store_article(db, make_article())
+    again = make_article(fetched_at=datetime(2025, 4, 1, tzinfo=UTC),
+                         relevance=0.5, relevant=True, topics=("cooperation",))
+    assert store_article(db, again) == "unchanged"
+    with db.session() as session:
+        article = session.scalars(select(Article)).one()
+        assert article.updated_at is None
+        assert (article.fetched_at, article.relevance, article.topics) == (
+            again.fetched_at, 0.5, ["cooperation"])
+
+
 def test_losing_a_race_on_the_url_retries_as_an_update(
     db: Database, make_article: Any, monkeypatch: pytest.MonkeyPatch, row_counts: Any
 ) -> None:
@@ -179,13 +249,13 @@ def test_concurrent_writers_of_one_url_create_one_row(
 def test_a_failure_mid_write_leaves_nothing_behind(
     db: Database, make_article: Any, monkeypatch: pytest.MonkeyPatch, row_counts: Any
 ) -> None:
-    real_write = fts.write_search_document
+    real_write = fts.write_search_rows
 
     def write_then_crash(*args: Any, **kwargs: Any) -> None:
         real_write(*args, **kwargs)  # the article, its page, URLs and index row are written...
         raise RuntimeError("simulated crash")  # ...then the process dies mid-transaction
 
-    monkeypatch.setattr(writes, "write_search_document", write_then_crash)
+    monkeypatch.setattr(writes, "write_search_rows", write_then_crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         store_article(db, make_article())
     assert row_counts(db) == (0, 0)

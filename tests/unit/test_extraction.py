@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
+
+import pytest
 
 from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
 
@@ -95,6 +98,28 @@ def test_pages_without_article_are_rejected_by_reason() -> None:
     assert isinstance(pdf, Rejection) and pdf.reason == "NotHtml"
     empty = extract_page(PageInput(url="https://g.example/e", body=b"  ", content_type="text/html"))
     assert isinstance(empty, Rejection) and empty.reason == "EmptyPage"
+
+
+@pytest.mark.parametrize("body", [
+    random.Random(7).randbytes(20_000),
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40,
+    b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 40,
+])
+def test_binary_data_served_as_html_is_not_html(body: bytes) -> None:
+    rejected = extract_page(PageInput(url="https://g.example/a.html", body=body,
+                                      content_type="text/html; charset=utf-8"))
+    assert rejected == Rejection(
+        "NotHtml", "the body is binary data, not text, although served as text/html")
+
+
+def test_legacy_and_utf16_text_is_not_taken_for_binary() -> None:
+    page = ("<html><body><h1>碳中和合作</h1>"
+            + "<p>两国签署碳中和合作备忘录，双方将在绿色氢能领域开展合作。</p>" * 20
+            + "</body></html>")
+    for body in (page.encode("utf-16"), page.encode("gb18030")):
+        result = extract_page(PageInput(url="https://g.example/zh.html", body=body,
+                                        content_type="text/html"))
+        assert not isinstance(result, Rejection), result
 
 
 def test_language_hint_breaks_only_ties() -> None:

@@ -75,6 +75,13 @@ def test_serve_answers_on_127_0_0_1_and_stops_on_sigint(sqlite_web_db: WebDb) ->
         assert match, line
         with urllib.request.urlopen(match.group(1) + "api/search?q=coastal", timeout=30) as r:
             assert json.load(r)["total"] == 1
+        # Uptime monitors send HEAD: the GET's status and headers, no body.
+        for path in ("", "feed.atom", "api/search?q=coastal"):
+            head = urllib.request.Request(match.group(1) + path, method="HEAD")
+            with urllib.request.urlopen(head, timeout=30) as r:
+                assert r.status == 200 and r.read() == b"", path
+                assert int(r.headers["content-length"]) > 0, path
+                assert r.headers["content-security-policy"], path
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
     finally:

@@ -1,0 +1,42 @@
+"""From what extraction found on a page to the row storage writes: one mapping, shared by
+the crawl's storage pipeline and by ``newsmon reextract``, so both store the same fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from crawler.extraction import ExtractedArticle
+from storage.writes import ArticleData
+
+
+def stored_article(found: ExtractedArticle, *, source: str, url: str,
+                   aliases: tuple[str, ...], fetched_at: datetime, response_url: str,
+                   content_type: str | None,
+                   published_at: datetime | None = None) -> ArticleData:
+    """``found`` as the article row keyed by ``url``; ``published_at``: the date to keep
+    when extraction found none."""
+    return ArticleData(
+        source=source,
+        url=url,
+        aliases=aliases,
+        canonical_url=found.canonical_url,
+        title=found.title,
+        text=found.text,
+        content_hash=found.content_hash,
+        published_at=found.published_at or published_at,
+        language=found.language,
+        authors=found.authors,
+        site_name=found.site_name,
+        description=found.description,
+        fetched_at=fetched_at,
+        response_url=response_url,
+        body_z=found.body_z,
+        encoding=found.encoding,
+        content_type=content_type,
+        script=found.script,
+        signature=found.signature,
+        relevance=found.relevance,
+        relevant=found.relevant,
+        # no verdict (topics file unreadable): leave stored relevance as it is
+        topics=found.topics if found.relevance is not None else None,
+    )

@@ -1,0 +1,169 @@
+"""store_articles: a batch stores what the same articles stored one by one would, in one
+transaction; the storage pipeline's batches lose no article to another's failure."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select, text
+
+from crawler.drops import StorageFailed
+from crawler.extraction import ExtractedArticle, content_hash
+from crawler.items import PageItem
+from crawler.pipelines import StoragePipeline
+from crawler.similarity.signature import text_signature
+from storage import writes
+from storage.db import Database
+from storage.errors import StorageError
+from storage.models import Article, ArticleUrl
+from storage.writes import ArticleData, store_article, store_articles
+
+TEXT = ("Kenya and the United Nations signed a climate cooperation agreement on March 3, worth "
+        "250 million dollars and covering 12,000 hectares of mangroves along the coast near "
+        "Mombasa. The programme trains rangers, restores nurseries and funds community "
+        "monitoring for ten years, the environment ministry said on Tuesday.")
+FRENCH = ("Le Kenya et les Nations unies ont signé le 3 mars un accord de coopération "
+          "climatique de 250 millions de dollars couvrant 12 000 hectares de mangroves.")
+# The dump leaves out the clock: created_at, and updated_at only as whether it is set.
+DUMP = {
+    "articles": "SELECT id, source_id, url, canonical_url, content_hash, title, text, "
+                "published_at, language, fetched_at, updated_at IS NULL, duplicate_of, "
+                "cluster, parties FROM articles ORDER BY id",
+    "urls": "SELECT url, article_id FROM article_urls ORDER BY url",
+    "versions": "SELECT article_id, content_hash, title FROM article_versions ORDER BY id",
+    "pages": "SELECT article_id, response_url, fetched_at FROM article_pages ORDER BY 1",
+    "evidence": "SELECT article_id, term, at FROM article_evidence ORDER BY 1, 2",
+    "bands": "SELECT article_id, band, key FROM article_bands ORDER BY 1, 2",
+}
+
+
+def _signed(make_article: Any, **values: Any) -> ArticleData:
+    body = values.setdefault("text", TEXT)
+    values.setdefault("content_hash", content_hash(body))
+    return make_article(signature=text_signature(values.get("title"), body,
+                                                 values.get("language", "en")), **values)
+
+
+def _articles(make_article: Any) -> list[ArticleData]:
+    """Articles whose outcomes depend on the ones before them in the same batch."""
+    day = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    return [
+        _signed(make_article, url="https://a.example/1", source="a", published_at=day),
+        # the same article again, under an alias: unchanged
+        _signed(make_article, url="https://a.example/1", source="a", published_at=day,
+                aliases=("https://a.example/1?amp",)),
+        # a syndicated copy: a near-duplicate of the first
+        _signed(make_article, url="https://b.example/1", source="b", published_at=day,
+                text="Syndicated from A.\n" + TEXT),
+        # the first one's text changes: updated, with a version
+        _signed(make_article, url="https://a.example/1?amp", source="a", published_at=day,
+                text=TEXT + " Correction: 260 million dollars."),
+        # the same report in French from another source: the same story
+        _signed(make_article, url="https://c.example/1", source="c", language="fr",
+                title="Le Kenya signe", text=FRENCH, published_at=day + timedelta(hours=3)),
+        # no signature, then corrected metadata of the same text
+        make_article(url="https://d.example/1", source="d", text="Football results."),
+        make_article(url="https://d.example/1", source="d", text="Football results.",
+                     title="Results of Sunday"),
+    ]
+
+
+def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    with db.engine.connect() as connection:
+        return {name: [tuple(row) for row in connection.execute(text(query))]
+                for name, query in DUMP.items()}
+
+
+def _empty(db: Database) -> None:
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE sources, crawl_runs, articles, article_search "
+                                    "RESTART IDENTITY CASCADE"))
+        else:  # rows cascade from their source; SQLite ids restart after the largest left
+            connection.execute(text("DELETE FROM sources"))
+
+
+def test_a_batch_stores_what_one_by_one_would(db: Database, make_article: Any) -> None:
+    items = _articles(make_article)
+    one_by_one = [store_article(db, item) for item in items]
+    expected = _dump(db)
+    _empty(db)
+    assert _dump(db)["articles"] == []
+    assert store_articles(db, items) == one_by_one == [
+        "new", "unchanged", "new", "updated", "new", "new", "updated"]
+    assert _dump(db) == expected
+    rows = {url: (duplicate_of, cluster) for _, _, url, *_, duplicate_of, cluster, _
+            in expected["articles"]}
+    first = rows["https://a.example/1"][1]
+    assert rows["https://b.example/1"] == (first, first)
+    assert rows["https://c.example/1"][1] == first
+
+
+def test_a_failing_batch_writes_nothing(
+    db: Database, make_article: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_insert = writes._insert
+
+    def insert_or_fail(batch: Any, data: ArticleData) -> Any:
+        if data.source == "c":
+            raise StorageError("simulated failure")
+        return real_insert(batch, data)
+
+    monkeypatch.setattr(writes, "_insert", insert_or_fail)
+    with pytest.raises(StorageError, match="simulated failure"):
+        store_articles(db, _articles(make_article))
+    assert _dump(db)["articles"] == []
+    assert store_articles(db, []) == []
+
+
+def _item(data: ArticleData) -> PageItem:
+    item = PageItem(source=data.source, urls=(data.url,), response_url=data.url, status=200,
+                    body=b"<html></html>", content_type="text/html", fetched_at=data.fetched_at)
+    item.extracted = ExtractedArticle(
+        title=data.title, text=data.text, published_at=data.published_at,
+        authors=data.authors, site_name=data.site_name, description=data.description,
+        canonical_url=data.url, language=data.language, encoding="utf-8",
+        content_hash=data.content_hash, body_z=data.body_z)
+    return item
+
+
+def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
+    db: Database, database_url: str, make_article: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_insert = writes._insert
+
+    def insert_or_fail(batch: Any, data: ArticleData) -> Any:
+        if "bad" in data.url:
+            raise StorageError("simulated failure")
+        return real_insert(batch, data)
+
+    monkeypatch.setattr(writes, "_insert", insert_or_fail)
+    crawler = get_crawler(settings_dict={"NEWSMON_DB_URL": database_url})
+    crawler.stats.open_spider()
+    pipeline = StoragePipeline.from_crawler(crawler)
+    urls = ["https://a.example/1", "https://a.example/bad", "https://a.example/2",
+            "https://a.example/3"]
+    items = [_item(make_article(url=url, text=f"Text of {url}")) for url in urls]
+
+    async def crawl() -> list[Any]:
+        pipeline.batch_size = 3  # a full batch of three, then one written after the delay
+        pipeline.batch_delay = 0.05
+        return await asyncio.gather(*(pipeline.process_item(item) for item in items),
+                                    return_exceptions=True)
+
+    pipeline.open_spider()
+    try:
+        results = asyncio.run(crawl())
+    finally:
+        pipeline.close_spider()
+    assert [type(result) for result in results] == [PageItem, StorageFailed, PageItem, PageItem]
+    assert str(results[1]).startswith("cannot store https://a.example/bad: simulated failure")
+    assert crawler.stats.get_value("newsmon/articles_new") == 3
+    with db.session() as session:
+        assert session.scalars(select(Article.url).order_by(Article.id)).all() == [
+            urls[0], urls[2], urls[3]]
+        assert len(session.scalars(select(ArticleUrl)).all()) == 3
