@@ -25,12 +25,17 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def slow_site(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The sample site with every article page answering after 0.4 s: crawls take a while."""
+    """The sample site with its article pages answering 0.4 s apart: crawls take a while.
+
+    The delays are staggered, not equal, so the articles reach the store one by one. With one
+    delay for all, every article arrived within the store's batching window and was written in
+    one transaction: a kill "after the first article" then found all of them stored.
+    """
     root = tmp_path / "site"
     shutil.copytree(BUNDLED_SITE_ROOT, root)
     table = yaml.safe_load((BUNDLED_SITE_ROOT.parent / "site.yaml").read_text(encoding="utf-8"))
-    for article in EXPECTED.articles:
-        table["paths"].setdefault(article.path, {})["delay"] = 0.4
+    for number, article in enumerate(EXPECTED.articles, start=1):
+        table["paths"].setdefault(article.path, {})["delay"] = 0.4 * number
     (tmp_path / "site.yaml").write_text(yaml.safe_dump(table), encoding="utf-8")
     with SampleSite(root=root, table=tmp_path / "site.yaml") as site:
         yield site
