@@ -59,7 +59,7 @@ from crawler.dates import date_snippets, headline_lines, url_date, visible_publi
 from crawler.encoding import decode_html, might_have_mojibake, repair_tree
 from crawler.language import detect_language, detect_script
 from crawler.metadata import read_metadata
-from crawler.region import block_score, find_region
+from crawler.region import Region, block_score, find_region
 from crawler.relevance import TopicsError, assess, load_topics
 from crawler.rules import apply_tree_rules
 from crawler.similarity.signature import TextSignature, text_signature
@@ -261,22 +261,57 @@ def _relevance(title: str | None, text: str, language: str | None,
 
 def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None) -> str:
     """The article body as plain text, one paragraph per line ("" when none was found):
-    trafilatura's and the region finder's opinions combined (see ``crawler.consensus``)."""
-    found = _trafilatura_text(tree, url)
+    trafilatura's and the region finder's opinions combined (see ``crawler.consensus``).
+
+    trafilatura runs first without its fallback extractors (readability, jusText). When its
+    text and the region finder's agree closely, the fallbacks would not change the outcome,
+    so they are skipped (a quarter of extraction's time); otherwise the page is extracted
+    again with them."""
     body = tree.find("body")
     region = find_region(page_blocks(body if body is not None else tree),
                          find_headline(tree, title), title, lead)
+    if region is not None:
+        found = _region_text(tree, url, region, fast=True)
+        if _agrees(found, region):
+            return combine(found, region.text(), region.prose_weight,
+                           region.text(with_links=True))
+    found = _trafilatura_text(tree, url, fast=False)
     if region is None:
         return found
+    found = _region_text(tree, url, region, fast=False, found=found)
+    return combine(found, region.text(), region.prose_weight, region.text(with_links=True))
+
+
+def _region_text(tree: HtmlElement, url: str, region: Region, *, fast: bool,
+                 found: str | None = None) -> str:
+    """trafilatura's text of the page, or of the region's chunks when those weigh more."""
+    found = _trafilatura_text(tree, url, fast=fast) if found is None else found
     index = TextIndex(found)
     chunks = sibling_chunks(region.blocks, lambda b: index.contains(b.text),
                             lambda b: block_score(b) > 0)
     if chunks:
         # one run per chunk: given them all at once, trafilatura again keeps only the first
-        whole = "\n".join(_trafilatura_text(_document_of(chunk), url) for chunk in chunks)
+        whole = "\n".join(_trafilatura_text(_document_of(chunk), url, fast=fast)
+                          for chunk in chunks)
         if weight(whole) > weight(found):
             found = whole
-    return combine(found, region.text(), region.prose_weight, region.text(with_links=True))
+    return found
+
+
+# trafilatura's text without fallbacks is trusted when this share of it lies inside the
+# region and it holds this share of the region's prose.
+FAST_INSIDE = 0.9
+FAST_COVERS = 0.8
+
+
+def _agrees(found: str, region: Region) -> bool:
+    """Whether trafilatura's text and the region are nearly the same article."""
+    total = weight(found)
+    if not total:
+        return False
+    inside = TextIndex(region.text(with_links=True))
+    agreed = weight("".join(p for p in found.splitlines() if p.strip() and inside.contains(p)))
+    return agreed >= FAST_INSIDE * total and agreed >= FAST_COVERS * region.prose_weight
 
 
 def _document_of(element: HtmlElement) -> HtmlElement:
@@ -285,8 +320,8 @@ def _document_of(element: HtmlElement) -> HtmlElement:
     return document
 
 
-def _trafilatura_text(tree: HtmlElement, url: str) -> str:
-    doc = trafilatura.bare_extraction(tree, options=_options(url))
+def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
+    doc = trafilatura.bare_extraction(tree, options=_options(url, fast))
     return (doc.text or "") if doc is not None else ""
 
 
@@ -296,11 +331,12 @@ def _base_options() -> Extractor:
                      with_metadata=False)
 
 
-def _options(url: str) -> Extractor:
+def _options(url: str, fast: bool) -> Extractor:
     """trafilatura's options for one page: a copy of options made once, with the page's URL
     (making them anew reads trafilatura's configuration again: 1% of a page's time)."""
     options = copy(_base_options())
     options.url = url
+    options.fast = fast
     options.source = url.encode("utf-8", "replace").decode("utf-8")  # as Extractor sets it
     return options
 

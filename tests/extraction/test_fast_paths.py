@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from trafilatura import load_html
 
-from crawler import cleanup, encoding, junk
+from crawler import cleanup, encoding, extraction, junk
 from crawler.blocks import weight, with_attributes
 from crawler.consensus import MIN_CONTAINED, SHINGLE, TextIndex
+from crawler.demo.server import BUNDLED_SITE_ROOT
 from crawler.similarity import evidence
 
 # Strings that take every branch: ASCII with every white space \s knows, Unicode spaces,
@@ -171,3 +173,36 @@ def test_normalize_paragraph(text: str) -> None:
     expected = re.sub(r"[\u200c-\u200f\u2060\u00ad]", "", unicodedata.normalize("NFC", text))
     expected = re.sub(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+", " ", expected)
     assert cleanup.normalize_paragraph(text) == expected.strip()
+
+
+# Every page the tests know: the fixture pages and the bundled sample site's HTML pages.
+_PAGE_FILES = sorted(
+    [*(Path(__file__).parent / "pages").glob("*.html"), *BUNDLED_SITE_ROOT.rglob("*.html")])
+
+
+def _extract_all() -> list[object]:
+    return [extraction.extract_page(extraction.PageInput(
+        url=f"http://127.0.0.1/{path.name}", body=path.read_bytes(), content_type="text/html"))
+        for path in _PAGE_FILES]
+
+
+def test_skipping_trafilaturas_fallbacks_changes_no_article(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura without readability/jusText, taken where it agrees with the region finder,
+    gives what runs with the fallbacks give; and the shortcut is taken on most of these pages.
+    (Taking it everywhere would pass here: on the corpora it loses 0.03 of F1, which
+    ``test_corpus_scores`` catches.)"""
+    real = extraction._options
+    with monkeypatch.context() as patch:  # the reference: never without the fallbacks
+        patch.setattr(extraction, "_options", lambda url, fast: real(url, False))
+        full = _extract_all()
+    calls: list[bool] = []
+
+    def counting(url: str, fast: bool) -> object:
+        calls.append(fast)
+        return real(url, fast)
+
+    monkeypatch.setattr(extraction, "_options", counting)
+    assert _extract_all() == full
+    skipped = calls.count(True) - calls.count(False)  # pages that never ran the fallbacks
+    assert len(_PAGE_FILES) >= 20 and skipped >= len(_PAGE_FILES) // 2, calls
