@@ -8,7 +8,8 @@ so that ``氣候`` and ``气候`` compare equal; for that, the pairs are complet
 table (``TSCharacters.txt`` of the opencc-python-reimplemented package, its first choice for
 each character), which covers 4,000+ characters against our 548. A mapping only has to be the
 same on both sides of a comparison, so a character both scripts use may be mapped too. Kept
-apart from ``crawler.language`` so that mapping text does not load the language model.
+apart from ``crawler.language`` so that mapping text does not load the language model, and
+light enough for ``storage.folding``, whose search tokens map characters the same way.
 """
 
 from __future__ import annotations
@@ -56,7 +57,23 @@ def _to_simplified() -> dict[int, str]:
              if traditional != simplified}
     # Ours win where both have a character: they were checked against newsmon's texts.
     table.update((ord(traditional), simplified) for simplified, traditional in pairs())
-    return table
+    # A character mapped to one that is mapped again (薴 -> 苧 -> 苎) goes to the last, so
+    # mapping mapped text changes nothing: search folds queries and text already folded.
+    resolved: dict[int, str] = {}
+    for traditional, simplified in table.items():
+        seen = {traditional}
+        while ord(simplified) in table and ord(simplified) not in seen:
+            seen.add(ord(simplified))
+            simplified = table[ord(simplified)]
+        if ord(simplified) != traditional:
+            resolved[traditional] = simplified
+    return resolved
+
+
+@cache
+def traditional_characters() -> frozenset[str]:
+    """Every character ``to_simplified`` changes."""
+    return frozenset(map(chr, _to_simplified()))
 
 
 @cache

@@ -2,8 +2,13 @@
 
 Documents and queries go through the same functions, so matching ignores case and Latin
 diacritics on both backends, and CJK text (written without spaces) is indexed one character
-per token so any substring can be found as a phrase. The databases only ever see the folded,
+per token so any substring can be found as a phrase. Chinese characters are folded to their
+simplified form (``crawler.hanzi.to_simplified``, the table relevance uses too), so 氣候 and
+气候 find each other; Japanese kanji go through the same table, which changes nothing for
+Japanese queries since the query is folded alike. The databases only ever see the folded,
 space-separated tokens, which keeps SQLite FTS5 and PostgreSQL tsvector in agreement.
+Changing what a token folds to (this module or that table) needs a migration that reindexes
+the rows it changes, as 0009 did for the Chinese characters.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
+
+from crawler.hanzi import to_simplified
 
 
 class Token(NamedTuple):
@@ -120,8 +127,12 @@ def _pieces(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
 @lru_cache(maxsize=200_000)
 def _piece_terms(piece: str) -> tuple[str, ...]:
     """The tokens of one folded piece: folding can split it ("½" -> "1⁄2") or, rarely, yield
-    CJK characters, which must still be tokens of their own."""
-    return tuple(part for term in _RUN.findall(_fold(piece)) for part, _, _ in _pieces(term, 0))
+    CJK characters, which must still be tokens of their own; Chinese ones in simplified form."""
+    return tuple(
+        to_simplified(part)
+        for term in _RUN.findall(_fold(piece))
+        for part, _, _ in _pieces(term, 0)
+    )
 
 
 def _has_mark(text: str) -> bool:
@@ -150,8 +161,8 @@ def tokenize(text: str) -> Iterator[Token]:
 def search_terms(text: str) -> str:
     """``text`` as folded tokens separated by single spaces: what the search index stores.
 
-    >>> search_terms("La coopération Współpraca: 碳中和!")
-    'la cooperation wspolpraca 碳 中 和'
+    >>> search_terms("La coopération Współpraca: 碳中和, 氣候!")
+    'la cooperation wspolpraca 碳 中 和 气 候'
     """
     # The terms of tokenize() without their spans: this runs over every stored article
     # (crawl, reindex), and building a Token per word costs more than the folding itself.

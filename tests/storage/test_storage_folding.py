@@ -23,7 +23,9 @@ from storage.fts import search_terms, tokenize
         ("ＣＯ₂ ﬁnance e\u0301te\u0301", "co2 finance ete"),
         ("l’accord «Paris» U.S.-China", "l accord paris u s china"),
         ("碳中和目标", "碳 中 和 目 标"),
-        ("臺灣的碳排放", "臺 灣 的 碳 排 放"),
+        # Traditional Chinese is indexed in simplified form: 臺灣 and 台湾 find each other.
+        ("臺灣的碳排放", "台 湾 的 碳 排 放"),
+        ("中國與歐盟深化氣候合作", "中 国 与 欧 盟 深 化 气 候 合 作"),
         ("脱炭素社会へ、カーボンニュートラル", "脱 炭 素 社 会 へ カ ー ボ ン ニ ュ ー ト ラ ル"),
         ("ｶﾞｽ", "ガ ス"),  # half-width kana widened, voicing mark composed
         ("탄소중립 정책", "탄 소 중 립 정 책"),
@@ -52,3 +54,15 @@ def test_search_terms_is_idempotent() -> None:
     text = "Współpraca klimatyczna: 碳中和, Straße, Ørsted, ＣＯ₂"
     once = search_terms(text)
     assert search_terms(once) == once
+
+
+def test_both_chinese_scripts_fold_alike_and_point_back_at_what_was_written() -> None:
+    assert search_terms("氣候合作與綠氫") == search_terms("气候合作与绿氢")
+    assert search_terms("氣候合作與綠氫") == "气 候 合 作 与 绿 氢"
+    # OpenCC maps 薴 to 苧, which it maps to 苎: all three fold to the last, so folding
+    # folded text (a query, the index) changes nothing.
+    assert search_terms("薴 苧 苎") == "苎 苎 苎"
+    text = "臺灣氣候"
+    tokens = list(tokenize(text))
+    assert [t.term for t in tokens] == ["台", "湾", "气", "候"]
+    assert [text[t.start : t.end] for t in tokens] == ["臺", "灣", "氣", "候"]

@@ -100,6 +100,20 @@ def test_traditional_chinese(db: Database, corpus: dict[str, int], query: str) -
     assert _found(db, query) == {corpus["zh-tw"]}
 
 
+@pytest.mark.parametrize("query", ["净零排放", "台湾", "离岸风电", '"推动净零"'])
+def test_traditional_chinese_is_found_in_simplified_script(
+    db: Database, corpus: dict[str, int], query: str
+) -> None:
+    assert _found(db, query) == {corpus["zh-tw"]}
+
+
+@pytest.mark.parametrize("query", ["環境", "碳中和路線圖", '"科學研究院"'])
+def test_simplified_chinese_is_found_in_traditional_script(
+    db: Database, corpus: dict[str, int], query: str
+) -> None:
+    assert _found(db, query) == {corpus["zh"]}
+
+
 def test_japanese_kana_and_kanji(db: Database, corpus: dict[str, int]) -> None:
     assert _found(db, "カーボンニュートラル") == {corpus["ja"]}
     assert _found(db, "脱炭素") == {corpus["ja"]}
