@@ -30,6 +30,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
     type_coerce,
     update,
 )
@@ -129,6 +130,26 @@ def set_evidence(connection: Connection, article_id: int, evidence: Evidence, at
 def date_evidence(connection: Connection, article_id: int, when: datetime) -> None:
     """Move the article's evidence to its new date (a re-crawl changed it)."""
     connection.execute(_DATE_EVIDENCE, {"me": article_id, "when": when})
+
+
+# pg_advisory_xact_lock key serialising story assignment ("stories"; storage.db's migration
+# lock uses another).
+_STORY_LOCK_KEY = 0x73746F72696573
+_LOCK_STORIES = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_STORY_LOCK_KEY)
+
+
+def lock_stories(connection: Connection) -> None:
+    """Make concurrent PostgreSQL writers look up stories and first copies one at a time,
+    until this transaction ends; call it before the transaction writes anything.
+
+    Two crawls storing reports of one story at once would otherwise each miss the other's
+    uncommitted row and start two stories. The later writer waits here for the earlier
+    one's commit, and READ COMMITTED shows it the committed rows. Taken first, before any
+    unique-URL insert or row update, so that no writer holds a row lock while waiting for
+    this one (a deadlock). SQLite needs none: its write transactions already take the
+    database's write lock."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_STORIES)
 
 
 def assign_story(connection: Connection, article: StoryArticle,

@@ -39,7 +39,14 @@ from storage.models import (
     table_of,
     utcnow,
 )
-from storage.stories import StoryArticle, assign_story, date_evidence, set_evidence, set_parties
+from storage.stories import (
+    StoryArticle,
+    assign_story,
+    date_evidence,
+    lock_stories,
+    set_evidence,
+    set_parties,
+)
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -409,7 +416,12 @@ def store_articles(target: SessionSource, items: Sequence[ArticleData]) -> list[
     the others stores them again one by one."""
 
     def work(session: Session) -> list[StoreOutcome]:
-        batch = _Batch(session.connection())
+        connection = session.connection()
+        if any(data.signature is not None for data in items):
+            # Before any write: two crawls storing one story at once would otherwise each
+            # start it (PostgreSQL; the lock's docstring says why it comes first).
+            lock_stories(connection)
+        batch = _Batch(connection)
         outcomes = [_store(batch, data) for data in items]
         batch.finish()
         return outcomes
