@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Row, bindparam, case, insert, null, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.similarity.signature import TextSignature
@@ -140,18 +140,32 @@ def _session_factory(target: SessionSource) -> Callable[[], Session]:
 
 
 def _in_transaction(target: SessionSource, work: Callable[[Session], _T]) -> _T:
-    """Run ``work`` in its own transaction, retrying when it loses a race on a unique key."""
+    """Run ``work`` in its own transaction, retrying when it loses a race on a unique key or
+    PostgreSQL breaks a deadlock by cancelling it."""
     new_session = _session_factory(target)
     attempt = 1
     while True:
         try:
             with new_session() as session, session.begin():
                 return work(session)
-        except IntegrityError:
-            if attempt >= _ATTEMPTS:
+        except (IntegrityError, OperationalError) as exc:
+            if attempt >= _ATTEMPTS or not _lost_a_race(exc):
                 raise
-            logger.debug("write lost a race on a unique key; retrying (%d)", attempt)
+            logger.debug("write lost a race (%s); retrying (%d)", type(exc.orig).__name__,
+                         attempt)
             attempt += 1
+
+
+# SQLSTATEs of a transaction PostgreSQL cancelled so that another could go on: a deadlock
+# (two crawls creating the same two sources in opposite order) and a serialization failure.
+# Run again, the transaction finds the other's rows committed.
+_RETRYABLE_STATES = frozenset({"40P01", "40001"})
+
+
+def _lost_a_race(exc: IntegrityError | OperationalError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_STATES
 
 
 # The article writes run as Core statements built once, on the session's connection: the
