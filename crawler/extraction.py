@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import zlib
 from copy import copy, deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +58,7 @@ from crawler.dates import date_snippets, headline_lines, url_date, visible_publi
 from crawler.encoding import decode_html, might_have_mojibake, repair_tree
 from crawler.language import detect_language, detect_script
 from crawler.metadata import read_metadata
+from crawler.pagebody import compress_body
 from crawler.region import Region, block_score, find_region
 from crawler.relevance import TopicsError, assess, load_topics
 from crawler.rules import apply_tree_rules
@@ -72,9 +72,6 @@ logger.addHandler(logging.NullHandler())
 # A body lighter than this (characters other than white space, CJK counted thrice) is a
 # teaser, a video or a gallery page.
 MIN_BODY_WEIGHT = 120
-# zlib level of the stored raw page: level 3 compresses 2.2x faster than level 6 and is 12%
-# larger (measured on the aeb corpus); the page is compressed once and rarely read.
-COMPRESSION_LEVEL = 3
 # Clear trafilatura's process-wide caches (and collect garbage) this often, to give memory
 # back in a long run. Rarely: their LRU caches are bounded, and each reset costs 40-50 ms of
 # CPU, most of it the full collection; every 200 pages that was 1.5% of extraction.
@@ -119,6 +116,9 @@ class PageInput:
     # Path of the topics file judging relevance; None: the shipped climate-cooperation one.
     # A path, not the parsed file: each worker loads and caches it (crawler.relevance).
     topics: str | None = None
+    # False: the caller holds the page's stored form already (the server's gzip, or the
+    # stored page on re-extraction), and the result's ``body_z`` is None.
+    compress: bool = True
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,8 @@ class ExtractedArticle:
     language: str | None
     encoding: str
     content_hash: str
-    body_z: bytes = field(repr=False)
+    # The page as stored (crawler.pagebody); None when the input asked not to compress it.
+    body_z: bytes | None = field(repr=False)
     # ISO 15924 script where the language has several: "Hans" / "Hant" for Chinese.
     script: str | None = None
     # SimHash, parties and evidence, for near-duplicates and stories (crawler.similarity).
@@ -225,7 +226,7 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
         language=language,
         encoding=encoding,
         content_hash=content_hash(text),
-        body_z=zlib.compress(page.body, COMPRESSION_LEVEL),
+        body_z=compress_body(page.body) if page.compress else None,
         script=detect_script(text, language),
         signature=text_signature(title, text, language),
         **_relevance(title, text, language, page.topics),

@@ -22,4 +22,7 @@ class PageItem:
     fetched_at: datetime
     published_hint: datetime | None = None
     title_hint: str | None = None
+    # ``body`` as the server gzipped it, to store as it is (crawler.pagebody); None: not
+    # gzipped, or not in a form that can be stored.
+    body_gzip: bytes | None = field(default=None, repr=False)
     extracted: ExtractedArticle | None = None

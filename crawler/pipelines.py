@@ -79,6 +79,7 @@ class ExtractionPipeline:
             published_hint=item.published_hint,
             title_hint=item.title_hint,
             topics=self.topics,
+            compress=item.body_gzip is None,
         )
         try:
             result = await POOL.run(extract_page, page)
@@ -220,4 +221,4 @@ def article_data(item: PageItem, found: ExtractedArticle) -> ArticleData:
     aliases = tuple(u for u in dict.fromkeys((*item.urls, key)) if u != key)
     return stored_article(found, source=item.source, url=key, aliases=aliases,
                           fetched_at=item.fetched_at, response_url=item.response_url,
-                          content_type=item.content_type)
+                          content_type=item.content_type, body_z=item.body_gzip)

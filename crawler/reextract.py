@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from crawler.articles import stored_article
 from crawler.config import ExtractionRules
 from crawler.extraction import PageInput, Rejection, extract_page
+from crawler.pagebody import inflate_body
 from storage.db import Database
 from storage.models import ArticlePage
 from storage.queries import iter_pages_for_reextract
@@ -43,20 +42,19 @@ def reextract_articles(db: Database, sources: Sequence[str] = (),
 def _reextract_one(db: Database, source: str, url: str, published_at: datetime | None,
                    language: str | None, page: ArticlePage,
                    rules: ExtractionRules | None, topics: str | None) -> str:
-    body = zlib.decompress(page.body_z)
+    body = inflate_body(page.body_z)
     result = extract_page(PageInput(url=page.response_url, body=body,
                                     content_type=page.content_type, language_hint=language,
                                     encoding=page.encoding, rules=rules, topics=topics,
                                     # The crawl's date (its feed or sitemap may have given
                                     # it), ranked as the crawl ranked that hint.
-                                    published_hint=published_at))
+                                    published_hint=published_at, compress=False))
     if isinstance(result, Rejection):
         # Keep the stored article: a worse extractor must not delete data.
         return f"kept ({result.reason})"
-    # The page as stored, not extraction's new compression of it.
+    # The page as stored (extraction did not compress it again).
     return store_article(db, stored_article(
-        replace(result, body_z=page.body_z), source=source, url=url, aliases=(),
-        fetched_at=page.fetched_at,
+        result, source=source, url=url, aliases=(), fetched_at=page.fetched_at,
         response_url=page.response_url, content_type=page.content_type,
-        published_at=published_at))
+        published_at=published_at, body_z=page.body_z))
 

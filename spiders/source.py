@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 from crawler.config import SourceConfig
 from crawler.extraction import HTML_TYPES
 from crawler.items import PageItem
+from crawler.pagebody import GZIP_BODY, server_gzip
 from crawler.retry import DEFAULT_MAX_RETRY_AFTER
 from crawler.urls import normalize_url, strip_session_ids
 from spiders.failures import FetchLimits, describe_failure, refusal
@@ -207,6 +208,7 @@ class SourceSpider(Spider):
             response_url=response.url,
             status=response.status,
             body=response.body,
+            body_gzip=server_gzip(response.meta.get(GZIP_BODY), response.body),
             content_type=content_type,
             fetched_at=datetime.now(UTC),
             published_hint=link.published_at if link else None,

@@ -123,7 +123,7 @@ class ArticleData:
             if value is not None and value.tzinfo is None:
                 raise ValueError(f"ArticleData.{name} must be timezone-aware, got {value!r}")
         if not isinstance(self.body_z, bytes):
-            raise ValueError("ArticleData.body_z must be bytes (the zlib-compressed body)")
+            raise ValueError("ArticleData.body_z must be bytes (the compressed page)")
         if self.relevance is not None and not 0.0 <= self.relevance <= 1.0:
             raise ValueError(f"ArticleData.relevance must be in [0, 1], got {self.relevance!r}")
         if self.topics is not None and any(not t or len(t) > 64 for t in self.topics):

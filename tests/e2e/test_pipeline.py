@@ -4,7 +4,9 @@ on every exported field of known pages, then a second crawl that must change not
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 
 from crawler.demo.expected import ExpectedArticle, load_expected
 from crawler.demo.server import SampleSite
+from crawler.pagebody import GZIP_MAGIC, inflate_body
 from tests.conftest import REPO, RunNewsmon, write_sources
 
 EXPECTED = load_expected()
@@ -225,3 +228,18 @@ def test_chinese_articles_carry_their_script(crawled: Crawled) -> None:
     assert crawled.records["/carbontrade/news/2023/97430.html"]["script"] == "Hant"
     assert crawled.records["/cnportal/news/2024/0914/371245.html"]["script"] == "Hans"
     assert {r["script"] for r in crawled.records.values() if r["language"] != "zh"} == {None}
+
+
+def test_stored_pages_are_what_the_server_sent(crawled: Crawled, sample_site: SampleSite) -> None:
+    """Each article's page is stored as the server sent it, gzip kept where the server
+    gzipped it (crawler.pagebody), and reads back as the bytes the site serves."""
+    with sqlite3.connect(crawled.db.removeprefix("sqlite:///")) as connection:
+        pages = connection.execute("SELECT response_url, body_z FROM article_pages").fetchall()
+    assert len(pages) == crawled.rows_after_first
+    kept_gzip = 0
+    for response_url, body_z in pages:
+        plain = urllib.request.Request(response_url, headers={"Accept-Encoding": "identity"})
+        with urllib.request.urlopen(plain, timeout=30) as response:
+            assert inflate_body(body_z) == response.read(), response_url
+        kept_gzip += body_z[:2] == GZIP_MAGIC
+    assert kept_gzip >= len(pages) // 2  # the sample site gzips its HTML
