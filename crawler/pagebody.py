@@ -43,7 +43,7 @@ def server_gzip(raw: bytes | None, body: bytes) -> bytes | None:
     Scrapy inflates a truncated gzip, or one with bytes after it, as far as it goes; such a
     body is compressed anew. A complete gzip ends with the inflated length, so comparing it
     with ``body``'s tells them apart without inflating the page a second time."""
-    if raw is None or len(raw) < _GZIP_MIN or raw[:2] != GZIP_MAGIC:
-        return None
+    if raw is None or len(raw) < _GZIP_MIN or raw[:2] != GZIP_MAGIC or raw == body:
+        return None  # (equal: Scrapy could not inflate it and passed it on as it came)
     inflated_size = int.from_bytes(raw[-_GZIP_TRAILER + 4:], "little")
     return raw if inflated_size == len(body) & 0xFFFFFFFF else None

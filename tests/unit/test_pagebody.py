@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawler.keepgzip import ServerGzipKeeper
-from crawler.pagebody import GZIP_BODY, compress_body, inflate_body, server_gzip
+from crawler.pagebody import GZIP_BODY, GZIP_MAGIC, compress_body, inflate_body, server_gzip
 from spiders.source import ROLE
 
 PAGE = "<html><body><p>Coopération climatique 气候合作</p></body></html>".encode() * 50
@@ -38,6 +38,11 @@ def test_a_gzip_of_several_members_reads_back_whole() -> None:
 ], ids=["truncated", "trailing", "zlib", "short", "none"])
 def test_a_gzip_that_does_not_hold_the_page_is_not_kept(raw: bytes | None) -> None:
     assert server_gzip(raw, PAGE) is None
+
+
+def test_a_body_scrapy_could_not_inflate_is_not_kept() -> None:
+    broken = GZIP_MAGIC + b"\0" * 30 + len(GZIP_MAGIC + b"\0" * 34).to_bytes(4, "little")
+    assert server_gzip(broken, broken) is None  # passed on as it came, its "length" matching
 
 
 def test_pages_compressed_by_newsmon_read_back() -> None:
