@@ -266,8 +266,8 @@ def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None)
 
     trafilatura runs first without its fallback extractors (readability, jusText). When its
     text and the region finder's agree closely, the fallbacks would not change the outcome,
-    so they are skipped (a quarter of extraction's time); otherwise the page is extracted
-    again with them."""
+    so they are skipped (1.7 ms of a page's 15, on the benchmark's pages); otherwise the
+    page is extracted again with them."""
     body = tree.find("body")
     region = find_region(page_blocks(body if body is not None else tree),
                          find_headline(tree, title), title, lead)
