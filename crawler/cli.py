@@ -209,8 +209,11 @@ def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
         click.echo(f"exported {count} article(s)", err=True)
 
 
-@main.command()
-@click.argument("query")
+# Unknown options are query words: an exclusion is written "-word", and
+# `newsmon search climate -coal` must not fail as an unknown option "-c". (A word beginning
+# with "--" is still refused as a mistyped option, in ``_query_text``.)
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
 @filter_options
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
@@ -223,10 +226,15 @@ def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
               help="Show this page of --limit results (same as --offset (PAGE-1)*LIMIT).")
 @pass_app
 @handle_errors
-def search(app: AppContext, query: str, sources: tuple[str, ...], languages: tuple[str, ...],
-           since: datetime | None, until: datetime | None, limit: int, sort: str,
-           fmt: str | None, offset: int | None, page: int | None) -> None:
-    """Full-text search over titles and texts: words, "phrases", OR, -exclusion."""
+def search(app: AppContext, query: tuple[str, ...], sources: tuple[str, ...],
+           languages: tuple[str, ...], since: datetime | None, until: datetime | None,
+           limit: int, sort: str, fmt: str | None, offset: int | None,
+           page: int | None) -> None:
+    """Full-text search over titles and texts: words, "phrases", OR, -exclusion.
+
+    The query may be one quoted argument or several words: `newsmon search climate -coal`.
+    """
+    query = _query_text(query)
     if offset is not None and page is not None:
         raise UsageError("give --offset or --page, not both")
     skip = offset if offset is not None else ((page or 1) - 1) * limit
@@ -251,6 +259,16 @@ def search(app: AppContext, query: str, sources: tuple[str, ...], languages: tup
             write_records(records, fmt, sys.stdout)
     finally:
         db.dispose()
+
+
+def _query_text(words: tuple[str, ...]) -> str:
+    """The search query from its command-line words; a word beginning with "--" is an
+    option that does not exist, not a query word."""
+    for word in words:
+        if word.startswith("--") and len(word) > 2:
+            raise UsageError(f"no such option: {word.split('=')[0]} (see 'newsmon search "
+                             "--help')")
+    return " ".join(words)
 
 
 @main.command()
