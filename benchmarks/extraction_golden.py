@@ -32,12 +32,10 @@ import statistics
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, NoReturn
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +47,7 @@ from sitegen import PLACEHOLDER, generate_site  # noqa: E402
 from crawler import extraction  # noqa: E402
 from crawler.config import ExtractionRules  # noqa: E402
 from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
+from crawler.pagebody import inflate_body  # noqa: E402
 
 DEFAULT_CORPUS_DIR = REPO.parent / "shared" / "corpus"
 FIXTURE_DIR = REPO / "tests" / "extraction" / "pages"
@@ -80,6 +79,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     # added by the relevance and similarity work; timed when extraction calls them
     "relevance": ("assess",),
     "similarity": ("text_signature",),
+    "compress": ("compress_body",),
 }
 
 
@@ -186,7 +186,7 @@ def output_of(page: PageInput) -> dict[str, Any]:
     result = extract_page(page)
     fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
     if isinstance(result, ExtractedArticle):
-        fields["body_z"] = zlib.decompress(fields["body_z"]) == page.body
+        fields["body_z"] = inflate_body(fields["body_z"]) == page.body
     return {"kind": type(result).__name__, **{k: _plain(v) for k, v in fields.items()}}
 
 
@@ -275,14 +275,9 @@ def stage_timers(clock: StageClock) -> Iterator[None]:
             if hasattr(extraction, name):
                 saved[name] = getattr(extraction, name)
                 setattr(extraction, name, clock.wrap(stage, saved[name]))
-    compress = extraction.zlib
-    extraction.zlib = SimpleNamespace(  # type: ignore[assignment]
-        compress=clock.wrap("compress", compress.compress))
-    clock.seconds["compress"] = 0.0
     try:
         yield
     finally:
-        extraction.zlib = compress  # type: ignore[assignment]
         for name, fn in saved.items():
             setattr(extraction, name, fn)
 
