@@ -8,9 +8,19 @@ diacritics), so a head word occurs in most articles of its language: "climate" i
 of a million. Chinese and Japanese are written without spaces. Articles arrive the way a
 crawler stores them: mostly in publication order, 8% backfilled with older dates.
 
+``DUPLICATES`` (8%) of them are near-duplicates, as wire copies syndicated by several outlets
+are: a recent original of the same language (one of the last ``RECENT``, so memory stays flat)
+with a credit line first ("(Reuters) —") or one paragraph dropped, from the language's other
+source and published within a day after it. Its ``copy_of`` is the original's position in the
+stream. Which articles are copies is drawn from a random stream of its own, and a copy
+replaces the article drawn at its position: the originals are those of corpus version 1.
+``CORPUS_VERSION`` changes whenever the generated articles do, so cached databases are rebuilt.
+
 ``load_articles(db, articles)`` is the bulk load: plain executemany of the storage layer's
 own statements in transactions of ``BATCH`` articles, with SQLite's ``synchronous = OFF`` or
 PostgreSQL's ``synchronous_commit = off`` (a benchmark database is rebuilt after a crash).
+Ids are consecutive from the first free one, so a copy's ``duplicate_of`` is that id plus its
+``copy_of``: no lookup, nothing kept per article.
 The rows are what ``store_article`` writes: a SQLAlchemy Core insert of the ``articles``
 model (the ORM's column types), and ``storage.fts.write_search_rows``, the statement of
 ``write_search_documents``, with ``meta_terms`` and folded text. The generator folds each
@@ -22,9 +32,11 @@ are left out (search never reads them, and page bodies would only make the datab
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,6 +55,12 @@ VOCABULARY = 30_000
 START = datetime(2015, 1, 1, tzinfo=UTC)
 END = datetime(2026, 1, 1, tzinfo=UTC)
 BACKFILL = 0.08
+# Share of articles that are near-duplicates of a recent original of their language, and how
+# many recent originals per language they are copied from.
+DUPLICATES = 0.08
+RECENT = 64
+# 1: no near-duplicates; 2: DUPLICATES of them. Stored with a cached benchmark database.
+CORPUS_VERSION = 2
 BATCH = 10_000
 # Every this many articles, the generated folded text is checked against search_terms.
 FOLD_CHECK = 97
@@ -105,6 +123,16 @@ TITLE_PHRASES = {
     "zh": ["碳中和", "气候合作"],
     "ja": ["脱炭素", "気候協力"],
 }
+# Credit lines a wire copy starts with.
+CREDITS = {
+    "en": ["(Reuters) —", "LONDON (Reuters) —", "(AP) —", "WASHINGTON (AP) —"],
+    "fr": ["(AFP) —", "PARIS (AFP) —"],
+    "de": ["(dpa) —", "BERLIN (dpa) —"],
+    "es": ["(EFE) —", "MADRID (EFE) —"],
+    "pl": ["(PAP) —", "WARSZAWA (PAP) —"],
+    "zh": ["新华社北京电——", "中新社北京电——"],
+    "ja": ["【共同通信】", "【時事通信】"],
+}
 _CJK_POOL = [chr(c) for c in range(0x4E00, 0x4E00 + 6_000, 3)]
 _KANA_POOL = [chr(c) for c in range(0x30A1, 0x30F6)]
 
@@ -122,6 +150,18 @@ class GeneratedArticle:
     # search_terms(title) and search_terms(text), built from the folded vocabulary.
     folded_title: str
     folded_text: str
+    # A near-duplicate: the position in the generated stream of its original; None: original.
+    copy_of: int | None = None
+
+
+@dataclass(frozen=True)
+class _Original:
+    """A recent original that a near-duplicate may copy, with its paragraphs folded."""
+
+    position: int
+    article: GeneratedArticle
+    paragraphs: tuple[str, ...]
+    folded: tuple[str, ...]
 
 
 class Language:
@@ -178,10 +218,15 @@ class Language:
         return texts, terms
 
 
-def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle]:
-    """``count`` articles, the same ones for the same ``seed``."""
+def generate_articles(count: int, seed: int = 2025,
+                      duplicates: float = DUPLICATES) -> Iterator[GeneratedArticle]:
+    """``count`` articles, the same ones for the same ``seed``; about ``duplicates`` of them
+    near-duplicates of an earlier original."""
     rng = random.Random(seed)
     draws = np.random.default_rng(seed)
+    # Its own stream, so the originals stay what the generator drew before copies existed.
+    copies = random.Random(f"duplicates-{seed}")
+    recent: dict[str, deque[_Original]] = {code: deque(maxlen=RECENT) for code in LANGUAGES}
     languages = {code: Language(code, rng) for code in LANGUAGES}
     folded_phrases = {code: [search_terms(p) for p in phrases]
                       for code, phrases in TITLE_PHRASES.items()}
@@ -204,11 +249,12 @@ def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle
             phrase = rng.randrange(len(TITLE_PHRASES[code]))
             title = f"{TITLE_PHRASES[code][phrase]}{'' if language.cjk else ': '}{title}"
             folded_title = f"{folded_phrases[code][phrase]} {folded_title}"
-        glue, paragraphs, start = "" if language.cjk else " ", [], 1
+        glue, paragraphs, folded, start = "" if language.cjk else " ", [], [], 1
         for sentences in shape:
             paragraphs.append(glue.join(texts[start:start + sentences]))
+            folded.append(" ".join(terms[start:start + sentences]))
             start += sentences
-        yield GeneratedArticle(
+        article = GeneratedArticle(
             source=f"{code}-{i % 2 + 1}",
             url=f"https://{code}{i % 2 + 1}.example/{published:%Y/%m}/{i}",
             title=title,
@@ -216,8 +262,42 @@ def generate_articles(count: int, seed: int = 2025) -> Iterator[GeneratedArticle
             language=code,
             published_at=max(START, published),
             folded_title=folded_title,
-            folded_text=" ".join(terms[1:]),
+            folded_text=" ".join(folded),
         )
+        pool = recent[code]
+        if copies.random() < duplicates and pool:
+            yield _near_duplicate(copies.choice(pool), i, copies)
+        else:
+            pool.append(_Original(i, article, tuple(paragraphs), tuple(folded)))
+            yield article
+
+
+def _near_duplicate(original: _Original, position: int, rng: random.Random) -> GeneratedArticle:
+    """A wire copy of ``original`` at ``position`` in the stream: the other source of its
+    language, within a day after it, with a credit line first or a paragraph (not the first)
+    dropped."""
+    article, code = original.article, original.article.language
+    paragraphs, folded = list(original.paragraphs), list(original.folded)
+    if len(paragraphs) >= 3 and rng.random() < 0.5:
+        drop = rng.randrange(1, len(paragraphs))
+        del paragraphs[drop], folded[drop]
+    else:
+        credit = rng.choice(CREDITS[code])
+        glue = "" if code in ("zh", "ja") else " "
+        paragraphs[0] = f"{credit}{glue}{paragraphs[0]}"
+        folded[0] = f"{search_terms(credit)} {folded[0]}"
+    source = f"{code}-{2 if article.source.endswith('-1') else 1}"
+    published = min(article.published_at + timedelta(seconds=rng.uniform(600, 86_400)),
+                     END - timedelta(seconds=1))
+    return dataclasses.replace(
+        article,
+        source=source,
+        url=f"https://{source.replace('-', '')}.example/{published:%Y/%m}/{position}",
+        text="\n\n".join(paragraphs),
+        published_at=published,
+        folded_text=" ".join(folded),
+        copy_of=original.position,
+    )
 
 
 def _source_ids(db: Database, names: Iterable[str]) -> dict[str, int]:
@@ -230,10 +310,12 @@ def _source_ids(db: Database, names: Iterable[str]) -> dict[str, int]:
 
 
 def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[int, float]:
-    """Store ``articles``; return how many and the seconds spent writing the search index."""
+    """Store ``articles`` (a whole stream of ``generate_articles``: ``copy_of`` counts from its
+    start); return how many and the seconds spent writing the search index."""
     sources = _source_ids(db, [f"{code}-{n}" for code in LANGUAGES for n in (1, 2)])
     with db.session() as session:
         next_id = (session.scalar(text("SELECT max(id) FROM articles")) or 0) + 1
+    first_id = next_id  # the id of the stream's position 0, for duplicate_of
     stored, index_seconds = 0, 0.0
     iterator = iter(articles)
     with db.engine.connect() as connection:
@@ -250,6 +332,11 @@ def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[i
                 article_id = next_id + offset
                 if article_id % FOLD_CHECK == 0:
                     _check_folding(a)
+                duplicate_of = None
+                if a.copy_of is not None:
+                    if not 0 <= a.copy_of < article_id - first_id:
+                        raise ValueError(f"{a.url}: copies position {a.copy_of}, not earlier")
+                    duplicate_of = first_id + a.copy_of
                 rows.append({
                     "id": article_id, "source_id": sources[a.source], "url": a.url,
                     "canonical_url": a.url, "content_hash": f"{zlib.crc32(a.text.encode()):08x}",
@@ -257,6 +344,7 @@ def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[i
                     "language": a.language, "script": None, "authors": [],
                     "site_name": None, "description": None, "created_at": now,
                     "fetched_at": a.published_at, "updated_at": None,
+                    "duplicate_of": duplicate_of,
                 })
                 search_rows.append(SearchRow(
                     article_id, a.folded_title, a.folded_text,
