@@ -53,7 +53,7 @@ from crawler.bylines import visible_authors
 from crawler.chunks import sibling_chunks
 from crawler.cleanup import clean_text
 from crawler.config import ExtractionRules
-from crawler.consensus import TextIndex, combine
+from crawler.consensus import TextIndex, agrees_closely, combine
 from crawler.dates import date_snippets, headline_lines, url_date, visible_published
 from crawler.encoding import decode_html, might_have_mojibake, repair_tree
 from crawler.language import detect_language, detect_script
@@ -271,22 +271,18 @@ def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None)
     body = tree.find("body")
     region = find_region(page_blocks(body if body is not None else tree),
                          find_headline(tree, title), title, lead)
-    if region is not None:
-        found = _region_text(tree, url, region, fast=True)
-        if _agrees(found, region):
-            return combine(found, region.text(), region.prose_weight,
-                           region.text(with_links=True))
-    found = _trafilatura_text(tree, url, fast=False)
     if region is None:
-        return found
-    found = _region_text(tree, url, region, fast=False, found=found)
-    return combine(found, region.text(), region.prose_weight, region.text(with_links=True))
+        return _trafilatura_text(tree, url, fast=False)
+    region_all = region.text(with_links=True)
+    found = _region_text(tree, url, region, fast=True)
+    if not agrees_closely(found, region_all, region.prose_weight):
+        found = _region_text(tree, url, region, fast=False)
+    return combine(found, region.text(), region.prose_weight, region_all)
 
 
-def _region_text(tree: HtmlElement, url: str, region: Region, *, fast: bool,
-                 found: str | None = None) -> str:
+def _region_text(tree: HtmlElement, url: str, region: Region, *, fast: bool) -> str:
     """trafilatura's text of the page, or of the region's chunks when those weigh more."""
-    found = _trafilatura_text(tree, url, fast=fast) if found is None else found
+    found = _trafilatura_text(tree, url, fast=fast)
     index = TextIndex(found)
     chunks = sibling_chunks(region.blocks, lambda b: index.contains(b.text),
                             lambda b: block_score(b) > 0)
@@ -297,22 +293,6 @@ def _region_text(tree: HtmlElement, url: str, region: Region, *, fast: bool,
         if weight(whole) > weight(found):
             found = whole
     return found
-
-
-# trafilatura's text without fallbacks is trusted when this share of it lies inside the
-# region and it holds this share of the region's prose.
-FAST_INSIDE = 0.9
-FAST_COVERS = 0.8
-
-
-def _agrees(found: str, region: Region) -> bool:
-    """Whether trafilatura's text and the region are nearly the same article."""
-    total = weight(found)
-    if not total:
-        return False
-    inside = TextIndex(region.text(with_links=True))
-    agreed = weight("".join(p for p in found.splitlines() if p.strip() and inside.contains(p)))
-    return agreed >= FAST_INSIDE * total and agreed >= FAST_COVERS * region.prose_weight
 
 
 def _document_of(element: HtmlElement) -> HtmlElement:
