@@ -1,9 +1,9 @@
 """Term matching on folded text: the one definition of how a topics-file term finds a word.
 
 Text and terms go through the same folding as full-text search (``storage.folding``: case,
-diacritics, CJK one character per token) after traditional Chinese characters are mapped to
-simplified ones, so ``coopération`` matches ``cooperation``, ``współpraca`` matches ``wspolpraca``
-and ``氣候`` matches ``气候``. Folded text is tokens separated by single spaces, so word
+diacritics, CJK one character per token, traditional Chinese characters as simplified ones),
+so ``coopération`` matches ``cooperation``, ``współpraca`` matches ``wspolpraca`` and ``氣候``
+matches ``气候``. Folded text is tokens separated by single spaces, so word
 boundaries are spaces, and Chinese/Japanese terms (one token per character) match anywhere.
 
 A term is one or more words; ``*`` at the end of a word matches any ending (inflection:
@@ -18,13 +18,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from crawler.hanzi import to_simplified
 from storage.folding import search_terms
 
 WILDCARD = "*"
 def fold(text: str) -> list[str]:
     """``text`` as folded tokens (``["la", "cooperation", "碳", "中", "和"]``)."""
-    folded = search_terms(to_simplified(text))
+    folded = search_terms(text)
     return folded.split(" ") if folded else []
 
 
@@ -58,7 +57,7 @@ class Term:
         words: list[Word] = []
         for written in self.text.split():
             core = written.strip(WILDCARD)
-            tokens = search_terms(to_simplified(core)).split()
+            tokens = search_terms(core).split()
             if not tokens or WILDCARD in core:
                 raise ValueError(
                     f"term {self.text!r}: {WILDCARD!r} may only start or end a word, and every "
