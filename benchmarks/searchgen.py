@@ -162,6 +162,7 @@ class _Original:
     article: GeneratedArticle
     paragraphs: tuple[str, ...]
     folded: tuple[str, ...]
+    glue: str  # between sentences: "" in Chinese and Japanese, else a space
 
 
 class Language:
@@ -268,7 +269,7 @@ def generate_articles(count: int, seed: int = 2025,
         if copies.random() < duplicates and pool:
             yield _near_duplicate(copies.choice(pool), i, copies)
         else:
-            pool.append(_Original(i, article, tuple(paragraphs), tuple(folded)))
+            pool.append(_Original(i, article, tuple(paragraphs), tuple(folded), glue))
             yield article
 
 
@@ -283,8 +284,7 @@ def _near_duplicate(original: _Original, position: int, rng: random.Random) -> G
         del paragraphs[drop], folded[drop]
     else:
         credit = rng.choice(CREDITS[code])
-        glue = "" if code in ("zh", "ja") else " "
-        paragraphs[0] = f"{credit}{glue}{paragraphs[0]}"
+        paragraphs[0] = f"{credit}{original.glue}{paragraphs[0]}"
         folded[0] = f"{search_terms(credit)} {folded[0]}"
     source = f"{code}-{2 if article.source.endswith('-1') else 1}"
     published = min(article.published_at + timedelta(seconds=rng.uniform(600, 86_400)),

@@ -19,8 +19,9 @@ COMPRESSION_LEVEL = 3
 GZIP_MAGIC = b"\x1f\x8b"
 # request.meta key holding an article response's body as the server gzipped it.
 GZIP_BODY = "newsmon_gzip_body"
-_GZIP_TRAILER = 8  # CRC-32 and ISIZE (the inflated length modulo 2**32)
-_GZIP_MIN = 18  # a 10-byte header, an empty deflate stream's 2 bytes... and the trailer
+# A gzip member ends with its CRC-32 and ISIZE, the inflated length modulo 2**32 (4 bytes).
+_ISIZE = 4
+_GZIP_MIN = 18  # a 10-byte header, an empty deflate stream's 2 bytes, the 8-byte trailer
 
 
 def compress_body(body: bytes) -> bytes:
@@ -45,5 +46,5 @@ def server_gzip(raw: bytes | None, body: bytes) -> bytes | None:
     with ``body``'s tells them apart without inflating the page a second time."""
     if raw is None or len(raw) < _GZIP_MIN or raw[:2] != GZIP_MAGIC or raw == body:
         return None  # (equal: Scrapy could not inflate it and passed it on as it came)
-    inflated_size = int.from_bytes(raw[-_GZIP_TRAILER + 4:], "little")
+    inflated_size = int.from_bytes(raw[-_ISIZE:], "little")
     return raw if inflated_size == len(body) & 0xFFFFFFFF else None
