@@ -232,8 +232,10 @@ def background_load(start: MachineClock, end: MachineClock, ours: float) -> dict
     seconds = end.at - start.at
     others = max(0.0, end.machine_busy - start.machine_busy - ours - (end.own - start.own))
     capacity = seconds * (os.cpu_count() or 1)
-    return {"cpu_seconds": round(others, 2),
-            "share_of_machine": round(others / capacity, 3) if capacity > 0 else 0.0}
+    return {
+        "cpu_seconds": round(others, 2),
+        "share_of_machine": round(others / capacity, 3) if capacity > 0 else 0.0,
+    }
 
 
 # --- the site server, in its own process ----------------------------------------------------
@@ -254,10 +256,12 @@ def _serve_site(root: str, conn: Connection) -> None:
     with SampleSite(Path(root), port=0) as site:
         conn.send(site.base_url)
         conn.recv()
-    conn.send([
-        (r.path, r.status, r.started_at.timestamp(), r.finished_at.timestamp())
-        for r in site.requests
-    ])
+    conn.send(
+        [
+            (r.path, r.status, r.started_at.timestamp(), r.finished_at.timestamp())
+            for r in site.requests
+        ]
+    )
 
 
 class ServerProcess:
@@ -366,8 +370,20 @@ def run_crawl(
     finally:
         requests = server.stop()
     stored, first, last, run = _read_database(database)
-    return CrawlResult(server.base_url, crawl.returncode, launched, exited, stored, first, last,
-                       run, requests, frozenset(site.article_paths), watcher, log_file)
+    return CrawlResult(
+        server.base_url,
+        crawl.returncode,
+        launched,
+        exited,
+        stored,
+        first,
+        last,
+        run,
+        requests,
+        frozenset(site.article_paths),
+        watcher,
+        log_file,
+    )
 
 
 def _kill_tree(process: subprocess.Popen[bytes]) -> None:
@@ -392,9 +408,7 @@ def _read_database(path: Path) -> tuple[int, float | None, float | None, dict[st
                 "SELECT count(*), min(created_at), max(created_at) FROM articles"
             ).fetchone()
             connection.row_factory = sqlite3.Row
-            row = connection.execute(
-                "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            row = connection.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
         except sqlite3.OperationalError:  # the crawl died before creating the schema
             return 0, None, None, {}
     run = dict(row) if row is not None else {}
@@ -449,8 +463,7 @@ class BareResult:
 
 def run_bare(site: GeneratedSite, base_url: str) -> BareResult:
     """Time bare extraction of every article page in a warm pool of WORKERS processes."""
-    files = [(str(site.root.joinpath(*p.split("/")[1:])), base_url + p)
-             for p in site.article_paths]
+    files = [(str(site.root.joinpath(*p.split("/")[1:])), base_url + p) for p in site.article_paths]
     context = multiprocessing.get_context("spawn")
     watcher = ProcessWatcher()
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
@@ -486,25 +499,31 @@ def _r(value: float | None, digits: int = 2) -> float | None:
     return round(value, digits) if value is not None else None
 
 
-def _processes(watcher: ProcessWatcher, start: float | None, end: float | None,
-               pages: int) -> list[dict[str, Any]]:
+def _processes(
+    watcher: ProcessWatcher, start: float | None, end: float | None, pages: int
+) -> list[dict[str, Any]]:
     """Peak RSS, total CPU and CPU per page between ``start`` and ``end`` of each process."""
     rows = []
     for usage in watcher.usage.values():
         window = usage.cpu_between(start, end) if start is not None and end is not None else None
-        rows.append({
-            "label": usage.label,
-            "pid": usage.pid,
-            "peak_rss_mb": round(usage.peak_rss / MB, 1),
-            "peak_pss_mb": round(usage.peak_pss / MB, 1),
-            "cpu_seconds": round(usage.cpu_seconds, 2),
-            "cpu_ms_per_page": _r(1000 * window / pages if window is not None and pages else None),
-        })
+        rows.append(
+            {
+                "label": usage.label,
+                "pid": usage.pid,
+                "peak_rss_mb": round(usage.peak_rss / MB, 1),
+                "peak_pss_mb": round(usage.peak_pss / MB, 1),
+                "cpu_seconds": round(usage.cpu_seconds, 2),
+                "cpu_ms_per_page": _r(
+                    1000 * window / pages if window is not None and pages else None
+                ),
+            }
+        )
     return rows
 
 
-def measurements(site: GeneratedSite, crawl: CrawlResult, bare: BareResult,
-                 generation_seconds: float) -> dict[str, Any]:
+def measurements(
+    site: GeneratedSite, crawl: CrawlResult, bare: BareResult, generation_seconds: float
+) -> dict[str, Any]:
     """Every number of the run, as plain JSON-able data."""
     stored = crawl.stored
     fetched = sum(1 for r in crawl.article_requests if r.status == 200)
@@ -520,24 +539,39 @@ def measurements(site: GeneratedSite, crawl: CrawlResult, bare: BareResult,
     crawl_processes = _processes(crawl.watcher, first_request, last_stored, stored)
     bare_processes = _processes(bare.watcher, bare.started.at, bare.ended.at, bare.pages)
     crawl_rss = [p["peak_rss_mb"] for p in crawl_processes if not p["label"].startswith("server")]
-    steady_cpu = (crawl.watcher.cpu_between(first_request, last_stored)
-                  if first_request is not None and last_stored is not None else None)
+    steady_cpu = (
+        crawl.watcher.cpu_between(first_request, last_stored)
+        if first_request is not None and last_stored is not None
+        else None
+    )
     ratio = steady / bare_rate if steady and bare_rate else None
     cpus = os.cpu_count() or 1
-    server_cpu = sum(u.cpu_between(first_request, last_stored)
-                     for u in crawl.watcher.usage.values() if u.label.startswith("server")
-                     ) if first_request is not None and last_stored is not None else None
-    newsmon_cpu = (1000 * (steady_cpu - server_cpu) / stored
-                   if steady_cpu is not None and server_cpu is not None and stored else None)
+    server_cpu = (
+        sum(
+            u.cpu_between(first_request, last_stored)
+            for u in crawl.watcher.usage.values()
+            if u.label.startswith("server")
+        )
+        if first_request is not None and last_stored is not None
+        else None
+    )
+    newsmon_cpu = (
+        1000 * (steady_cpu - server_cpu) / stored
+        if steady_cpu is not None and server_cpu is not None and stored
+        else None
+    )
     bare_cpu = 1000 * bare.watcher.cpu_between(bare.started.at, bare.ended.at) / bare.pages
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": cpus, "python": sys.version.split()[0]},
-        "site": {"pages": len(site.article_paths), "total_mb": _r(site.total_bytes / MB, 1),
-                 "page_kb_min": _r(min(site.page_bytes) / 1024, 1),
-                 "page_kb_median": _r(statistics.median(site.page_bytes) / 1024, 1),
-                 "page_kb_max": _r(max(site.page_bytes) / 1024, 1),
-                 "generation_seconds": _r(generation_seconds)},
+        "site": {
+            "pages": len(site.article_paths),
+            "total_mb": _r(site.total_bytes / MB, 1),
+            "page_kb_min": _r(min(site.page_bytes) / 1024, 1),
+            "page_kb_median": _r(statistics.median(site.page_bytes) / 1024, 1),
+            "page_kb_max": _r(max(site.page_bytes) / 1024, 1),
+            "generation_seconds": _r(generation_seconds),
+        },
         "newsmon": {
             "returncode": crawl.returncode,
             "stored_articles": stored,
@@ -548,8 +582,9 @@ def measurements(site: GeneratedSite, crawl: CrawlResult, bare: BareResult,
             "articles_failed": crawl.run.get("articles_failed"),
             "seconds_end_to_end": _r(end_to_end),
             "seconds_to_first_request": _r(_span(crawl.launched.at, crawl.first_request_at)),
-            "seconds_first_article_request_to_first_stored":
-                _r(_span(first_request, crawl.first_stored_at)),
+            "seconds_first_article_request_to_first_stored": _r(
+                _span(first_request, crawl.first_stored_at)
+            ),
             "seconds_steady": _r(window),
             "seconds_first_to_last_stored": _r(window_stored),
             "seconds_last_stored_to_exit": _r(_span(last_stored, crawl.exited.at)),
@@ -559,21 +594,27 @@ def measurements(site: GeneratedSite, crawl: CrawlResult, bare: BareResult,
             "pages_per_second_end_to_end": _r(_rate(fetched, end_to_end)),
             "articles_per_second_end_to_end": _r(e2e),
             "steady_cpu_ms_per_article": _r(newsmon_cpu),
-            "steady_server_cpu_ms_per_article": _r(1000 * server_cpu / stored
-                                                   if server_cpu is not None and stored else None),
-            "steady_cpu_share_of_machine": _r(steady_cpu / (window * cpus)
-                                              if steady_cpu is not None and window else None, 3),
+            "steady_server_cpu_ms_per_article": _r(
+                1000 * server_cpu / stored if server_cpu is not None and stored else None
+            ),
+            "steady_cpu_share_of_machine": _r(
+                steady_cpu / (window * cpus) if steady_cpu is not None and window else None, 3
+            ),
             "background_load": background_load(
-                crawl.launched, crawl.exited,
-                crawl.watcher.cpu_between(crawl.launched.at, crawl.exited.at)),
+                crawl.launched,
+                crawl.exited,
+                crawl.watcher.cpu_between(crawl.launched.at, crawl.exited.at),
+            ),
         },
         "bare": {
-            "pages": bare.pages, "extracted": bare.extracted, "seconds": _r(bare.seconds),
+            "pages": bare.pages,
+            "extracted": bare.extracted,
+            "seconds": _r(bare.seconds),
             "pages_per_second": _r(bare_rate),
             "cpu_ms_per_page": _r(bare_cpu),
             "background_load": background_load(
-                bare.started, bare.ended,
-                bare.watcher.cpu_between(bare.started.at, bare.ended.at)),
+                bare.started, bare.ended, bare.watcher.cpu_between(bare.started.at, bare.ended.at)
+            ),
         },
         "processes": crawl_processes + bare_processes,
         "peak_rss_mb_crawl_tree_sum": _r(crawl.watcher.peak_tree_rss.get("crawl main", 0) / MB, 1),
@@ -581,8 +622,9 @@ def measurements(site: GeneratedSite, crawl: CrawlResult, bare: BareResult,
         "benchmark_peak_rss_mb": _r(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "ratios": {
             "steady": _r(ratio, 3),
-            "first_to_last_stored": _r(after_first / bare_rate
-                                       if after_first and bare_rate else None, 3),
+            "first_to_last_stored": _r(
+                after_first / bare_rate if after_first and bare_rate else None, 3
+            ),
             "end_to_end": _r(e2e / bare_rate if e2e and bare_rate else None, 3),
             # Throughput ratio to expect on an otherwise idle machine, where both runs are
             # CPU-bound and the server runs elsewhere: insensitive to other load.
@@ -605,65 +647,107 @@ def _f(value: float | None, spec: str = ".1f") -> str:
 def print_report(m: dict[str, Any]) -> None:
     site, news, bare = m["site"], m["newsmon"], m["bare"]
     print()
-    print(f"newsmon crawl benchmark: {site['pages']:,} pages "
-          f"({site['page_kb_min']:.0f}-{site['page_kb_max']:.0f} KB, median "
-          f"{site['page_kb_median']:.0f} KB, {site['total_mb']:.0f} MB), {WORKERS} extraction "
-          f"workers, {m['machine']['cpus']} CPUs")
+    print(
+        f"newsmon crawl benchmark: {site['pages']:,} pages "
+        f"({site['page_kb_min']:.0f}-{site['page_kb_max']:.0f} KB, median "
+        f"{site['page_kb_median']:.0f} KB, {site['total_mb']:.0f} MB), {WORKERS} extraction "
+        f"workers, {m['machine']['cpus']} CPUs"
+    )
     print()
     print(f"{'throughput':56} {'seconds':>8} {'pages/s':>8} {'articles/s':>10}")
-    bare_articles = (bare["pages_per_second"] * bare["extracted"] / bare["pages"]
-                     if bare["pages_per_second"] else None)
+    bare_articles = (
+        bare["pages_per_second"] * bare["extracted"] / bare["pages"]
+        if bare["pages_per_second"]
+        else None
+    )
     rows = [
-        ("newsmon steady (first article request -> last insert)", news["seconds_steady"],
-         news["pages_per_second_steady"], news["articles_per_second_steady"]),
-        ("newsmon after warm-up (first insert -> last insert)",
-         news["seconds_first_to_last_stored"], None,
-         news["articles_per_second_first_to_last_stored"]),
-        ("newsmon end to end (process start -> exit)", news["seconds_end_to_end"],
-         news["pages_per_second_end_to_end"], news["articles_per_second_end_to_end"]),
-        (f"bare trafilatura, warm pool of {WORKERS}", bare["seconds"], bare["pages_per_second"],
-         bare_articles),
+        (
+            "newsmon steady (first article request -> last insert)",
+            news["seconds_steady"],
+            news["pages_per_second_steady"],
+            news["articles_per_second_steady"],
+        ),
+        (
+            "newsmon after warm-up (first insert -> last insert)",
+            news["seconds_first_to_last_stored"],
+            None,
+            news["articles_per_second_first_to_last_stored"],
+        ),
+        (
+            "newsmon end to end (process start -> exit)",
+            news["seconds_end_to_end"],
+            news["pages_per_second_end_to_end"],
+            news["articles_per_second_end_to_end"],
+        ),
+        (
+            f"bare trafilatura, warm pool of {WORKERS}",
+            bare["seconds"],
+            bare["pages_per_second"],
+            bare_articles,
+        ),
     ]
     for label, seconds, pages, articles in rows:
         print(f"{label:56} {_f(seconds, '.2f'):>8} {_f(pages):>8} {_f(articles):>10}")
-    print(f"  newsmon stored {news['stored_articles']:,} of {news['article_pages_fetched']:,} "
-          f"article pages fetched ({news['requests']:,} requests), run {news['run_status']}, "
-          f"dropped {news['pages_dropped']}; bare found text in {bare['extracted']:,} pages")
-    print(f"  crawl phases: start-up {_f(news['seconds_to_first_request'], '.2f')} s; first "
-          f"article request -> first insert "
-          f"{_f(news['seconds_first_article_request_to_first_stored'], '.2f')} s; last insert "
-          f"-> exit {_f(news['seconds_last_stored_to_exit'], '.2f')} s")
+    print(
+        f"  newsmon stored {news['stored_articles']:,} of {news['article_pages_fetched']:,} "
+        f"article pages fetched ({news['requests']:,} requests), run {news['run_status']}, "
+        f"dropped {news['pages_dropped']}; bare found text in {bare['extracted']:,} pages"
+    )
+    print(
+        f"  crawl phases: start-up {_f(news['seconds_to_first_request'], '.2f')} s; first "
+        f"article request -> first insert "
+        f"{_f(news['seconds_first_article_request_to_first_stored'], '.2f')} s; last insert "
+        f"-> exit {_f(news['seconds_last_stored_to_exit'], '.2f')} s"
+    )
     share = 100 * (news["steady_cpu_share_of_machine"] or 0)
-    print(f"  CPU per article, steady: newsmon {_f(news['steady_cpu_ms_per_article'], '.2f')} ms "
-          f"+ server {_f(news['steady_server_cpu_ms_per_article'], '.2f')} ms (together "
-          f"{share:.0f}% of the machine); bare {_f(bare['cpu_ms_per_page'], '.2f')} ms")
+    print(
+        f"  CPU per article, steady: newsmon {_f(news['steady_cpu_ms_per_article'], '.2f')} ms "
+        f"+ server {_f(news['steady_server_cpu_ms_per_article'], '.2f')} ms (together "
+        f"{share:.0f}% of the machine); bare {_f(bare['cpu_ms_per_page'], '.2f')} ms"
+    )
     print()
-    print(f"{'process':40} {'pid':>8} {'peak RSS MB':>12} {'peak PSS MB':>12} {'CPU s':>8} "
-          f"{'CPU ms/page':>12}")
+    print(
+        f"{'process':40} {'pid':>8} {'peak RSS MB':>12} {'peak PSS MB':>12} {'CPU s':>8} "
+        f"{'CPU ms/page':>12}"
+    )
     for p in m["processes"]:
-        print(f"{p['label']:40} {p['pid']:>8} {p['peak_rss_mb']:>12.1f} {p['peak_pss_mb']:>12.1f} "
-              f"{p['cpu_seconds']:>8.2f} {_f(p['cpu_ms_per_page'], '.2f'):>12}")
-    print(f"{'crawl tree, peak of the sums':40} {'':>8} {m['peak_rss_mb_crawl_tree_sum']:>12.1f} "
-          f"{m['peak_pss_mb_crawl_tree_sum']:>12.1f}")
+        print(
+            f"{p['label']:40} {p['pid']:>8} {p['peak_rss_mb']:>12.1f} {p['peak_pss_mb']:>12.1f} "
+            f"{p['cpu_seconds']:>8.2f} {_f(p['cpu_ms_per_page'], '.2f'):>12}"
+        )
+    print(
+        f"{'crawl tree, peak of the sums':40} {'':>8} {m['peak_rss_mb_crawl_tree_sum']:>12.1f} "
+        f"{m['peak_pss_mb_crawl_tree_sum']:>12.1f}"
+    )
     print(f"{'benchmark script':40} {os.getpid():>8} {m['benchmark_peak_rss_mb']:>12.1f}")
-    print("  CPU ms/page: in the steady window for the crawl and the server, in the timed run "
-          "for bare workers")
+    print(
+        "  CPU ms/page: in the steady window for the crawl and the server, in the timed run "
+        "for bare workers"
+    )
     for phase, load in (("crawl", news["background_load"]), ("bare run", bare["background_load"])):
         if load["share_of_machine"] > 0.05:
-            print(f"  warning: other processes took {100 * load['share_of_machine']:.0f}% of the "
-                  f"machine during the {phase} ({load['cpu_seconds']:.1f} CPU s); numbers are "
-                  "disturbed")
+            print(
+                f"  warning: other processes took {100 * load['share_of_machine']:.0f}% of the "
+                f"machine during the {phase} ({load['cpu_seconds']:.1f} CPU s); numbers are "
+                "disturbed"
+            )
     print()
     ratios, targets = m["ratios"], m["targets"]
     verdict = {True: "PASS", False: "FAIL"}
-    print(f"ratio newsmon steady / bare:      {_f(ratios['steady'], '.3f'):>6}   "
-          f"target >= {TARGET_RATIO}   {verdict[targets['ratio_pass']]}")
+    print(
+        f"ratio newsmon steady / bare:      {_f(ratios['steady'], '.3f'):>6}   "
+        f"target >= {TARGET_RATIO}   {verdict[targets['ratio_pass']]}"
+    )
     print(f"ratio after warm-up / bare:       {_f(ratios['first_to_last_stored'], '.3f'):>6}")
     print(f"ratio newsmon end to end / bare:  {_f(ratios['end_to_end'], '.3f'):>6}")
-    print(f"ratio of CPU costs, bare / newsmon: {_f(ratios['cpu_cost'], '.3f'):>4}   (the "
-          "throughput ratio to expect on an idle machine, server elsewhere)")
-    print(f"peak RSS of any crawl process:    {_f(targets['rss_max_mb'])} MB   "
-          f"target < {RSS_LIMIT_MB:.0f} MB   {verdict[targets['rss_pass']]}")
+    print(
+        f"ratio of CPU costs, bare / newsmon: {_f(ratios['cpu_cost'], '.3f'):>4}   (the "
+        "throughput ratio to expect on an idle machine, server elsewhere)"
+    )
+    print(
+        f"peak RSS of any crawl process:    {_f(targets['rss_max_mb'])} MB   "
+        f"target < {RSS_LIMIT_MB:.0f} MB   {verdict[targets['rss_pass']]}"
+    )
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -674,17 +758,32 @@ def main(argv: list[str] | None = None) -> int:
         description="Crawl a generated loopback site with newsmon and compare its throughput "
         "with bare trafilatura extraction of the same pages."
     )
-    parser.add_argument("--pages", type=at_least(1), default=2000,
-                        help="article pages to generate (default %(default)s)")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the site, database and crawl log in DIR (new or empty)")
-    parser.add_argument("--seed", type=int, default=2024,
-                        help="site generator seed (default %(default)s)")
-    parser.add_argument("--timeout", type=float, default=1800.0,
-                        help="give up on the crawl after this many seconds (default %(default)s)")
+    parser.add_argument(
+        "--pages",
+        type=at_least(1),
+        default=2000,
+        help="article pages to generate (default %(default)s)",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the site, database and crawl log in DIR (new or empty)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=2024, help="site generator seed (default %(default)s)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        help="give up on the crawl after this many seconds (default %(default)s)",
+    )
     args = parser.parse_args(argv)
-    if args.keep is not None and args.keep.exists() and (
-        not args.keep.is_dir() or any(args.keep.iterdir())
+    if (
+        args.keep is not None
+        and args.keep.exists()
+        and (not args.keep.is_dir() or any(args.keep.iterdir()))
     ):
         parser.error(f"--keep {args.keep}: not a new or empty directory")
 
@@ -701,8 +800,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1
         if crawl.returncode != 0:
-            print(f"benchmark failed: the crawl exited with status {crawl.returncode}; the end "
-                  f"of {crawl.log_file}:", file=sys.stderr)
+            print(
+                f"benchmark failed: the crawl exited with status {crawl.returncode}; the end "
+                f"of {crawl.log_file}:",
+                file=sys.stderr,
+            )
             print(crawl.log_file.read_text(errors="replace")[-4000:], file=sys.stderr)
             return 1
 
@@ -720,8 +822,11 @@ def main(argv: list[str] | None = None) -> int:
         # Fewer than the pages minus 1%: the crawl lost pages, so its rate means nothing.
         needed = len(site.article_paths) - len(site.article_paths) // 100
         if crawl.stored < needed:
-            print(f"benchmark failed: {crawl.stored:,} articles stored, fewer than {needed:,}; "
-                  f"see {crawl.log_file}", file=sys.stderr)
+            print(
+                f"benchmark failed: {crawl.stored:,} articles stored, fewer than {needed:,}; "
+                f"see {crawl.log_file}",
+                file=sys.stderr,
+            )
             return 1
     return 0
 

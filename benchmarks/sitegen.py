@@ -175,8 +175,22 @@ miejsca pracy i czystsze powietrze w ich regionie.
 _LANGUAGE_WEIGHTS = {"en": 30, "zh": 20, "fr": 15, "de": 15, "es": 10, "pl": 10}
 # Section slugs, shared by all languages; their labels are per language below.
 _SECTIONS = (
-    "climate", "energy", "markets", "policy", "cities", "transport", "industry", "science",
-    "technology", "agriculture", "world", "opinion", "health", "culture", "sport", "travel",
+    "climate",
+    "energy",
+    "markets",
+    "policy",
+    "cities",
+    "transport",
+    "industry",
+    "science",
+    "technology",
+    "agriculture",
+    "world",
+    "opinion",
+    "health",
+    "culture",
+    "sport",
+    "travel",
 )
 
 
@@ -193,143 +207,387 @@ class _Interface:
 
 _INTERFACES: dict[str, _Interface] = {
     "en": _Interface(
-        ("Climate", "Energy", "Markets", "Policy", "Cities", "Transport", "Industry", "Science",
-         "Technology", "Agriculture", "World", "Opinion", "Health", "Culture", "Sport",
-         "Travel"),
-        {"home": "Home", "search": "Search", "subscribe": "Subscribe", "login": "Sign in",
-         "related": "Related articles", "most_read": "Most read", "comments": "Comments",
-         "reply": "Reply", "write": "Write a comment", "send": "Post comment", "share": "Share",
-         "tags": "Topics", "by": "By", "updated": "Updated", "also": "Read also",
-         "cookie": "We use cookies and similar technologies to measure traffic, personalise "
-                   "content and show relevant advertising. You can change your choice at any "
-                   "time in the privacy settings.",
-         "accept": "Accept all", "reject": "Reject", "settings": "Privacy settings",
-         "newsletter": "Newsletter", "newsletter_text": "The day's climate news in your inbox "
-                                                        "every morning.",
-         "email": "Your e-mail address", "about": "About us", "services": "Services",
-         "legal": "Legal", "follow": "Follow us", "privacy": "Privacy policy",
-         "terms": "Terms of use", "imprint": "Imprint", "contact": "Contact",
-         "advertise": "Advertise", "careers": "Careers", "rights": "All rights reserved.",
-         "photo": "Photo", "ad": "Advertisement", "minutes": "min read"},
+        (
+            "Climate",
+            "Energy",
+            "Markets",
+            "Policy",
+            "Cities",
+            "Transport",
+            "Industry",
+            "Science",
+            "Technology",
+            "Agriculture",
+            "World",
+            "Opinion",
+            "Health",
+            "Culture",
+            "Sport",
+            "Travel",
+        ),
+        {
+            "home": "Home",
+            "search": "Search",
+            "subscribe": "Subscribe",
+            "login": "Sign in",
+            "related": "Related articles",
+            "most_read": "Most read",
+            "comments": "Comments",
+            "reply": "Reply",
+            "write": "Write a comment",
+            "send": "Post comment",
+            "share": "Share",
+            "tags": "Topics",
+            "by": "By",
+            "updated": "Updated",
+            "also": "Read also",
+            "cookie": "We use cookies and similar technologies to measure traffic, personalise "
+            "content and show relevant advertising. You can change your choice at any "
+            "time in the privacy settings.",
+            "accept": "Accept all",
+            "reject": "Reject",
+            "settings": "Privacy settings",
+            "newsletter": "Newsletter",
+            "newsletter_text": "The day's climate news in your inbox every morning.",
+            "email": "Your e-mail address",
+            "about": "About us",
+            "services": "Services",
+            "legal": "Legal",
+            "follow": "Follow us",
+            "privacy": "Privacy policy",
+            "terms": "Terms of use",
+            "imprint": "Imprint",
+            "contact": "Contact",
+            "advertise": "Advertise",
+            "careers": "Careers",
+            "rights": "All rights reserved.",
+            "photo": "Photo",
+            "ad": "Advertisement",
+            "minutes": "min read",
+        },
         ("James", "Emma", "Oliver", "Sophie", "Daniel", "Laura", "Thomas", "Hannah"),
         ("Walker", "Bennett", "Hughes", "Carter", "Morgan", "Foster", "Reid", "Patel"),
         "%d %B %Y, %H:%M",
     ),
     "fr": _Interface(
-        ("Climat", "Énergie", "Marchés", "Politique", "Villes", "Transports", "Industrie",
-         "Sciences", "Technologie", "Agriculture", "Monde", "Opinions", "Santé", "Culture",
-         "Sport", "Voyages"),
-        {"home": "Accueil", "search": "Rechercher", "subscribe": "S'abonner",
-         "login": "Se connecter", "related": "Sur le même sujet", "most_read": "Les plus lus",
-         "comments": "Commentaires", "reply": "Répondre", "write": "Écrire un commentaire",
-         "send": "Publier", "share": "Partager", "tags": "Thèmes", "by": "Par",
-         "updated": "Mis à jour", "also": "À lire aussi",
-         "cookie": "Nous utilisons des cookies et des technologies similaires pour mesurer "
-                   "l'audience, personnaliser les contenus et afficher des publicités "
-                   "pertinentes. Vous pouvez modifier votre choix à tout moment.",
-         "accept": "Tout accepter", "reject": "Refuser", "settings": "Paramètres",
-         "newsletter": "Lettre d'information",
-         "newsletter_text": "L'actualité du climat chaque matin dans votre boîte.",
-         "email": "Votre adresse e-mail", "about": "Qui sommes-nous", "services": "Services",
-         "legal": "Informations légales", "follow": "Suivez-nous",
-         "privacy": "Politique de confidentialité", "terms": "Conditions d'utilisation",
-         "imprint": "Mentions légales", "contact": "Contact", "advertise": "Publicité",
-         "careers": "Recrutement", "rights": "Tous droits réservés.", "photo": "Photo",
-         "ad": "Publicité", "minutes": "min de lecture"},
+        (
+            "Climat",
+            "Énergie",
+            "Marchés",
+            "Politique",
+            "Villes",
+            "Transports",
+            "Industrie",
+            "Sciences",
+            "Technologie",
+            "Agriculture",
+            "Monde",
+            "Opinions",
+            "Santé",
+            "Culture",
+            "Sport",
+            "Voyages",
+        ),
+        {
+            "home": "Accueil",
+            "search": "Rechercher",
+            "subscribe": "S'abonner",
+            "login": "Se connecter",
+            "related": "Sur le même sujet",
+            "most_read": "Les plus lus",
+            "comments": "Commentaires",
+            "reply": "Répondre",
+            "write": "Écrire un commentaire",
+            "send": "Publier",
+            "share": "Partager",
+            "tags": "Thèmes",
+            "by": "Par",
+            "updated": "Mis à jour",
+            "also": "À lire aussi",
+            "cookie": "Nous utilisons des cookies et des technologies similaires pour mesurer "
+            "l'audience, personnaliser les contenus et afficher des publicités "
+            "pertinentes. Vous pouvez modifier votre choix à tout moment.",
+            "accept": "Tout accepter",
+            "reject": "Refuser",
+            "settings": "Paramètres",
+            "newsletter": "Lettre d'information",
+            "newsletter_text": "L'actualité du climat chaque matin dans votre boîte.",
+            "email": "Votre adresse e-mail",
+            "about": "Qui sommes-nous",
+            "services": "Services",
+            "legal": "Informations légales",
+            "follow": "Suivez-nous",
+            "privacy": "Politique de confidentialité",
+            "terms": "Conditions d'utilisation",
+            "imprint": "Mentions légales",
+            "contact": "Contact",
+            "advertise": "Publicité",
+            "careers": "Recrutement",
+            "rights": "Tous droits réservés.",
+            "photo": "Photo",
+            "ad": "Publicité",
+            "minutes": "min de lecture",
+        },
         ("Camille", "Julien", "Claire", "Nicolas", "Élodie", "Mathieu", "Sophie", "Antoine"),
         ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Laurent", "Girard", "Roux"),
         "%d/%m/%Y à %Hh%M",
     ),
     "de": _Interface(
-        ("Klima", "Energie", "Märkte", "Politik", "Städte", "Verkehr", "Industrie",
-         "Wissenschaft", "Technik", "Landwirtschaft", "Welt", "Meinung", "Gesundheit",
-         "Kultur", "Sport", "Reisen"),
-        {"home": "Startseite", "search": "Suche", "subscribe": "Abonnieren",
-         "login": "Anmelden", "related": "Mehr zum Thema", "most_read": "Meistgelesen",
-         "comments": "Kommentare", "reply": "Antworten", "write": "Kommentar schreiben",
-         "send": "Absenden", "share": "Teilen", "tags": "Themen", "by": "Von",
-         "updated": "Aktualisiert", "also": "Lesen Sie auch",
-         "cookie": "Wir verwenden Cookies und ähnliche Technologien, um die Reichweite zu "
-                   "messen, Inhalte zu personalisieren und passende Werbung anzuzeigen. Sie "
-                   "können Ihre Auswahl jederzeit ändern.",
-         "accept": "Alle akzeptieren", "reject": "Ablehnen", "settings": "Einstellungen",
-         "newsletter": "Newsletter",
-         "newsletter_text": "Die wichtigsten Klimanachrichten jeden Morgen per E-Mail.",
-         "email": "Ihre E-Mail-Adresse", "about": "Über uns", "services": "Service",
-         "legal": "Rechtliches", "follow": "Folgen Sie uns", "privacy": "Datenschutz",
-         "terms": "Nutzungsbedingungen", "imprint": "Impressum", "contact": "Kontakt",
-         "advertise": "Werbung", "careers": "Karriere", "rights": "Alle Rechte vorbehalten.",
-         "photo": "Foto", "ad": "Anzeige", "minutes": "Min. Lesezeit"},
+        (
+            "Klima",
+            "Energie",
+            "Märkte",
+            "Politik",
+            "Städte",
+            "Verkehr",
+            "Industrie",
+            "Wissenschaft",
+            "Technik",
+            "Landwirtschaft",
+            "Welt",
+            "Meinung",
+            "Gesundheit",
+            "Kultur",
+            "Sport",
+            "Reisen",
+        ),
+        {
+            "home": "Startseite",
+            "search": "Suche",
+            "subscribe": "Abonnieren",
+            "login": "Anmelden",
+            "related": "Mehr zum Thema",
+            "most_read": "Meistgelesen",
+            "comments": "Kommentare",
+            "reply": "Antworten",
+            "write": "Kommentar schreiben",
+            "send": "Absenden",
+            "share": "Teilen",
+            "tags": "Themen",
+            "by": "Von",
+            "updated": "Aktualisiert",
+            "also": "Lesen Sie auch",
+            "cookie": "Wir verwenden Cookies und ähnliche Technologien, um die Reichweite zu "
+            "messen, Inhalte zu personalisieren und passende Werbung anzuzeigen. Sie "
+            "können Ihre Auswahl jederzeit ändern.",
+            "accept": "Alle akzeptieren",
+            "reject": "Ablehnen",
+            "settings": "Einstellungen",
+            "newsletter": "Newsletter",
+            "newsletter_text": "Die wichtigsten Klimanachrichten jeden Morgen per E-Mail.",
+            "email": "Ihre E-Mail-Adresse",
+            "about": "Über uns",
+            "services": "Service",
+            "legal": "Rechtliches",
+            "follow": "Folgen Sie uns",
+            "privacy": "Datenschutz",
+            "terms": "Nutzungsbedingungen",
+            "imprint": "Impressum",
+            "contact": "Kontakt",
+            "advertise": "Werbung",
+            "careers": "Karriere",
+            "rights": "Alle Rechte vorbehalten.",
+            "photo": "Foto",
+            "ad": "Anzeige",
+            "minutes": "Min. Lesezeit",
+        },
         ("Lukas", "Anna", "Felix", "Julia", "Jonas", "Katrin", "Stefan", "Miriam"),
         ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Hoffmann", "Wagner"),
         "%d.%m.%Y, %H:%M Uhr",
     ),
     "es": _Interface(
-        ("Clima", "Energía", "Mercados", "Política", "Ciudades", "Transporte", "Industria",
-         "Ciencia", "Tecnología", "Agricultura", "Mundo", "Opinión", "Salud", "Cultura",
-         "Deportes", "Viajes"),
-        {"home": "Portada", "search": "Buscar", "subscribe": "Suscríbete",
-         "login": "Iniciar sesión", "related": "Noticias relacionadas",
-         "most_read": "Lo más leído", "comments": "Comentarios", "reply": "Responder",
-         "write": "Escribe un comentario", "send": "Enviar", "share": "Compartir",
-         "tags": "Temas", "by": "Por", "updated": "Actualizado", "also": "Lee también",
-         "cookie": "Utilizamos cookies y tecnologías similares para medir la audiencia, "
-                   "personalizar el contenido y mostrar publicidad relevante. Puedes cambiar "
-                   "tu elección en cualquier momento.",
-         "accept": "Aceptar todo", "reject": "Rechazar", "settings": "Configuración",
-         "newsletter": "Boletín",
-         "newsletter_text": "Las noticias del clima cada mañana en tu correo.",
-         "email": "Tu correo electrónico", "about": "Quiénes somos", "services": "Servicios",
-         "legal": "Aviso legal", "follow": "Síguenos", "privacy": "Política de privacidad",
-         "terms": "Condiciones de uso", "imprint": "Créditos", "contact": "Contacto",
-         "advertise": "Publicidad", "careers": "Trabaja con nosotros",
-         "rights": "Todos los derechos reservados.", "photo": "Foto", "ad": "Publicidad",
-         "minutes": "min de lectura"},
+        (
+            "Clima",
+            "Energía",
+            "Mercados",
+            "Política",
+            "Ciudades",
+            "Transporte",
+            "Industria",
+            "Ciencia",
+            "Tecnología",
+            "Agricultura",
+            "Mundo",
+            "Opinión",
+            "Salud",
+            "Cultura",
+            "Deportes",
+            "Viajes",
+        ),
+        {
+            "home": "Portada",
+            "search": "Buscar",
+            "subscribe": "Suscríbete",
+            "login": "Iniciar sesión",
+            "related": "Noticias relacionadas",
+            "most_read": "Lo más leído",
+            "comments": "Comentarios",
+            "reply": "Responder",
+            "write": "Escribe un comentario",
+            "send": "Enviar",
+            "share": "Compartir",
+            "tags": "Temas",
+            "by": "Por",
+            "updated": "Actualizado",
+            "also": "Lee también",
+            "cookie": "Utilizamos cookies y tecnologías similares para medir la audiencia, "
+            "personalizar el contenido y mostrar publicidad relevante. Puedes cambiar "
+            "tu elección en cualquier momento.",
+            "accept": "Aceptar todo",
+            "reject": "Rechazar",
+            "settings": "Configuración",
+            "newsletter": "Boletín",
+            "newsletter_text": "Las noticias del clima cada mañana en tu correo.",
+            "email": "Tu correo electrónico",
+            "about": "Quiénes somos",
+            "services": "Servicios",
+            "legal": "Aviso legal",
+            "follow": "Síguenos",
+            "privacy": "Política de privacidad",
+            "terms": "Condiciones de uso",
+            "imprint": "Créditos",
+            "contact": "Contacto",
+            "advertise": "Publicidad",
+            "careers": "Trabaja con nosotros",
+            "rights": "Todos los derechos reservados.",
+            "photo": "Foto",
+            "ad": "Publicidad",
+            "minutes": "min de lectura",
+        },
         ("Lucía", "Javier", "Carmen", "Diego", "Marta", "Pablo", "Elena", "Sergio"),
         ("García", "Fernández", "López", "Martínez", "Sánchez", "Romero", "Navarro", "Torres"),
         "%d/%m/%Y - %H:%M",
     ),
     "pl": _Interface(
-        ("Klimat", "Energia", "Rynki", "Polityka", "Miasta", "Transport", "Przemysł", "Nauka",
-         "Technologie", "Rolnictwo", "Świat", "Opinie", "Zdrowie", "Kultura", "Sport",
-         "Podróże"),
-        {"home": "Strona główna", "search": "Szukaj", "subscribe": "Subskrybuj",
-         "login": "Zaloguj się", "related": "Czytaj także", "most_read": "Najczęściej czytane",
-         "comments": "Komentarze", "reply": "Odpowiedz", "write": "Napisz komentarz",
-         "send": "Wyślij", "share": "Udostępnij", "tags": "Tematy", "by": "Autor:",
-         "updated": "Aktualizacja", "also": "Zobacz też",
-         "cookie": "Używamy plików cookie i podobnych technologii, aby mierzyć ruch, "
-                   "dopasowywać treści i wyświetlać odpowiednie reklamy. Możesz zmienić swój "
-                   "wybór w dowolnym momencie.",
-         "accept": "Akceptuję wszystkie", "reject": "Odrzuć", "settings": "Ustawienia",
-         "newsletter": "Newsletter",
-         "newsletter_text": "Najważniejsze wiadomości o klimacie każdego ranka.",
-         "email": "Twój adres e-mail", "about": "O nas", "services": "Usługi",
-         "legal": "Informacje prawne", "follow": "Obserwuj nas",
-         "privacy": "Polityka prywatności", "terms": "Regulamin", "imprint": "Stopka redakcyjna",
-         "contact": "Kontakt", "advertise": "Reklama", "careers": "Kariera",
-         "rights": "Wszelkie prawa zastrzeżone.", "photo": "Fot.", "ad": "Reklama",
-         "minutes": "min czytania"},
+        (
+            "Klimat",
+            "Energia",
+            "Rynki",
+            "Polityka",
+            "Miasta",
+            "Transport",
+            "Przemysł",
+            "Nauka",
+            "Technologie",
+            "Rolnictwo",
+            "Świat",
+            "Opinie",
+            "Zdrowie",
+            "Kultura",
+            "Sport",
+            "Podróże",
+        ),
+        {
+            "home": "Strona główna",
+            "search": "Szukaj",
+            "subscribe": "Subskrybuj",
+            "login": "Zaloguj się",
+            "related": "Czytaj także",
+            "most_read": "Najczęściej czytane",
+            "comments": "Komentarze",
+            "reply": "Odpowiedz",
+            "write": "Napisz komentarz",
+            "send": "Wyślij",
+            "share": "Udostępnij",
+            "tags": "Tematy",
+            "by": "Autor:",
+            "updated": "Aktualizacja",
+            "also": "Zobacz też",
+            "cookie": "Używamy plików cookie i podobnych technologii, aby mierzyć ruch, "
+            "dopasowywać treści i wyświetlać odpowiednie reklamy. Możesz zmienić swój "
+            "wybór w dowolnym momencie.",
+            "accept": "Akceptuję wszystkie",
+            "reject": "Odrzuć",
+            "settings": "Ustawienia",
+            "newsletter": "Newsletter",
+            "newsletter_text": "Najważniejsze wiadomości o klimacie każdego ranka.",
+            "email": "Twój adres e-mail",
+            "about": "O nas",
+            "services": "Usługi",
+            "legal": "Informacje prawne",
+            "follow": "Obserwuj nas",
+            "privacy": "Polityka prywatności",
+            "terms": "Regulamin",
+            "imprint": "Stopka redakcyjna",
+            "contact": "Kontakt",
+            "advertise": "Reklama",
+            "careers": "Kariera",
+            "rights": "Wszelkie prawa zastrzeżone.",
+            "photo": "Fot.",
+            "ad": "Reklama",
+            "minutes": "min czytania",
+        },
         ("Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Marcin", "Agnieszka", "Paweł"),
-        ("Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska",
-         "Szymański"),
+        (
+            "Nowak",
+            "Kowalski",
+            "Wiśniewska",
+            "Wójcik",
+            "Kamińska",
+            "Lewandowski",
+            "Zielińska",
+            "Szymański",
+        ),
         "%d.%m.%Y %H:%M",
     ),
     "zh": _Interface(
-        ("气候", "能源", "市场", "政策", "城市", "交通", "工业", "科学", "科技", "农业", "国际",
-         "评论", "健康", "文化", "体育", "旅游"),
-        {"home": "首页", "search": "搜索", "subscribe": "订阅", "login": "登录",
-         "related": "相关新闻", "most_read": "热门文章", "comments": "评论", "reply": "回复",
-         "write": "发表评论", "send": "发表", "share": "分享", "tags": "关键词",
-         "by": "作者：", "updated": "更新", "also": "延伸阅读",
-         "cookie": "本网站使用 Cookie 及类似技术统计访问量、个性化内容并展示相关广告。"
-                   "您可以随时在隐私设置中更改您的选择。",
-         "accept": "全部接受", "reject": "拒绝", "settings": "隐私设置", "newsletter": "新闻简报",
-         "newsletter_text": "每天早上把气候新闻送到您的邮箱。", "email": "您的电子邮箱",
-         "about": "关于我们", "services": "服务", "legal": "法律信息", "follow": "关注我们",
-         "privacy": "隐私政策", "terms": "使用条款", "imprint": "版权声明", "contact": "联系我们",
-         "advertise": "广告服务", "careers": "招聘信息", "rights": "版权所有。", "photo": "图片",
-         "ad": "广告", "minutes": "分钟阅读"},
+        (
+            "气候",
+            "能源",
+            "市场",
+            "政策",
+            "城市",
+            "交通",
+            "工业",
+            "科学",
+            "科技",
+            "农业",
+            "国际",
+            "评论",
+            "健康",
+            "文化",
+            "体育",
+            "旅游",
+        ),
+        {
+            "home": "首页",
+            "search": "搜索",
+            "subscribe": "订阅",
+            "login": "登录",
+            "related": "相关新闻",
+            "most_read": "热门文章",
+            "comments": "评论",
+            "reply": "回复",
+            "write": "发表评论",
+            "send": "发表",
+            "share": "分享",
+            "tags": "关键词",
+            "by": "作者：",
+            "updated": "更新",
+            "also": "延伸阅读",
+            "cookie": "本网站使用 Cookie 及类似技术统计访问量、个性化内容并展示相关广告。"
+            "您可以随时在隐私设置中更改您的选择。",
+            "accept": "全部接受",
+            "reject": "拒绝",
+            "settings": "隐私设置",
+            "newsletter": "新闻简报",
+            "newsletter_text": "每天早上把气候新闻送到您的邮箱。",
+            "email": "您的电子邮箱",
+            "about": "关于我们",
+            "services": "服务",
+            "legal": "法律信息",
+            "follow": "关注我们",
+            "privacy": "隐私政策",
+            "terms": "使用条款",
+            "imprint": "版权声明",
+            "contact": "联系我们",
+            "advertise": "广告服务",
+            "careers": "招聘信息",
+            "rights": "版权所有。",
+            "photo": "图片",
+            "ad": "广告",
+            "minutes": "分钟阅读",
+        },
         ("伟", "芳", "娜", "敏", "静", "磊", "洋", "婷"),
         ("王", "李", "张", "刘", "陈", "杨", "黄", "赵"),
         "%Y年%m月%d日 %H:%M",
@@ -349,9 +607,7 @@ class ProseModel:
         self.follow: dict[str, list[str]] = defaultdict(list)
         for word, after in pairwise(tokens):
             self.follow[word].append(after)
-        self.starts = [tokens[0]] + [
-            after for word, after in pairwise(tokens) if self._ends(word)
-        ]
+        self.starts = [tokens[0]] + [after for word, after in pairwise(tokens) if self._ends(word)]
 
     def _ends(self, token: str) -> bool:
         return token == "。" if self.chinese else token.endswith(".")
@@ -527,26 +783,26 @@ def render_page(plan: PagePlan, plans: Sequence[PagePlan], rng: random.Random) -
     others = same_language or [p for p in plans if p is not plan]
     related = rng.sample(others, min(len(others), rng.randint(6, 12)))
     most_read = rng.sample(others, min(len(others), 10))
-    paragraphs = [
-        model.paragraph(rng, rng.randint(2, 6)) for _ in range(rng.randint(4, 15))
-    ]
+    paragraphs = [model.paragraph(rng, rng.randint(2, 6)) for _ in range(rng.randint(4, 15))]
     lead = model.sentence(rng, min_words=14, max_words=30)
     target = rng.randint(MIN_PAGE_BYTES + 3_000, MAX_PAGE_BYTES - 3_000)
 
     head = _head(plan, ui, lead, paragraphs, rng)
-    body = "".join((
-        _cookie_banner(ui),
-        _header(plan, ui, rng),
-        '<div class="layout"><main id="main" class="layout__main">',
-        _breadcrumb(plan, ui),
-        _article(plan, ui, model, lead, paragraphs, related, rng),
-        _related(related, ui),
-        _comments(ui, model, rng),
-        "</main>",
-        _sidebar(most_read, ui, rng),
-        "</div>",
-        _footer(ui, rng),
-    ))
+    body = "".join(
+        (
+            _cookie_banner(ui),
+            _header(plan, ui, rng),
+            '<div class="layout"><main id="main" class="layout__main">',
+            _breadcrumb(plan, ui),
+            _article(plan, ui, model, lead, paragraphs, related, rng),
+            _related(related, ui),
+            _comments(ui, model, rng),
+            "</main>",
+            _sidebar(most_read, ui, rng),
+            "</div>",
+            _footer(ui, rng),
+        )
+    )
     state = _state_script(plan, lead, paragraphs, related, rng)
     fixed = len(head.encode()) + len(body.encode()) + len(state.encode()) + 200
     bundle = _bundle_script(rng, max(2_000, target - fixed))
@@ -626,7 +882,12 @@ def _head(
 
 
 def _json_ld(
-    plan: PagePlan, ui: _Interface, lead: str, image: str, published: str, modified: str,
+    plan: PagePlan,
+    ui: _Interface,
+    lead: str,
+    image: str,
+    published: str,
+    modified: str,
     paragraphs: list[str],
 ) -> str:
     data = {
@@ -641,13 +902,22 @@ def _json_ld(
         "inLanguage": plan.language,
         "articleSection": ui.sections[plan.section],
         "wordCount": sum(len(p.split()) for p in paragraphs),
-        "author": [{"@type": "Person", "name": plan.author,
-                    "url": _url(f"/authors/{slugify(plan.author, 'author')}")}],
+        "author": [
+            {
+                "@type": "Person",
+                "name": plan.author,
+                "url": _url(f"/authors/{slugify(plan.author, 'author')}"),
+            }
+        ],
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": SITE_NAME,
-            "logo": {"@type": "ImageObject", "url": _url("/static/logo-600x60.png"),
-                     "width": 600, "height": 60},
+            "logo": {
+                "@type": "ImageObject",
+                "url": _url("/static/logo-600x60.png"),
+                "width": 600,
+                "height": 60,
+            },
         },
     }
     text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
@@ -671,8 +941,23 @@ _CSS_PROPERTIES = (
     ("max-width", ("1200px", "720px", "100%")),
 )
 _CSS_BLOCKS = (
-    "header", "nav", "menu", "article", "teaser", "related", "comments", "footer", "cookie",
-    "sidebar", "breadcrumb", "share", "newsletter", "ad-slot", "byline", "figure", "tags",
+    "header",
+    "nav",
+    "menu",
+    "article",
+    "teaser",
+    "related",
+    "comments",
+    "footer",
+    "cookie",
+    "sidebar",
+    "breadcrumb",
+    "share",
+    "newsletter",
+    "ad-slot",
+    "byline",
+    "figure",
+    "tags",
 )
 _CSS_ELEMENTS = ("item", "link", "title", "list", "icon", "meta", "body", "image", "label")
 _CSS_MODIFIERS = ("active", "large", "compact", "dark", "open", "hidden", "featured")
@@ -719,8 +1004,11 @@ def _ads_config_script(plan: PagePlan, rng: random.Random) -> str:
         f"slot-{name}": {
             "sizes": rng.sample([[300, 250], [728, 90], [970, 250], [320, 50], [300, 600]], 2),
             "lazy": name not in ("top", "sky"),
-            "targeting": {"pos": name, "sec": _SECTIONS[plan.section],
-                          "kw": rng.sample(_SECTIONS, 3)},
+            "targeting": {
+                "pos": name,
+                "sec": _SECTIONS[plan.section],
+                "kw": rng.sample(_SECTIONS, 3),
+            },
         }
         for name in ("top", "sky", "mid1", "mid2", "bottom", "sticky")
     }
@@ -753,31 +1041,31 @@ def _cookie_banner(ui: _Interface) -> str:
         f'<a href="{_url("/privacy")}">{_e(ui.labels["privacy"])}</a></p>'
         '<div class="cookie__actions">'
         f'<button type="button" class="cookie__button" data-consent="all">'
-        f'{_e(ui.labels["accept"])}</button>'
+        f"{_e(ui.labels['accept'])}</button>"
         f'<button type="button" class="cookie__button" data-consent="none">'
-        f'{_e(ui.labels["reject"])}</button>'
+        f"{_e(ui.labels['reject'])}</button>"
         f'<button type="button" class="cookie__link" data-consent="settings">'
-        f'{_e(ui.labels["settings"])}</button>'
+        f"{_e(ui.labels['settings'])}</button>"
         "</div></div></div>"
     )
 
 
 _SVG_ICONS = {
     "search": "M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 1 0 9.5 16c1.61 0 "
-              "3.09-.59 4.23-1.57l.27.28v.79l5 4.99L20.49 19l-4.99-5zm-6 0C7.01 14 5 11.99 5 "
-              "9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14z",
+    "3.09-.59 4.23-1.57l.27.28v.79l5 4.99L20.49 19l-4.99-5zm-6 0C7.01 14 5 11.99 5 "
+    "9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14z",
     "menu": "M3 18h18v-2H3v2zm0-5h18v-2H3v2zm0-7v2h18V6H3z",
     "facebook": "M22 12a10 10 0 1 0-11.56 9.88v-6.99H7.9V12h2.54V9.8c0-2.5 1.49-3.89 "
-                "3.78-3.89 1.09 0 2.24.2 2.24.2v2.46h-1.26c-1.24 0-1.63.77-1.63 1.56V12h2.78"
-                "l-.44 2.89h-2.34v6.99A10 10 0 0 0 22 12z",
+    "3.78-3.89 1.09 0 2.24.2 2.24.2v2.46h-1.26c-1.24 0-1.63.77-1.63 1.56V12h2.78"
+    "l-.44 2.89h-2.34v6.99A10 10 0 0 0 22 12z",
     "x": "M18.24 2.25h3.31l-7.23 8.26 8.5 11.24h-6.66l-5.21-6.82-5.97 6.82H1.68l7.73-8.84"
-         "L1.25 2.25h6.83l4.71 6.23 5.45-6.23zm-1.16 17.52h1.83L7.08 4.13H5.12z",
+    "L1.25 2.25h6.83l4.71 6.23 5.45-6.23zm-1.16 17.52h1.83L7.08 4.13H5.12z",
     "linkedin": "M20.45 20.45h-3.55v-5.57c0-1.33-.03-3.04-1.85-3.04-1.85 0-2.14 1.45-2.14 "
-                "2.94v5.67H9.35V9h3.41v1.56h.05c.48-.9 1.64-1.85 3.37-1.85 3.6 0 4.27 2.37 "
-                "4.27 5.46v6.28zM5.34 7.43a2.06 2.06 0 1 1 0-4.12 2.06 2.06 0 0 1 0 4.12zM7.12 "
-                "20.45H3.56V9h3.56v11.45z",
+    "2.94v5.67H9.35V9h3.41v1.56h.05c.48-.9 1.64-1.85 3.37-1.85 3.6 0 4.27 2.37 "
+    "4.27 5.46v6.28zM5.34 7.43a2.06 2.06 0 1 1 0-4.12 2.06 2.06 0 0 1 0 4.12zM7.12 "
+    "20.45H3.56V9h3.56v11.45z",
     "mail": "M20 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2zm0 "
-            "4-8 5-8-5V6l8 5 8-5v2z",
+    "4-8 5-8-5V6l8 5 8-5v2z",
 }
 
 
@@ -806,8 +1094,7 @@ def _header(plan: PagePlan, ui: _Interface, rng: random.Random) -> str:
             f'<ul class="menu__list">{sub}</ul></li>'
         )
     languages = "".join(
-        f'<li><a href="{_url(f"/{code}/")}" hreflang="{code}" lang="{code}">{code.upper()}</a>'
-        "</li>"
+        f'<li><a href="{_url(f"/{code}/")}" hreflang="{code}" lang="{code}">{code.upper()}</a></li>'
         for code in _INTERFACES
     )
     return (
@@ -816,7 +1103,7 @@ def _header(plan: PagePlan, ui: _Interface, rng: random.Random) -> str:
         f'<ul class="header__languages">{languages}</ul>'
         f'<a class="header__link" href="{_url("/account/login")}">{_e(ui.labels["login"])}</a>'
         f'<a class="header__link header__link--featured" href="{_url("/subscribe")}">'
-        f'{_e(ui.labels["subscribe"])}</a></div>'
+        f"{_e(ui.labels['subscribe'])}</a></div>"
         f'<div class="header__brand"><a href="{_url(f"/{lang}/")}" class="header__logo">'
         f'<img src="{_url("/static/logo.svg")}" alt="{SITE_NAME}" width="260" height="40">'
         "</a>"
@@ -842,8 +1129,13 @@ def _breadcrumb(plan: PagePlan, ui: _Interface) -> str:
 
 
 def _article(
-    plan: PagePlan, ui: _Interface, model: ProseModel, lead: str, paragraphs: list[str],
-    related: list[PagePlan], rng: random.Random,
+    plan: PagePlan,
+    ui: _Interface,
+    model: ProseModel,
+    lead: str,
+    paragraphs: list[str],
+    related: list[PagePlan],
+    rng: random.Random,
 ) -> str:
     when = plan.published_at
     image = _url(f"/media/{when:%Y/%m}/{100_000 + plan.index}")
@@ -1016,14 +1308,17 @@ def _footer(ui: _Interface, rng: random.Random) -> str:
         '<footer class="footer" role="contentinfo"><div class="footer__inner">'
         f'<div class="footer__column"><ul class="footer__list">{sections}</ul></div>'
         f'{"".join(blocks)}<div class="footer__column"><h3 class="footer__title">'
-        f'{_e(labels["follow"])}</h3>{social}</div></div>'
+        f"{_e(labels['follow'])}</h3>{social}</div></div>"
         f'<p class="footer__copyright">© 2012–2024 {SITE_NAME}. {_e(labels["rights"])} '
         f"ISSN {rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}</p></footer>"
     )
 
 
 def _state_script(
-    plan: PagePlan, lead: str, paragraphs: list[str], related: list[PagePlan],
+    plan: PagePlan,
+    lead: str,
+    paragraphs: list[str],
+    related: list[PagePlan],
     rng: random.Random,
 ) -> str:
     """The hydration state a JavaScript front end embeds: the article again, as JSON."""
@@ -1038,9 +1333,7 @@ def _state_script(
             "author": {"name": plan.author},
             "blocks": [{"type": "paragraph", "html": p} for p in paragraphs],
         },
-        "related": [
-            {"id": 100_000 + p.index, "title": p.title, "url": p.path} for p in related
-        ],
+        "related": [{"id": 100_000 + p.index, "title": p.title, "url": p.path} for p in related],
         "experiments": {f"exp_{n}": rng.choice(("control", "a", "b")) for n in range(12)},
         "paywall": {"metered": True, "free": rng.randint(3, 10)},
     }
@@ -1049,8 +1342,26 @@ def _state_script(
 
 
 _JS_NAMES = (
-    "e", "t", "n", "r", "i", "o", "a", "s", "u", "c", "l", "f", "d", "p", "h", "m", "v", "g",
-    "y", "b",
+    "e",
+    "t",
+    "n",
+    "r",
+    "i",
+    "o",
+    "a",
+    "s",
+    "u",
+    "c",
+    "l",
+    "f",
+    "d",
+    "p",
+    "h",
+    "m",
+    "v",
+    "g",
+    "y",
+    "b",
 )
 _JS_SNIPPETS: tuple[Callable[[random.Random], str], ...] = (
     lambda r: (
@@ -1076,17 +1387,17 @@ _JS_SNIPPETS: tuple[Callable[[random.Random], str], ...] = (
     lambda r: (
         f'{_js_id(r)}:{{"{_js_id(r)}":"{r.choice(_SECTIONS)}","{_js_id(r)}":'
         f'{r.randrange(10**6)},"{_js_id(r)}":'
-        f'[{",".join(str(r.randrange(999)) for _ in range(8))}]}},'
+        f"[{','.join(str(r.randrange(999)) for _ in range(8))}]}},"
     ),
     lambda r: (
-        f"try{{var {_js_id(r)}=window.localStorage.getItem(\"{_js_id(r)}\");"
+        f'try{{var {_js_id(r)}=window.localStorage.getItem("{_js_id(r)}");'
         f"{_js_id(r)}&&JSON.parse({_js_id(r)}).ts>Date.now()-{r.randrange(10**5, 10**7)}"
         f"&&(window.{_js_id(r)}=!0)}}catch(e){{console&&console.warn(e)}}"
     ),
     lambda r: (
         f"const {_js_id(r)}=async(e,t={{}})=>{{const n=await fetch(e,{{credentials:"
         f'"include",headers:{{"x-{_js_id(r)}":"{r.randrange(16**8):08x}"}},...t}});'
-        f"if(!n.ok)throw new Error(n.status+\" \"+e);return n.json()}};"
+        f'if(!n.ok)throw new Error(n.status+" "+e);return n.json()}};'
     ),
 )
 
@@ -1098,7 +1409,7 @@ def _js_id(rng: random.Random) -> str:
 def _bundle_script(rng: random.Random, size: int) -> str:
     """A minified-looking JavaScript chunk of about ``size`` bytes (ASCII only)."""
     chunk = rng.randrange(100, 999)
-    pieces = [f'<script>(self.webpackChunk=self.webpackChunk||[]).push([[{chunk}],{{']
+    pieces = [f"<script>(self.webpackChunk=self.webpackChunk||[]).push([[{chunk}],{{"]
     length = len(pieces[0])
     while length < size - 20:
         piece = rng.choice(_JS_SNIPPETS)(rng)
