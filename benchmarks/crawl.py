@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from corpussite import corpus_site
 from harness import MachineClock, at_least
 from harness import workdir as bench_workdir
 from sitegen import PLACEHOLDER, SITEMAP_INDEX_PATH, GeneratedSite, generate_site
@@ -774,6 +775,14 @@ def main(argv: list[str] | None = None) -> int:
         "--seed", type=int, default=2024, help="site generator seed (default %(default)s)"
     )
     parser.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="DIR",
+        help="crawl the real pages of the extraction corpora under DIR (e.g. "
+        "../shared/corpus) instead of a generated site; --pages and --seed "
+        "are then ignored",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=1800.0,
@@ -788,9 +797,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--keep {args.keep}: not a new or empty directory")
 
     with bench_workdir(args.keep, "newsmon-bench-") as workdir:
-        print(f"generating {args.pages:,} pages in {workdir / 'site'} ...", flush=True)
         started = time.perf_counter()
-        site = generate_site(workdir / "site", args.pages, seed=args.seed)
+        if args.corpus is not None:
+            print(f"copying the pages of {args.corpus} to {workdir / 'site'} ...", flush=True)
+            try:
+                site = corpus_site(workdir / "site", args.corpus)
+            except ValueError as exc:
+                print(f"benchmark failed: {exc}", file=sys.stderr)
+                return 1
+        else:
+            print(f"generating {args.pages:,} pages in {workdir / 'site'} ...", flush=True)
+            site = generate_site(workdir / "site", args.pages, seed=args.seed)
         generation_seconds = time.perf_counter() - started
 
         print("crawling with newsmon ...", flush=True)

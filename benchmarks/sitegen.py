@@ -2,9 +2,16 @@
 
 ``generate_site(root, pages, seed)`` writes article pages of 50 to 150 KB each (head with
 meta, Open Graph and sometimes JSON-LD, inline CSS and scripts, a mega-menu, breadcrumb, the
-article, related and most-read lists, comments, footer, cookie banner), a sitemap index with
-its sitemaps, ``robots.txt`` and the behaviour table ``<root>.yaml`` read by
-``crawler.demo.server``. Links carry the ``{BASE}`` placeholder the server fills in.
+article, related and most-read lists, comments, grids of other articles, sidebar widgets,
+footer, cookie banner), a sitemap index with its sitemaps, ``robots.txt`` and the behaviour
+table ``<root>.yaml`` read by ``crawler.demo.server``. Links carry the ``{BASE}`` placeholder
+the server fills in.
+
+The markup is shaped after the real pages of ``../shared/corpus`` (``corpussite.py`` serves
+those): as many elements and layout ``<div>``s, as deep a tree, scripts and styles taking a
+third of the bytes, and dates stated in meta tags, JSON-LD or ``<time>`` on some pages only.
+Extraction costs follow the markup, not the byte count: pages that were mostly script, in a
+shallow tree, cost bare trafilatura half of what real pages cost.
 
 Article text comes from a word-bigram model of a short news text in each of six languages, so
 it reads as prose to trafilatura and to a language detector without being copied verbatim.
@@ -26,6 +33,14 @@ from itertools import pairwise
 from pathlib import Path
 
 PLACEHOLDER = "{BASE}"  # replaced by the server's base URL (see crawler.demo.responder)
+# Shape of the markup, between the two corpora's (aeb / daniel: a median 31% / 15% of the
+# bytes in scripts and styles; dates in article:published_time on 47% / 3% of the pages, in
+# JSON-LD on 64% / 0%, in <time datetime> on 38% / 2%).
+_SCRIPT_SHARE = (0.10, 0.40)
+_DATE_META_SHARE = 0.4  # pages stating their dates in article:*_time meta tags
+_JSON_LD_SHARE = 0.4
+_TIME_ELEMENT_SHARE = 0.6  # pages showing their date in <time datetime>, else as text only
+_STYLE_OR_SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL)
 MIN_PAGE_BYTES = 52_000  # 50 KiB and a little more
 MAX_PAGE_BYTES = 148_000  # a little under 150 kB
 URLS_PER_SITEMAP = 500
@@ -713,7 +728,6 @@ def generate_site(root: Path, pages: int, seed: int = 2024) -> GeneratedSite:
     root = Path(root)
     if root.exists():
         raise FileExistsError(f"site root already exists: {root}")
-    table = root.with_name(root.name + ".yaml")
     rng = random.Random(seed)
     plans = plan_pages(pages, rng)
     sizes = []
@@ -723,36 +737,34 @@ def generate_site(root: Path, pages: int, seed: int = 2024) -> GeneratedSite:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(page)
         sizes.append(len(page))
-    _write_sitemaps(root, plans)
-    (root / "robots.txt").write_text(
-        f"User-agent: *\nDisallow: /search\nDisallow: /account/\n\n"
-        f"Sitemap: {PLACEHOLDER}{SITEMAP_INDEX_PATH}\n",
-        encoding="utf-8",
-    )
-    table.write_text(
-        "# Behaviour table of a generated benchmark site (benchmarks/sitegen.py).\n"
-        "content_types:\n"
-        '  .html: "text/html; charset=utf-8"\n'
-        '  .xml: "application/xml; charset=utf-8"\n',
-        encoding="utf-8",
-    )
-    return GeneratedSite(root, table, tuple(p.path for p in plans), tuple(sizes))
-
-
-def _write_sitemaps(root: Path, plans: Sequence[PagePlan]) -> None:
     newest_first = sorted(plans, key=lambda p: p.published_at, reverse=True)
-    chunks = [
-        newest_first[i : i + URLS_PER_SITEMAP]
-        for i in range(0, len(newest_first), URLS_PER_SITEMAP)
-    ]
+    write_site_frame(
+        root,
+        [(p.path, p.published_at) for p in newest_first],
+        "a generated benchmark site (benchmarks/sitegen.py)",
+    )
+    return GeneratedSite(root, table_path(root), tuple(p.path for p in plans), tuple(sizes))
+
+
+def table_path(root: Path) -> Path:
+    """Where the behaviour table of the site at ``root`` goes: ``<root>.yaml`` beside it."""
+    return root.with_name(root.name + ".yaml")
+
+
+def write_site_frame(
+    root: Path, articles: Sequence[tuple[str, datetime | None]], what: str
+) -> None:
+    """Everything of a benchmark site but its article pages: sitemaps of ``articles`` (URL
+    path and last modification, newest first) under a sitemap index, ``robots.txt`` naming it,
+    and the behaviour table serving HTML and XML as UTF-8 (``what`` names the site in it)."""
+    chunks = [articles[i : i + URLS_PER_SITEMAP] for i in range(0, len(articles), URLS_PER_SITEMAP)]
     (root / "sitemaps").mkdir(parents=True, exist_ok=True)
     entries = []
     for number, chunk in enumerate(chunks, start=1):
         urls = "".join(
-            f"<url><loc>{PLACEHOLDER}{p.path}</loc>"
-            f"<lastmod>{p.published_at:%Y-%m-%dT%H:%M:%S+00:00}</lastmod>"
+            f"<url><loc>{PLACEHOLDER}{path}</loc>{_lastmod(modified)}"
             f"<changefreq>never</changefreq></url>\n"
-            for p in chunk
+            for path, modified in chunk
         )
         (root / "sitemaps" / f"articles-{number}.xml").write_text(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -762,7 +774,7 @@ def _write_sitemaps(root: Path, plans: Sequence[PagePlan]) -> None:
         )
         entries.append(
             f"<sitemap><loc>{PLACEHOLDER}/sitemaps/articles-{number}.xml</loc>"
-            f"<lastmod>{chunk[0].published_at:%Y-%m-%dT%H:%M:%S+00:00}</lastmod></sitemap>\n"
+            f"{_lastmod(chunk[0][1])}</sitemap>\n"
         )
     (root / SITEMAP_INDEX_PATH.lstrip("/")).write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -770,13 +782,34 @@ def _write_sitemaps(root: Path, plans: Sequence[PagePlan]) -> None:
         f"{''.join(entries)}</sitemapindex>\n",
         encoding="utf-8",
     )
+    (root / "robots.txt").write_text(
+        f"User-agent: *\nDisallow: /search\nDisallow: /account/\n\n"
+        f"Sitemap: {PLACEHOLDER}{SITEMAP_INDEX_PATH}\n",
+        encoding="utf-8",
+    )
+    table_path(root).write_text(
+        f"# Behaviour table of {what}.\n"
+        "content_types:\n"
+        '  .html: "text/html; charset=utf-8"\n'
+        '  .xml: "application/xml; charset=utf-8"\n',
+        encoding="utf-8",
+    )
+
+
+def _lastmod(modified: datetime | None) -> str:
+    return "" if modified is None else f"<lastmod>{modified:%Y-%m-%dT%H:%M:%S+00:00}</lastmod>"
 
 
 # --- one page ----------------------------------------------------------------------------
 
 
 def render_page(plan: PagePlan, plans: Sequence[PagePlan], rng: random.Random) -> str:
-    """The HTML of one article page, between MIN_PAGE_BYTES and MAX_PAGE_BYTES in UTF-8."""
+    """The HTML of one article page, between MIN_PAGE_BYTES and MAX_PAGE_BYTES in UTF-8.
+
+    The markup is shaped like the corpus pages' (see ``corpussite.py``): a CMS's nesting of
+    layout ``<div>``s around every block, card grids of other articles filling the page, and
+    scripts and styles taking 10 to 40% of its bytes rather than most of them.
+    """
     ui = _INTERFACES[plan.language]
     model = _MODELS[plan.language]
     same_language = [p for p in plans if p.language == plan.language and p is not plan]
@@ -786,26 +819,42 @@ def render_page(plan: PagePlan, plans: Sequence[PagePlan], rng: random.Random) -
     paragraphs = [model.paragraph(rng, rng.randint(2, 6)) for _ in range(rng.randint(4, 15))]
     lead = model.sentence(rng, min_words=14, max_words=30)
     target = rng.randint(MIN_PAGE_BYTES + 3_000, MAX_PAGE_BYTES - 3_000)
+    script_bytes = int(target * rng.uniform(*_SCRIPT_SHARE))
 
     head = _head(plan, ui, lead, paragraphs, rng)
-    body = "".join(
+    state = _state_script(plan, lead, paragraphs, related, rng)
+    top = "".join(
         (
             _cookie_banner(ui),
+            '<div id="app" class="site">',
             _header(plan, ui, rng),
-            '<div class="layout"><main id="main" class="layout__main">',
+            '<div class="container site__content"><div class="row">'
+            '<div class="col col--main"><main id="main" class="layout__main">',
             _breadcrumb(plan, ui),
             _article(plan, ui, model, lead, paragraphs, related, rng),
             _related(related, ui),
             _comments(ui, model, rng),
-            "</main>",
-            _sidebar(most_read, ui, rng),
-            "</div>",
-            _footer(ui, rng),
         )
     )
-    state = _state_script(plan, lead, paragraphs, related, rng)
-    fixed = len(head.encode()) + len(body.encode()) + len(state.encode()) + 200
-    bundle = _bundle_script(rng, max(2_000, target - fixed))
+    middle = "".join(
+        (
+            "</main></div>",
+            '<div class="col col--aside">',
+            _sidebar(most_read, ui, rng),
+            "</div></div></div>",
+        )
+    )
+    bottom = "".join(
+        (
+            _footer(ui, rng),
+            "</div>",
+        )
+    )
+    fixed = sum(len(part.encode()) for part in (head, state, top, middle, bottom)) + 200
+    scripts_so_far = sum(len(m.group().encode()) for m in _STYLE_OR_SCRIPT.finditer(head + state))
+    bundle = _bundle_script(rng, max(2_000, script_bytes - scripts_so_far))
+    grids = _more_news(plan, others, ui, rng, target - fixed - len(bundle.encode()))
+    body = top + grids + middle + bottom
     page = (
         f'<!DOCTYPE html>\n<html lang="{plan.language}" class="no-js">\n{head}\n'
         f'<body class="article-page section-{_SECTIONS[plan.section]}">\n{body}\n'
@@ -852,8 +901,6 @@ def _head(
         '<meta property="og:image:width" content="1200">',
         '<meta property="og:image:height" content="675">',
         f'<meta property="og:locale" content="{plan.language}">',
-        f'<meta property="article:published_time" content="{published}">',
-        f'<meta property="article:modified_time" content="{modified}">',
         f'<meta property="article:section" content="{_e(section)}">',
         '<meta name="twitter:card" content="summary_large_image">',
         '<meta name="twitter:site" content="@climatecoopdaily">',
@@ -868,6 +915,11 @@ def _head(
         f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME}" '
         f'href="{_url("/rss.xml")}">',
     ]
+    if rng.random() < _DATE_META_SHARE:
+        parts += [
+            f'<meta property="article:published_time" content="{published}">',
+            f'<meta property="article:modified_time" content="{modified}">',
+        ]
     parts += [
         f'<link rel="alternate" hreflang="{code}" href="{_url("/" + code + "/")}">'
         for code in _INTERFACES
@@ -875,7 +927,7 @@ def _head(
     parts.append(f"<style>{_stylesheet(rng)}</style>")
     parts.append(_analytics_script(plan, rng))
     parts.append(_ads_config_script(plan, rng))
-    if rng.random() < 0.6:
+    if rng.random() < _JSON_LD_SHARE:
         parts.append(_json_ld(plan, ui, lead, image, published, modified, paragraphs))
     parts.append("</head>")
     return "\n".join(parts)
@@ -1091,7 +1143,8 @@ def _header(plan: PagePlan, ui: _Interface, rng: random.Random) -> str:
         menu.append(
             f'<li class="menu__item{active}"><a class="menu__link" '
             f'href="{_url(f"/{lang}/{slug}/")}">{_e(label)}</a>'
-            f'<ul class="menu__list">{sub}</ul></li>'
+            f'<div class="menu__panel" hidden><ul class="menu__list">{sub}</ul>'
+            f'<span class="menu__promo-label">{_e(label)}</span></div></li>'
         )
     languages = "".join(
         f'<li><a href="{_url(f"/{code}/")}" hreflang="{code}" lang="{code}">{code.upper()}</a></li>'
@@ -1099,20 +1152,25 @@ def _header(plan: PagePlan, ui: _Interface, rng: random.Random) -> str:
     )
     return (
         '<a class="skip-link" href="#main">Skip to content</a>'
-        '<header class="header" role="banner"><div class="header__top">'
-        f'<ul class="header__languages">{languages}</ul>'
+        '<header class="header" role="banner"><div class="header__top"><div class="container">'
+        '<div class="header__row">'
+        f'<div class="header__cell"><ul class="header__languages">{languages}</ul></div>'
+        '<div class="header__cell header__cell--end">'
         f'<a class="header__link" href="{_url("/account/login")}">{_e(ui.labels["login"])}</a>'
         f'<a class="header__link header__link--featured" href="{_url("/subscribe")}">'
-        f"{_e(ui.labels['subscribe'])}</a></div>"
-        f'<div class="header__brand"><a href="{_url(f"/{lang}/")}" class="header__logo">'
+        f"{_e(ui.labels['subscribe'])}</a></div></div></div></div>"
+        '<div class="header__main"><div class="container"><div class="header__brand">'
+        f'<div class="header__logo-wrap"><a href="{_url(f"/{lang}/")}" class="header__logo">'
         f'<img src="{_url("/static/logo.svg")}" alt="{SITE_NAME}" width="260" height="40">'
-        "</a>"
+        "</a></div>"
+        '<div class="header__tools">'
         f'<button class="header__menu" aria-expanded="false">{_icon("menu")}</button>'
         f'<form class="header__search" action="{_url("/search")}" method="get" role="search">'
-        f'<input type="search" name="q" placeholder="{_e(ui.labels["search"])}">'
-        f'<button type="submit">{_icon("search")}</button></form></div>'
-        f'<nav class="nav" aria-label="main"><ul class="menu__list">{"".join(menu)}</ul></nav>'
-        "</header>"
+        f'<div class="header__search-field"><input type="search" name="q" '
+        f'placeholder="{_e(ui.labels["search"])}"></div>'
+        f'<button type="submit">{_icon("search")}</button></form></div></div></div></div>'
+        f'<nav class="nav header__nav" aria-label="main"><ul class="menu__list">{"".join(menu)}'
+        "</ul></nav></header>"
     )
 
 
@@ -1154,16 +1212,14 @@ def _article(
                 f'<blockquote class="article__quote"><p>{_e(model.sentence(rng))}</p></blockquote>'
             )
         if number == ad_at:
-            body.append(
-                f'<div class="ad-slot ad-slot--inline" id="slot-mid1" data-ad-slot="mid1">'
-                f'<span class="ad-slot__label">{_e(ui.labels["ad"])}</span></div>'
-            )
+            body.append(_ad_slot("mid1", ui))
         if number == also_at and related:
             other = related[0]
             body.append(
-                f'<aside class="teaser teaser--inline"><span class="teaser__label">'
-                f'{_e(ui.labels["also"])}</span> <a class="teaser__link" '
-                f'href="{_url(other.path)}">{_e(other.title)}</a></aside>'
+                f'<aside class="teaser teaser--inline"><div class="teaser__inner">'
+                f'<span class="teaser__label">{_e(ui.labels["also"])}</span> '
+                f'<div class="teaser__body"><a class="teaser__link" '
+                f'href="{_url(other.path)}">{_e(other.title)}</a></div></div></aside>'
             )
     tags = "".join(
         f'<li><a class="tags__link" href="{_url(f"/{plan.language}/topic/{_SECTIONS[t]}/")}">'
@@ -1176,6 +1232,13 @@ def _article(
         for name in ("facebook", "x", "linkedin", "mail")
     )
     author_url = _url(f"/authors/{slugify(plan.author, 'author')}")
+    shown = when.strftime(ui.date_format)
+    date = (
+        f'<time class="byline__date" datetime="{when.isoformat()}" itemprop="datePublished">'
+        f"{shown}</time>"
+        if rng.random() < _TIME_ELEMENT_SHARE
+        else f'<span class="byline__date">{shown}</span>'
+    )
     return (
         '<article class="article" itemscope itemtype="https://schema.org/NewsArticle">'
         '<header class="article__header">'
@@ -1183,48 +1246,100 @@ def _article(
         f"{_e(ui.sections[plan.section])}</a>"
         f'<h1 class="article__title" itemprop="headline">{_e(plan.title)}</h1>'
         f'<p class="article__lead" itemprop="description">{_e(lead)}</p>'
-        f'<div class="byline"><span class="byline__author">{_e(ui.labels["by"])} '
-        f'<a rel="author" href="{author_url}">'
-        f"{_e(plan.author)}</a></span> "
-        f'<time class="byline__date" datetime="{when.isoformat()}" itemprop="datePublished">'
-        f"{when.strftime(ui.date_format)}</time> "
+        f'<div class="byline"><div class="byline__avatar"><img src="{author_url}.jpg" alt="" '
+        f'width="48" height="48"></div><div class="byline__text">'
+        f'<div class="byline__author">{_e(ui.labels["by"])} '
+        f'<a rel="author" href="{author_url}">{_e(plan.author)}</a></div>'
+        f'<div class="byline__meta">{date} '
         f'<span class="byline__reading">{max(1, words // 200)} {_e(ui.labels["minutes"])}'
-        "</span></div>"
-        '<figure class="figure">'
+        "</span></div></div></div>"
+        '<div class="article__media"><figure class="figure">'
         f'<img class="figure__image" src="{image}-1200x675.jpg" srcset="{image}-480x270.jpg '
         f'480w, {image}-800x450.jpg 800w, {image}-1200x675.jpg 1200w" sizes="(max-width: '
         f'768px) 100vw, 720px" alt="{_e(plan.title)}" width="1200" height="675" loading="eager">'
         f'<figcaption class="figure__caption">{_e(model.headline(rng))}. '
         f'<span class="figure__credit">{_e(ui.labels["photo"])}: {_e(plan.author)}</span>'
-        "</figcaption></figure></header>"
-        f'<div class="article__body" itemprop="articleBody">{"".join(body)}</div>'
-        '<footer class="article__footer">'
+        "</figcaption></figure></div></header>"
+        '<div class="article__content"><div class="article__body" itemprop="articleBody">'
+        f'<div class="rich-text">{"".join(body)}</div></div></div>'
+        '<footer class="article__footer"><div class="article__footer-inner">'
         f'<div class="tags"><span class="tags__label">{_e(ui.labels["tags"])}</span>'
         f'<ul class="tags__list">{tags}</ul></div>'
         f'<div class="share"><span class="share__label">{_e(ui.labels["share"])}</span>'
-        f'<ul class="share__list">{share}</ul></div></footer></article>'
+        f'<ul class="share__list">{share}</ul></div></div></footer></article>'
     )
 
 
-def _teaser(plan: PagePlan, ui: _Interface, kind: str) -> str:
-    when = plan.published_at
+def _ad_slot(name: str, ui: _Interface) -> str:
     return (
-        f'<li class="{kind}__item"><a class="{kind}__link" href="{_url(plan.path)}">'
-        f'<img class="{kind}__image" src="{_url(f"/media/{when:%Y/%m}/{100_000 + plan.index}")}'
-        f'-320x180.jpg" alt="" width="320" height="180" loading="lazy">'
-        f'<span class="{kind}__kicker">{_e(ui.sections[plan.section])}</span>'
-        f'<span class="{kind}__title">{_e(plan.title)}</span></a>'
-        f'<time datetime="{when.isoformat()}">{when.strftime(ui.date_format)}</time></li>'
+        f'<div class="ad-slot ad-slot--{name}" data-ad-slot="{name}"><div class="ad-slot__inner">'
+        f'<span class="ad-slot__label">{_e(ui.labels["ad"])}</span>'
+        f'<div class="ad-slot__container" id="slot-{name}"><div class="ad-slot__frame"></div>'
+        "</div></div></div>"
+    )
+
+
+def _card(plan: PagePlan, ui: _Interface, kind: str) -> str:
+    """One other article as a card: picture, kicker, title and date, each in its own box."""
+    when = plan.published_at
+    image = _url(f"/media/{when:%Y/%m}/{100_000 + plan.index}")
+    section = _SECTIONS[plan.section]
+    return (
+        f'<div class="card card--{kind} flex flex-col gap-2 overflow-hidden rounded-md" '
+        f'data-id="{100_000 + plan.index}" data-track=\'{{"event":"teaser_click","list":'
+        f'"{kind}","position":{plan.index % 24},"section":"{section}"}}\'>'
+        '<div class="card__media relative aspect-video w-full">'
+        f'<a class="card__image-link block" href="{_url(plan.path)}" tabindex="-1" '
+        'aria-hidden="true"><picture class="card__picture">'
+        f'<source type="image/webp" srcset="{image}.webp?w=320&amp;q=75&amp;fit=crop 320w, '
+        f'{image}.webp?w=640&amp;q=75&amp;fit=crop 640w" sizes="(max-width: 768px) 50vw, 320px">'
+        f'<img class="card__image h-full w-full object-cover" src="{image}.jpg?w=320&amp;q=75" '
+        'alt="" width="320" height="180" loading="lazy" decoding="async"></picture></a></div>'
+        '<div class="card__content flex flex-1 flex-col px-3 pb-3">'
+        f'<a class="card__kicker text-xs font-semibold uppercase tracking-wide" '
+        f'href="{_url(f"/{plan.language}/{section}/")}">{_e(ui.sections[plan.section])}</a>'
+        f'<h3 class="card__title text-base font-bold leading-snug">'
+        f'<a class="card__link hover:underline" href="{_url(plan.path)}">{_e(plan.title)}</a>'
+        f'</h3><span class="card__meta text-xs text-gray-500">{when.strftime(ui.date_format)}'
+        "</span></div></div>"
     )
 
 
 def _related(related: list[PagePlan], ui: _Interface) -> str:
-    items = "".join(_teaser(p, ui, "related") for p in related)
+    items = "".join(f'<li class="related__item">{_card(p, ui, "related")}</li>' for p in related)
     return (
-        '<section class="related" aria-labelledby="related-title">'
-        f'<h2 id="related-title" class="related__title">{_e(ui.labels["related"])}</h2>'
-        f'<ul class="related__list">{items}</ul></section>'
+        '<section class="related" aria-labelledby="related-title"><div class="section__header">'
+        f'<h2 id="related-title" class="related__title">{_e(ui.labels["related"])}</h2></div>'
+        f'<div class="section__body"><ul class="related__list">{items}</ul></div></section>'
     )
+
+
+def _more_news(
+    plan: PagePlan, others: Sequence[PagePlan], ui: _Interface, rng: random.Random, budget: int
+) -> str:
+    """Grids of cards of other articles, one section after another, filling ``budget`` bytes
+    (give or take a card): what a news page carries below its article."""
+    grids: list[str] = []
+    used = 0
+    while used < budget - 1_500:
+        section = rng.randrange(len(_SECTIONS))
+        head = (
+            f'<section class="grid grid--{_SECTIONS[section]}"><div class="section__header">'
+            f'<h2 class="grid__title"><a href="{_url(f"/{plan.language}/{_SECTIONS[section]}/")}">'
+            f"{_e(ui.sections[section])}</a></h2></div>"
+        )
+        cards, size = [], len(head.encode()) + 40
+        for other in rng.sample(others, min(len(others), rng.randint(4, 12))):
+            card = _card(other, ui, "grid")
+            if used + size + len(card.encode()) > budget:
+                break
+            cards.append(card)
+            size += len(card.encode())
+        if not cards:
+            break
+        grids.append(head + "".join(cards) + "</section>")
+        used += size
+    return "".join(grids)
 
 
 def _comments(ui: _Interface, model: ProseModel, rng: random.Random) -> str:
@@ -1235,12 +1350,13 @@ def _comments(ui: _Interface, model: ProseModel, rng: random.Random) -> str:
         reply = " comments__item--reply" if number and rng.random() < 0.3 else ""
         items.append(
             f'<li class="comments__item{reply}" id="c{rng.randrange(10**7)}">'
+            '<div class="comments__card">'
             f'<div class="comments__meta"><span class="comments__author">{_e(nick)}</span> '
             f'<span class="comments__time">{rng.randint(1, 23)} h</span></div>'
             f'<p class="comments__body">{_e(text)}</p>'
             f'<button class="comments__reply" type="button">{_e(ui.labels["reply"])}</button>'
             f'<span class="comments__votes">▲ {rng.randrange(60)} ▼ {rng.randrange(20)}</span>'
-            "</li>"
+            "</div></li>"
         )
     return (
         '<section class="comments" id="comments">'
@@ -1259,20 +1375,24 @@ def _sidebar(most_read: list[PagePlan], ui: _Interface, rng: random.Random) -> s
         for rank, p in enumerate(most_read, start=1)
     )
     return (
-        '<aside class="sidebar layout__aside">'
-        '<div class="ad-slot ad-slot--sky" id="slot-sky" data-ad-slot="sky">'
-        f'<span class="ad-slot__label">{_e(ui.labels["ad"])}</span></div>'
-        '<section class="most-read">'
-        f'<h2 class="most-read__title">{_e(ui.labels["most_read"])}</h2>'
-        f'<ol class="most-read__list">{items}</ol></section>'
-        '<section class="newsletter">'
-        f'<h2 class="newsletter__title">{_e(ui.labels["newsletter"])}</h2>'
-        f'<p class="newsletter__text">{_e(ui.labels["newsletter_text"])}</p>'
+        '<aside class="sidebar layout__aside"><div class="sidebar__inner">'
+        f'<div class="widget widget--ad">{_ad_slot("sky", ui)}</div>'
+        '<div class="widget"><section class="most-read"><div class="widget__header">'
+        f'<h2 class="most-read__title">{_e(ui.labels["most_read"])}</h2></div>'
+        f'<div class="widget__body"><ol class="most-read__list">{items}</ol></div>'
+        "</section></div>"
+        '<div class="widget"><section class="newsletter"><div class="widget__header">'
+        f'<h2 class="newsletter__title">{_e(ui.labels["newsletter"])}</h2></div>'
+        f'<div class="widget__body"><p class="newsletter__text">'
+        f"{_e(ui.labels['newsletter_text'])}</p>"
         f'<form class="newsletter__form" action="{_url("/newsletter")}" method="post">'
-        f'<input type="email" name="email" placeholder="{_e(ui.labels["email"])}" required>'
+        f'<div class="form__field"><input type="email" name="email" '
+        f'placeholder="{_e(ui.labels["email"])}" required></div>'
         f'<input type="hidden" name="list" value="daily-{rng.randrange(100)}">'
-        f'<button type="submit">{_e(ui.labels["subscribe"])}</button></form></section>'
-        "</aside>"
+        f'<div class="form__actions"><button type="submit">{_e(ui.labels["subscribe"])}'
+        "</button></div></form></div></section></div>"
+        f'<div class="widget widget--ad">{_ad_slot("sky2", ui)}</div>'
+        "</div></aside>"
     )
 
 
@@ -1292,8 +1412,9 @@ def _footer(ui: _Interface, rng: random.Random) -> str:
             for e in entries
         )
         blocks.append(
-            f'<div class="footer__column"><h3 class="footer__title">{_e(title)}</h3>'
-            f'<ul class="footer__list">{links}</ul></div>'
+            f'<div class="footer__column"><div class="footer__block">'
+            f'<div class="footer__heading"><h3 class="footer__title">{_e(title)}</h3></div>'
+            f'<div class="footer__links"><ul class="footer__list">{links}</ul></div></div></div>'
         )
     sections = "".join(
         f'<li><a class="footer__link" href="{_url("/" + slug + "/")}">{_e(label)}</a></li>'
@@ -1305,12 +1426,15 @@ def _footer(ui: _Interface, rng: random.Random) -> str:
         for name in ("facebook", "x", "linkedin")
     )
     return (
-        '<footer class="footer" role="contentinfo"><div class="footer__inner">'
+        '<footer class="footer" role="contentinfo"><div class="container">'
+        '<div class="footer__inner"><div class="footer__row">'
         f'<div class="footer__column"><ul class="footer__list">{sections}</ul></div>'
-        f'{"".join(blocks)}<div class="footer__column"><h3 class="footer__title">'
-        f"{_e(labels['follow'])}</h3>{social}</div></div>"
-        f'<p class="footer__copyright">© 2012–2024 {SITE_NAME}. {_e(labels["rights"])} '
-        f"ISSN {rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}</p></footer>"
+        f'{"".join(blocks)}<div class="footer__column"><div class="footer__block">'
+        f'<h3 class="footer__title">{_e(labels["follow"])}</h3>'
+        f'<div class="footer__social-list">{social}</div></div></div></div></div>'
+        f'<div class="footer__bottom"><p class="footer__copyright">© 2012–2024 {SITE_NAME}. '
+        f"{_e(labels['rights'])} ISSN {rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}"
+        "</p></div></div></footer>"
     )
 
 
