@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+# Article requests checked against the database in one query (URL_BATCH URLs per statement).
+CHECK_BATCH = 200
+
 
 class KnownUrlFilter:
     """Drops article requests whose URL is already stored (under any of its spellings),
@@ -35,40 +38,63 @@ class KnownUrlFilter:
         crawler.signals.connect(mw.db.dispose, signal=signals.spider_closed)
         return mw
 
-    def _is_known(self, request: Request) -> bool:
-        """Stored already, and not due for a re-check (``recheck_days`` of the source)."""
-        if request.meta.get(ROLE) != "article":
-            return False
-        stats = self.crawler.stats
+    def _unknown(self, requests: list[Request]) -> list[Request]:
+        """Those of ``requests`` to fetch: not stored yet, or due for a re-check
+        (``recheck_days`` of the source); none once the database is lost."""
+        if not requests:
+            return []
         try:
             with self.db.session() as session:
-                if not known_urls(session, [request.url]):
-                    return False
-                since = self._recheck_since()
-                if since and recent_article_urls(session, [request.url], since):
-                    if stats is not None:
-                        stats.inc_value("newsmon/rechecked")
-                    return False
+                known = known_urls(session, [request.url for request in requests])
+                since = self._recheck_since() if known else None
+                recheck = recent_article_urls(session, known, since) if since else set()
         except DATABASE_ERRORS as exc:
             database_lost(self.crawler, exc)
-            return True  # the crawl is stopping: fetch nothing more
+            return []  # the crawl is stopping: fetch nothing more
+        wanted = [r for r in requests if r.url not in known or r.url in recheck]
+        stats = self.crawler.stats
         if stats is not None:
-            stats.inc_value("newsmon/skipped_already_stored")
-        return True
+            if rechecked := sum(1 for r in wanted if r.url in recheck):
+                stats.inc_value("newsmon/rechecked", rechecked)
+            if skipped := len(requests) - len(wanted):
+                stats.inc_value("newsmon/skipped_already_stored", skipped)
+        return wanted
 
     def _recheck_since(self) -> datetime | None:
         source = getattr(self.crawler.spidercls, "source", None)
         days = source.recheck_days if source else 0
         return datetime.now(UTC) - timedelta(days=days) if days else None
 
+    # Article requests are held back and checked ``CHECK_BATCH`` at a time, in one query:
+    # a query per request was 5% of the crawl process's CPU. Other output passes at once.
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        held: list[Request] = []
         for obj in result:
-            if not (isinstance(obj, Request) and self._is_known(obj)):
+            if not _is_article(obj):
                 yield obj
+                continue
+            held.append(obj)
+            if len(held) >= CHECK_BATCH:
+                yield from self._unknown(held)
+                held = []
+        yield from self._unknown(held)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
+        held: list[Request] = []
         async for obj in result:
-            if not (isinstance(obj, Request) and self._is_known(obj)):
+            if not _is_article(obj):
                 yield obj
+                continue
+            held.append(obj)
+            if len(held) >= CHECK_BATCH:
+                for request in self._unknown(held):
+                    yield request
+                held = []
+        for request in self._unknown(held):
+            yield request
+
+
+def _is_article(obj: Any) -> bool:
+    return isinstance(obj, Request) and obj.meta.get(ROLE) == "article"
