@@ -146,3 +146,24 @@ def test_corpus_site_names_an_empty_corpus(tmp_path: Path) -> None:
     (tmp_path / "corpus").mkdir()
     with pytest.raises(ValueError, match="no corpus page"):
         corpus_site(tmp_path / "site", tmp_path / "corpus")
+
+
+def test_generated_articles_are_not_copies_of_each_other(site: Any) -> None:
+    # Real articles of one site share almost no shingles (corpus: 0.06%); sampled from one
+    # short text per language without renaming, half of them were near-duplicates.
+    from crawler.similarity.minhash import band_keys
+    from crawler.similarity.scoring import is_near_duplicate, resemblance
+    from crawler.similarity.tokens import text_shingles
+
+    by_language: dict[str, list[set[int]]] = {}
+    for path in site.article_paths:
+        tree = lxml.html.fromstring(_page(site, path).encode())
+        text = "\n".join(p.text_content() for p in tree.xpath('//div[@class="rich-text"]/p'))
+        by_language.setdefault(str(tree.get("lang")), []).append(text_shingles(text))
+    pairs = [(a, b) for texts in by_language.values()
+             for i, a in enumerate(texts) for b in texts[i + 1:]]
+    assert len(pairs) > 200
+    assert not any(is_near_duplicate(a, b) for a, b in pairs)
+    assert statistics.mean(resemblance(a, b)[0] for a, b in pairs) < 0.02
+    bands = {id(s): set(enumerate(band_keys(s))) for texts in by_language.values() for s in texts}
+    assert sum(1 for a, b in pairs if bands[id(a)] & bands[id(b)]) / len(pairs) < 0.02
