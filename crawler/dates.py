@@ -191,6 +191,13 @@ _URL_DATE = re.compile(
 )
 
 
+def plausible_date(value: datetime) -> bool:
+    """Whether ``value`` can be a news article's publication date: from EARLIEST_YEAR to next
+    year. CMS templates fill unset dates with placeholders ("0001-01-01T00:00:00Z" in a USA
+    Today page's JSON-LD), which are no date at all."""
+    return EARLIEST_YEAR <= value.year <= datetime.now(UTC).year + 1
+
+
 def url_date(url: str, now: datetime | None = None) -> datetime | None:
     """A date in the URL path (``/2024/09/14/``, ``/2024/0914/``, ``/20240914``), naive."""
     latest = (now or datetime.now(UTC)).replace(tzinfo=None) + timedelta(days=1)

@@ -54,7 +54,13 @@ from crawler.chunks import sibling_chunks
 from crawler.cleanup import clean_text
 from crawler.config import ExtractionRules
 from crawler.consensus import TextIndex, agrees_closely, combine
-from crawler.dates import date_snippets, headline_lines, url_date, visible_published
+from crawler.dates import (
+    date_snippets,
+    headline_lines,
+    plausible_date,
+    url_date,
+    visible_published,
+)
 from crawler.encoding import decode_html, might_have_mojibake, repair_tree
 from crawler.language import detect_language, detect_script
 from crawler.metadata import read_metadata
@@ -355,7 +361,7 @@ def _published_at(structured: datetime | None, hint: datetime | None, visible: d
     in the source's time zone (UTC when it has none)."""
     zone = ZoneInfo(timezone) if timezone else UTC
     for candidate in (structured, hint, visible):
-        if candidate is not None:
+        if candidate is not None and plausible_date(candidate):
             aware = candidate if candidate.tzinfo else candidate.replace(tzinfo=zone)
             return aware.astimezone(UTC)
     return None

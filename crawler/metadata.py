@@ -19,6 +19,8 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from crawler.dates import plausible_date
+
 # Meta tags naming the publication time, most specific first.
 DATE_META = (
     "article:published_time", "og:published_time", "published_time", "datepublished",
@@ -113,10 +115,11 @@ _DIGIT = re.compile(r"\d")
 
 
 def structured_published(tree: HtmlElement, head: _Head | None = None) -> datetime | None:
-    """The first parseable publication datetime in JSON-LD, meta tags, or <time>."""
+    """The first parseable and plausible publication datetime in JSON-LD, meta tags, or
+    <time> (a placeholder such as 0001-01-01 gives way to the next)."""
     for value in _published_candidates(tree, head or _Head.read(tree)):
         parsed = parse_datetime(value)
-        if parsed is not None:
+        if parsed is not None and plausible_date(parsed):
             return parsed
     return None
 

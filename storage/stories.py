@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -238,7 +238,7 @@ def _best_story(connection: Connection, article: StoryArticle) -> int | None:
                [:MAX_PARTIES_COUNTED])
     rows = connection.execute(_CANDIDATES, {
         "terms": terms, "parties": parties, "me": article.id,
-        "since": when - STORY_WINDOW, "until": when + STORY_WINDOW,
+        "since": _shifted(when, -STORY_WINDOW), "until": _shifted(when, STORY_WINDOW),
         "evidence": max(MIN_EVIDENCE, MIN_STORY_SCORE - most) - _SLACK,
     }).all()
     mine = StoryFacts(tuple(parties), article.evidence)
@@ -339,3 +339,13 @@ def _story(cluster: int, date: datetime | None, articles: list[Article]) -> Stor
                                   a.url) for a in articles),
     )
 
+
+def _shifted(when: datetime, by: timedelta) -> datetime:
+    """``when + by``, held at the ends of the calendar: an article dated within a week of
+    year 1 or 9999 (a writer other than extraction may store such a date) still gets its
+    story looked up instead of failing its whole batch with OverflowError."""
+    try:
+        return when + by
+    except OverflowError:
+        extreme = datetime.min if by < timedelta(0) else datetime.max
+        return extreme.replace(tzinfo=when.tzinfo)
