@@ -34,6 +34,8 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/crawl.py
+	@if [ -d ../shared/corpus ]; then $(BIN)/python benchmarks/crawl.py --corpus ../shared/corpus; \
+	else echo "no ../shared/corpus: the run on real pages is skipped"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info

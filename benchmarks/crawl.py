@@ -9,6 +9,8 @@ their sitemaps) in a temporary directory; serve it from a separate process with
 ``crawler.demo.server.SampleSite``; crawl it with ``python -m crawler ... crawl`` into a fresh
 SQLite database while sampling every process's RSS and CPU time every 0.1 s; then time bare
 extraction of the same files. Prints a table and writes ``benchmarks/results/crawl.json``.
+With ``--corpus DIR`` the site is the real pages of the extraction corpora instead
+(``corpussite.py``): the generated pages model real markup, these are real.
 
 Wall-clock ratios suffer from anything else running on the machine, so the CPU other processes
 took is measured and reported, and so is the ratio of CPU costs per page (bare / newsmon,
@@ -19,6 +21,7 @@ not gate); 1 when it could not measure (the crawl failed, or stored fewer articl
 generated minus 1%).
 
     .venv/bin/python benchmarks/crawl.py [--pages 2000] [--keep DIR] [--seed 2024]
+    .venv/bin/python benchmarks/crawl.py --corpus ../shared/corpus
 """
 
 from __future__ import annotations

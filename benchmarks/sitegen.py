@@ -635,8 +635,8 @@ class ProseModel:
         more; Chinese words of two characters or more) shuffled among themselves, for one
         article.
 
-        Sampled from one short seed text, any two articles of a language shared a tenth (a
-        quarter in Chinese) of their shingles, and half the articles of a spaced language
+        Sampled from one short seed text, any two articles of a language shared a quarter to
+        a half of their shingles, and half the articles of a spaced language
         were near-duplicates of another (Polish: all of them), so every write looked up and
         merged copies that a real site does not have. Renamed, two articles share about 1%
         of their shingles, and 0.04 to 0.6% of the pairs of a language a MinHash band (the
