@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from sitegen import GeneratedSite, table_path, write_site_frame
+from sitegen import GeneratedSite, new_site_root, table_path, write_site_frame
 
 
 def corpus_pages(corpus_dir: Path) -> list[Path]:
@@ -30,9 +30,7 @@ def corpus_site(root: Path, corpus_dir: Path) -> GeneratedSite:
     pages = corpus_pages(corpus_dir)
     if not pages:
         raise ValueError(f"no corpus page (<name>/html/<id>.html.gz) under {corpus_dir}")
-    root = Path(root)
-    if root.exists():
-        raise FileExistsError(f"site root already exists: {root}")
+    root = new_site_root(root)
     paths, sizes = [], []
     for source in pages:
         corpus = source.parent.parent.name

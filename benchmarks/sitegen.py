@@ -751,9 +751,7 @@ def generate_site(root: Path, pages: int, seed: int = 2024) -> GeneratedSite:
     """
     if pages < 1:
         raise ValueError(f"pages must be at least 1, got {pages}")
-    root = Path(root)
-    if root.exists():
-        raise FileExistsError(f"site root already exists: {root}")
+    root = new_site_root(root)
     rng = random.Random(seed)
     plans = plan_pages(pages, rng)
     sizes = []
@@ -770,6 +768,14 @@ def generate_site(root: Path, pages: int, seed: int = 2024) -> GeneratedSite:
         "a generated benchmark site (benchmarks/sitegen.py)",
     )
     return GeneratedSite(root, table_path(root), tuple(p.path for p in plans), tuple(sizes))
+
+
+def new_site_root(root: Path) -> Path:
+    """``root`` as a Path; FileExistsError when it exists (a site never overwrites files)."""
+    root = Path(root)
+    if root.exists():
+        raise FileExistsError(f"site root already exists: {root}")
+    return root
 
 
 def table_path(root: Path) -> Path:

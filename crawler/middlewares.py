@@ -70,13 +70,7 @@ class KnownUrlFilter:
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         held: list[Request] = []
         for obj in result:
-            if not _is_article(obj):
-                yield obj
-                continue
-            held.append(obj)
-            if len(held) >= CHECK_BATCH:
-                yield from self._unknown(held)
-                held = []
+            yield from self._release(obj, held)
         yield from self._unknown(held)
 
     async def process_spider_output_async(
@@ -84,16 +78,22 @@ class KnownUrlFilter:
     ) -> AsyncIterator[Any]:
         held: list[Request] = []
         async for obj in result:
-            if not _is_article(obj):
-                yield obj
-                continue
-            held.append(obj)
-            if len(held) >= CHECK_BATCH:
-                for request in self._unknown(held):
-                    yield request
-                held = []
+            for out in self._release(obj, held):
+                yield out
         for request in self._unknown(held):
             yield request
+
+    def _release(self, obj: Any, held: list[Request]) -> list[Any]:
+        """What to pass on after ``obj`` arrives: ``obj`` itself unless it is an article
+        request, which joins ``held``; the requests of ``held`` to fetch once it is full."""
+        if not _is_article(obj):
+            return [obj]
+        held.append(obj)
+        if len(held) < CHECK_BATCH:
+            return []
+        batch = held.copy()
+        held.clear()
+        return self._unknown(batch)
 
 
 def _is_article(obj: Any) -> bool:
