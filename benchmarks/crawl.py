@@ -253,11 +253,13 @@ class Request:
     finished_at: float
 
 
-def _serve_site(root: str, conn: Connection) -> None:
-    """Child process: serve ``root``, send the base URL, wait for "stop", send the log."""
+def _serve_site(root: str, paths: list[str], conn: Connection) -> None:
+    """Child process: serve ``root``, send the base URL once ``paths`` are ready to be served
+    from memory, wait for "stop", send the log."""
     from crawler.demo.server import SampleSite
 
     with SampleSite(Path(root), port=0) as site:
+        site.prepare(paths)
         conn.send(site.base_url)
         conn.recv()
     conn.send(
@@ -269,13 +271,18 @@ def _serve_site(root: str, conn: Connection) -> None:
 
 
 class ServerProcess:
-    """``SampleSite`` in a spawned process, so its CPU is its own and visible."""
+    """``SampleSite`` in a spawned process, so its CPU is its own and visible. ``paths`` (the
+    article pages) are read and gzipped before the site is reported ready: that work is the
+    site's, which a real crawl's machine does not do."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, paths: Sequence[str] = ()) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child_conn = context.Pipe()
         self._process = context.Process(
-            target=_serve_site, args=(str(root), child_conn), name="sample-site", daemon=True
+            target=_serve_site,
+            args=(str(root), list(paths), child_conn),
+            name="sample-site",
+            daemon=True,
         )
         self._process.start()
         child_conn.close()
@@ -350,7 +357,7 @@ def run_crawl(
     """Serve the site, crawl it with newsmon into a fresh database, and read what was stored.
     ``newsmon`` is the command starting the CLI (a profiler can wrap it)."""
     watcher = ProcessWatcher()
-    server = ServerProcess(site.root)
+    server = ServerProcess(site.root, site.article_paths)
     watcher.watch(server.pid, "server (sample site)")
     config = workdir / "sources.yaml"
     config.write_text(sources_yaml(server.base_url), encoding="utf-8")

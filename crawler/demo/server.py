@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,6 +111,18 @@ class SampleSite:
         if not path.startswith("/"):
             raise ValueError(f"path must start with '/': {path!r}")
         return self.base_url + path
+
+    def prepare(self, paths: Iterable[str]) -> None:
+        """Build the replies of ``paths`` now, both plain and gzipped, without logging them: the
+        responder caches a page's bytes, hash and gzip, which a benchmark's crawler would
+        otherwise pay for in CPU on the same machine while it is being measured (a real site
+        compresses its pages on its own machine)."""
+        for path in paths:
+            if self._responder.fault_for(path) is not None:
+                continue  # made as it is sent (a gzip bomb, a stall): nothing to cache
+            for accept in (None, "gzip"):
+                self._responder.respond("GET", path, base_url=self.base_url,
+                                        accept_encoding=accept)
 
     def start(self) -> None:
         """Bind the port and start serving; raises RuntimeError if already running."""

@@ -32,6 +32,7 @@ from crawler.cleanup import strip_pinyin
 from crawler.demo.behaviour import load_behaviour
 from crawler.demo.bundle import bundled_path
 from crawler.demo.expected import ExpectedArticle, load_expected
+from crawler.demo.responder import _gzipped
 from crawler.demo.server import BUNDLED_SITE_ROOT, SampleSite, render_sources, table_path_for
 from crawler.demo.server import main as server_main
 
@@ -369,6 +370,37 @@ def test_access_log_records_every_request_in_order() -> None:
         assert record.started_at.tzinfo is UTC
         assert record.started_at <= record.finished_at
     assert records[0].finished_at <= records[1].started_at
+
+
+def test_prepared_pages_are_cached_unlogged_and_served_unchanged(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    page = b"<html><body>" + b"<p>climate cooperation</p>" * 200 + b"</body></html>"
+    (root / "a.html").write_bytes(page)
+    (root / "bomb.html").write_bytes(b"unused")
+    (tmp_path / "site.yaml").write_text(
+        "paths:\n  /bomb.html: {fault: {kind: gzip_bomb, inflated: 1GiB}}\n", encoding="utf-8"
+    )
+    with SampleSite(root) as fresh:
+        responder = fresh._responder
+        calls: list[str] = []
+        original = responder.respond
+
+        def counted(method: str, target: str, **kwargs: str | None) -> object:
+            calls.append(target)
+            return original(method, target, **kwargs)
+
+        responder.respond = counted  # type: ignore[method-assign]
+        fresh.prepare(["/a.html", "/bomb.html"])
+        assert calls == ["/a.html", "/a.html"]  # plain and gzipped; never the fault
+        assert fresh.requests == []
+        gzip_misses = _gzipped.cache_info().misses
+        plain = fetch(fresh, "/a.html")
+        packed = fetch(fresh, "/a.html", Accept_Encoding="gzip")
+        assert _gzipped.cache_info().misses == gzip_misses  # served from what prepare made
+        assert plain.body == page
+        assert gzip.decompress(packed.body) == plain.body
+        assert [r.path for r in fresh.requests] == ["/a.html", "/a.html"]
 
 
 # --- sources file and command line ----------------------------------------------------------
