@@ -71,7 +71,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "boilerplate": ("clean_tree",),
     "trafilatura": ("_trafilatura_text",),
     "region": ("page_blocks", "find_region", "sibling_chunks", "TextIndex", "combine",
-               "_document_of"),
+               "agreed_paragraphs", "_document_of"),
     "cleanup": ("clean_text",),
     "language": ("detect_language", "detect_script"),
     "hash": ("content_hash",),

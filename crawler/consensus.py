@@ -72,26 +72,33 @@ def agreed_paragraphs(found: str, region: str) -> list[str]:
     return [p for p in found.splitlines() if p.strip() and inside.contains(p)]
 
 
-def agrees_closely(found: str, region_all: str, region_prose: int) -> bool:
+def agrees_closely(found: str, region_all: str, region_prose: int,
+                   agreed: list[str] | None = None) -> bool:
     """Whether trafilatura's text and the region's (``region_all``, with its link lines) are
     nearly the same article: nearly all of the one inside the other, most of the region's
-    prose found. trafilatura's fallback extractors could then not change the outcome."""
+    prose found. trafilatura's fallback extractors could then not change the outcome.
+    ``agreed``: ``agreed_paragraphs(found, region_all)`` when the caller has it."""
     total = weight(found)
     if not total:
         return False
-    agreed = weight("".join(agreed_paragraphs(found, region_all)))
-    return agreed >= FAST_INSIDE * total and agreed >= FAST_COVERS * region_prose
+    if agreed is None:
+        agreed = agreed_paragraphs(found, region_all)
+    inside = weight("".join(agreed))
+    return inside >= FAST_INSIDE * total and inside >= FAST_COVERS * region_prose
 
 
-def combine(found: str, region: str, region_prose: int, region_all: str | None = None) -> str:
+def combine(found: str, region: str, region_prose: int, region_all: str | None = None,
+            agreed: list[str] | None = None) -> str:
     """The article body from trafilatura's text ``found`` and the region's text ``region``
     (``region_prose``: the weight of its prose; ``region_all``: its text with link lines,
-    which trafilatura may rightly keep), one paragraph per line."""
+    which trafilatura may rightly keep), one paragraph per line. ``agreed``:
+    ``agreed_paragraphs(found, region_all or region)`` when the caller has it."""
     if not region.strip():
         return found
     if not found.strip():
         return region
-    agreed = agreed_paragraphs(found, region_all or region)
+    if agreed is None:
+        agreed = agreed_paragraphs(found, region_all or region)
     if weight("".join(agreed)) >= MIN_AGREEMENT * weight(found):
         return "\n".join(agreed)
     if weight(found) < SCRAP_SHARE * region_prose:

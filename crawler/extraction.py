@@ -53,7 +53,7 @@ from crawler.bylines import visible_authors
 from crawler.chunks import sibling_chunks
 from crawler.cleanup import clean_text
 from crawler.config import ExtractionRules
-from crawler.consensus import TextIndex, agrees_closely, combine
+from crawler.consensus import TextIndex, agreed_paragraphs, agrees_closely, combine
 from crawler.dates import (
     date_snippets,
     headline_lines,
@@ -281,9 +281,13 @@ def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None)
         return _trafilatura_text(tree, url, fast=False)
     region_all = region.text(with_links=True)
     found = _region_text(tree, url, region, fast=True)
-    if not agrees_closely(found, region_all, region.prose_weight):
+    # found's paragraphs inside the region: asked by both steps below, found once
+    agreed = agreed_paragraphs(found, region_all)
+    if not agrees_closely(found, region_all, region.prose_weight, agreed):
         found = _region_text(tree, url, region, fast=False)
-    return combine(found, region.text(), region.prose_weight, region_all)
+        agreed = agreed_paragraphs(found, region_all)
+    return combine(found, region.text(), region.prose_weight, region_all,
+                   agreed if region_all else None)  # combine falls back to region.text()
 
 
 def _region_text(tree: HtmlElement, url: str, region: Region, *, fast: bool) -> str:

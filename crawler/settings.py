@@ -34,6 +34,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.retry.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirects.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.redirects.MetaRefreshMiddleware": 580,
     # just before Scrapy's HttpCompressionMiddleware (590) inflates a response
     "crawler.keepgzip.ServerGzipKeeper": 595,
 }

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 from crawler.hanzi import to_simplified
@@ -168,7 +169,9 @@ def search_terms(text: str) -> str:
     # (crawl, reindex), and building a Token per word costs more than the folding itself.
     if text.isascii():
         return " ".join(_PLAIN_RUN.findall(text.lower()))
-    return " ".join(term for run in _run_pattern(text).findall(text) for term in _run_terms(run))
+    # map and chain rather than a generator expression: no Python frame per word (half the
+    # time of the nested generator on non-English text).
+    return " ".join(chain.from_iterable(map(_run_terms, _run_pattern(text).findall(text))))
 
 
 @lru_cache(maxsize=100_000)
