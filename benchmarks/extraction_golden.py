@@ -80,6 +80,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "relevance": ("assess",),
     "similarity": ("text_signature",),
     "compress": ("compress_body",),
+    "search terms": ("search_terms",),
 }
 
 

@@ -45,4 +45,5 @@ def stored_article(found: ExtractedArticle, *, source: str, url: str,
         relevant=found.relevant,
         # no verdict (topics file unreadable): leave stored relevance as it is
         topics=found.topics if found.relevance is not None else None,
+        search_terms=found.search_terms,
     )

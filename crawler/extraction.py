@@ -71,6 +71,7 @@ from crawler.rules import apply_tree_rules
 from crawler.similarity.signature import TextSignature, text_signature
 from crawler.titles import choose_title, find_headline
 from crawler.urls import normalize_url, same_site
+from storage.folding import search_terms
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -152,6 +153,10 @@ class ExtractedArticle:
     relevance: float | None = None
     relevant: bool | None = None
     topics: tuple[str, ...] = ()
+    # Title and text as the search index holds them (storage.folding.search_terms): folded
+    # here, in the worker, where relevance just folded the same words, rather than in the
+    # single crawl process that writes the rows.
+    search_terms: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,7 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
         script=detect_script(text, language),
         signature=text_signature(title, text, language),
         **_relevance(title, text, language, page.topics),
+        search_terms=(search_terms(title or ""), search_terms(text)),
     )
 
 

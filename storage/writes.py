@@ -104,6 +104,9 @@ class ArticleData:
     topics: tuple[str, ...] | None = None
     # For near-duplicates and stories (crawler.similarity); None: neither is looked for.
     signature: TextSignature | None = None
+    # ``search_terms(title or "")`` and ``search_terms(text)`` when the caller folded them
+    # already (the extraction worker does); None: folded here.
+    search_terms: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         for name in ("source", "url", "content_hash", "response_url", "encoding"):
@@ -243,9 +246,11 @@ class _Batch:
             self.pages[article_id] = {"article_id": article_id, **page}
 
     def index(self, article_id: int, source_id: int, title: str | None, text: str,
-              published_at: datetime | None, language: str | None) -> None:
-        self.search[article_id] = SearchRow(article_id, search_terms(title or ""),
-                                            search_terms(text),
+              published_at: datetime | None, language: str | None,
+              folded: tuple[str, str] | None = None) -> None:
+        """Queue the article's search row; ``folded``: its title and text folded already."""
+        folded_title, folded_text = folded or (search_terms(title or ""), search_terms(text))
+        self.search[article_id] = SearchRow(article_id, folded_title, folded_text,
                                             meta_terms(published_at, language, source_id))
 
     def finish(self) -> None:
@@ -304,7 +309,7 @@ def _insert(batch: _Batch, data: ArticleData) -> StoreOutcome:
     _record_urls(connection, article_id, data.urls, known=False)
     batch.store_page(article_id, data, stored=False)
     batch.index(article_id, source_id, data.title, data.text, data.published_at,
-                data.language)
+                data.language, data.search_terms)
     if signature is not None:
         when = data.published_at or data.fetched_at
         packed = _index_signature(connection, article_id, data, when, replace=False)
@@ -340,7 +345,8 @@ def _update(batch: _Batch, row: Row[Any], data: ArticleData) -> StoreOutcome:
         batch.store_page(row.id, data, stored=True)
         if text_changed or changed & _INDEXED:
             batch.index(row.id, row.source_id, state["title"], data.text,
-                        state["published_at"], state["language"])
+                        state["published_at"], state["language"],
+                        data.search_terms if state["title"] == data.title else None)
     when = state["published_at"] or state["fetched_at"]
     if data.signature is not None:
         changes.update(_apply_signature(connection, row, data, when, state["language"],

@@ -105,6 +105,7 @@ def make_article() -> ArticleFactory:
             "relevant": None,
             "topics": None,
             "signature": None,
+            "search_terms": None,  # folded by storage
         }
         unknown = set(overrides) - set(values)
         if unknown:

@@ -140,6 +140,21 @@ def test_a_changed_article_is_updated_in_place(
         assert [hit.article.id for hit in search_articles(session, "headline")] == [article.id]
 
 
+def test_the_search_row_takes_the_terms_extraction_folded(db: Database, make_article: Any) -> None:
+    # The worker folds title and text (ExtractedArticle.search_terms); storage writes them as
+    # given. Terms that differ from the text's show that they, not a second folding, are used.
+    store_article(db, make_article(title="Klimat", text="Współpraca klimatyczna.",
+                                   search_terms=("klimat", "wspolpraca klimatyczna marker")))
+    with db.session() as session:
+        assert len(search_articles(session, "marker")) == 1
+    # A changed text is indexed from the terms given with it, too.
+    store_article(db, make_article(title="Klimat", text="Nowa umowa.",
+                                   search_terms=("klimat", "nowa umowa second")))
+    with db.session() as session:
+        assert search_articles(session, "marker") == []
+        assert len(search_articles(session, "klimat second")) == 1
+
+
 def test_corrected_metadata_of_an_unchanged_text_is_stored(
     db: Database, make_article: Any, row_counts: Any
 ) -> None:

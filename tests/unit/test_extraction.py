@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
+from storage.folding import search_terms
 
 PARAS = [
     "On 9 September 2024 the two organisations signed a strategic cooperation agreement on "
@@ -47,6 +48,16 @@ def test_body_title_and_metadata() -> None:
     assert result.language == "en"
     assert result.canonical_url is None  # same URL once tracking parameters are gone
     assert len(result.content_hash) == 64
+
+
+def test_search_terms_are_the_folded_title_and_text() -> None:
+    # Storage writes them as the search row: they must be what storage.folding would make.
+    paras = [*PARAS, "Współpraca klimatyczna: 碳中和合作, 氣候變化, Kooperation für Klimaschutz."]
+    result = extract_page(PageInput(url="https://green.example/news/1.html",
+                                    body=article_page(paras=paras), content_type="text/html"))
+    assert isinstance(result, ExtractedArticle)
+    assert result.search_terms == (search_terms(result.title or ""), search_terms(result.text))
+    assert "wspolpraca" in result.search_terms[1] and "气 候" in result.search_terms[1]
 
 
 def test_canonical_to_another_url_on_the_same_site_is_kept() -> None:
