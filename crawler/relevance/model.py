@@ -20,6 +20,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.relevance.matching import find_pairs, fold
 from crawler.relevance.topics import TopicSet
@@ -109,6 +110,24 @@ def _saturate(value: float, scale: float) -> float:
 def split_lead(text: str, budget: int) -> tuple[str, str]:
     """``text`` cut after ``budget`` characters of weight (white space excluded, CJK x3), at a
     word boundary: (lead, rest)."""
+    if budget > 0:
+        # Without CJK before the cut, the weight is the count of characters other than white
+        # space: one regex finds the word holding the budget-th, instead of a loop over words.
+        match = _lead_pattern(budget).match(text)
+        end = match.end() if match else len(text)
+        if not _CJK.search(text, 0, end):
+            return text[:end], text[end:]
+    return _split_lead_words(text, budget)
+
+
+@lru_cache(maxsize=8)
+def _lead_pattern(budget: int) -> re.Pattern[str]:
+    """Up to the end of the word holding the ``budget``-th character other than white space."""
+    return re.compile(rf"(?:\s*+\S){{{budget}}}\S*+")
+
+
+def _split_lead_words(text: str, budget: int) -> tuple[str, str]:
+    """``split_lead`` word by word (CJK counts thrice, and a CJK run may be cut inside)."""
     used = 0
     for match in _TOKEN.finditer(text):
         token = match.group()

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError
-from crawler.relevance.matching import Entry, Matcher, Term, name_pair
+from crawler.relevance.matching import Entry, Matcher, NamePair, Term, name_pair
 from crawler.yamlfile import parse_mapping, read_user_file
 
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "data" / "topics" / (
@@ -193,7 +193,7 @@ class TopicSet:
     _matchers: dict[str, Matcher] = field(
         default_factory=dict, repr=False, compare=False
     )
-    _pairs: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = field(
+    _pairs: dict[str, tuple[tuple[str, NamePair], ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -218,8 +218,8 @@ class TopicSet:
             found = self._matchers[key] = self._compile(key)
         return found
 
-    def pairs(self, language: str | None) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        """(party concept, regex of two names joined by one of its pair words) for
+    def pairs(self, language: str | None) -> tuple[tuple[str, NamePair], ...]:
+        """(party concept, two names joined by one of its pair words: ``name_pair``) for
         ``language``, like ``matchers``."""
         key = self._key(language)
         found = self._pairs.get(key)

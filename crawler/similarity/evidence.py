@@ -39,32 +39,39 @@ _WORDS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
                   if s[0].isalpha() and s[0] < "\u3000")
 _SIGNS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
                   if not (s[0].isalpha() and s[0] < "\u3000"))
-# The number, acronym and name patterns open with a look-ahead for their first character
-# (implied by what follows, so the matches are the same) for the reason the date patterns do:
-# the look-behind is then tested only where a match can start, two to four times faster.
+# Every pattern here opens by consuming a character of one class, and tests what comes before
+# that character after it, with a look-behind one character wider ("(?<!X)\d" written as
+# "\d(?<!X\d)"): ``re`` then finds the places a match can start with a tight C loop over
+# that class instead of trying the whole pattern at every position of the text, three to
+# five times faster. The matches are the same: the extra character of the look-behind is
+# the one just consumed, which it always matches (never a newline for its ".").
 _NUMBER = re.compile(
-    r"(?=\d)(?<![\w.,])(?P<int>\d{1,3}(?:(?P<sep>[ ,.\u00a0\u202f'])\d{3})(?:(?P=sep)\d{3})*|\d+)"
-    r"(?:[.,](?P<frac>\d+))?(?![\d])"
+    r"(?P<int>\d(?<![\w.,]\d)(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f'])\d{3})(?:(?P=sep)\d{3})*"
+    r"|\d*))(?:[.,](?P<frac>\d+))?(?![\d])"
     rf"(?:\s?(?P<scale>{_WORDS})(?![^\W\d_])|\s?(?P<sign>{_SIGNS}))?",
     re.IGNORECASE,
 )
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CJK_NUMBER = re.compile("[零〇一二两三四五六七八九十百千万亿]{2,}")
-# Each date pattern opens with ``(?=\d)`` (its first character is a digit anyway): ``re`` then
-# rejects the other positions of the text at once instead of testing the look-behind there,
-# three times faster on a page.
+# "{2,}" written as one and "+": a repeat first would hide the class from ``re``'s scan.
+_CJK_NUMERAL = "[零〇一二两三四五六七八九十百千万亿]"
+_CJK_NUMBER = re.compile(f"{_CJK_NUMERAL}{_CJK_NUMERAL}+")
+# The CJK date pattern keeps its look-ahead: it is run only on the texts holding a month mark.
 _CJK_DATE = re.compile(r"(?=\d)(?<!\d)(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일号]")
+_CJK_DATE_MARKS = ("月", "월")
+# (Two characters consumed here, so the look-behind is two wider.)
 _ISO_DATE = re.compile(
-    r"(?=\d)(?<!\d)(?:19|20)\d\d[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)")
-_DMY_DATE = re.compile(
-    r"(?=\d)(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?:19|20)\d\d(?!\d)")
-_ACRONYM = re.compile(r"(?=[A-Z])(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])")
+    r"(?:19|20)(?<!\d\d\d)\d\d[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)")
+# A day "[0-3]?\d" is written "\d(?:(?<=[0-3])\d)?" to open with the digit class: the same
+# one or two digits, tried in the same order (two first).
+_DMY_DAY = r"(?P<day>\d(?<![\d.]\d)(?:(?<=[0-3])\d)?)"
+_DMY_DATE = re.compile(rf"{_DMY_DAY}\.(?P<month>[01]?\d)\.(?:19|20)\d\d(?!\d)")
+_ACRONYM = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z0-9]{1,7}(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 # Capitalised words not opening a sentence: names of people, places and projects.
 _NAME = re.compile(
-    r"(?=[A-ZÀ-ÖØ-ÞĀ-ſ])(?:(?<=[^\W\d_] )|(?<=[^\W\d_][,;] ))[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿā-ſ]{3,}")
+    r"[A-ZÀ-ÖØ-ÞĀ-ſ](?:(?<=[^\W\d_] .)|(?<=[^\W\d_][,;] .))[a-zß-öø-ÿā-ſ]{3,}")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ]{3,}")
 # Languages whose common nouns are capitalised: capitals there do not mark names.
 _NOUNS_CAPITALISED = frozenset({"de"})
@@ -122,10 +129,12 @@ def _cjk_value(run: str) -> float | None:
 def numbers(text: str) -> set[str]:
     """The numbers in ``text`` worth comparing, normalised (``MIN_NUMBER`` and up)."""
     found: set[str] = set()
-    for m in _NUMBER.finditer(text):
-        whole = re.sub(r"\D", "", m.group("int"))
-        value = float(f"{whole}.{m.group('frac') or 0}")
-        scale = (m.group("scale") or m.group("sign") or "").lower()
+    # findall: the groups of every match in one call ("" for a group not matched)
+    for whole, sep, frac, scale, sign in _NUMBER.findall(text):
+        if sep:  # "int" holds digits and its one kind of separator, nothing else
+            whole = whole.replace(sep, "")
+        value = float(f"{whole}.{frac or 0}")
+        scale = (scale or sign).lower()
         percent = scale in _SCALES and _SCALES[scale] is None
         if scale and not percent:
             value *= _SCALES.get(scale) or 1
@@ -168,10 +177,28 @@ def _textual_dates() -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
         for form, number in table.items():
             names.setdefault(form, number)
     month = _longest_first(names)
-    day_first = re.compile(rf"(?=\d)(?<!\d)(?P<day>[0-3]?\d)(?:\.|er|st|nd|rd|th)?\s+"
+    day_first = re.compile(rf"(?P<day>\d(?<!\d\d)(?:(?<=[0-3])\d)?)(?:\.|er|st|nd|rd|th)?\s+"
                            rf"(?:de\s+|of\s+)?(?P<month>{month})(?![^\W\d_])")
-    month_first = re.compile(rf"(?<![^\W\d_])(?P<month>{month})\.?\s+(?P<day>[0-3]?\d)(?!\d)")
-    return names, day_first, month_first
+    # "(?<![^\W\d_])(?P<month>{month})\.?\s+(?P<day>[0-3]?\d)(?!\d)" read backwards, run on
+    # the text reversed: it then opens with the day's digit like the other patterns (see
+    # ``_NUMBER``) instead of testing a look-behind at every letter, three times faster. The
+    # same dates: a match is a whole run of letters (the month), an optional ".", white space
+    # and one or two digits, so two never overlap, and the order they are found in is moot.
+    backwards = _longest_first(name[::-1] for name in names)
+    month_first_reversed = re.compile(
+        rf"(?P<day>\d(?<!\d\d)[0-3]?)\s+\.?(?P<month>{backwards})(?![^\W\d_])")
+    return names, day_first, month_first_reversed
+
+
+def _numeric_date_patterns(text: str) -> list[re.Pattern[str]]:
+    """The numeric date patterns that can match in ``text``: a string search rules out most
+    (a CJK date needs a month mark, a day.month.year date ".19" or ".20")."""
+    patterns = [_ISO_DATE]
+    if any(mark in text for mark in _CJK_DATE_MARKS):
+        patterns.insert(0, _CJK_DATE)
+    if ".19" in text or ".20" in text:
+        patterns.append(_DMY_DATE)
+    return patterns
 
 
 def dates(text: str) -> set[str]:
@@ -182,14 +209,15 @@ def dates(text: str) -> set[str]:
         if 1 <= month <= 12 and 1 <= day <= 31:
             found.add(f"{month:02d}-{day:02d}")
 
-    for pattern in (_CJK_DATE, _ISO_DATE, _DMY_DATE):
+    for pattern in _numeric_date_patterns(text):
         for m in pattern.finditer(text):
             add(int(m.group("month")), int(m.group("day")))
-    names, day_first, month_first = _textual_dates()
+    names, day_first, month_first_reversed = _textual_dates()
     folded = _fold(text)
-    for pattern in (day_first, month_first):
-        for m in pattern.finditer(folded):
-            add(names[m.group("month")], int(m.group("day")))
+    for m in day_first.finditer(folded):
+        add(names[m.group("month")], int(m.group("day")))
+    for m in month_first_reversed.finditer(folded[::-1]):
+        add(names[m.group("month")[::-1]], int(m.group("day")[::-1]))
     return found
 
 
@@ -203,10 +231,10 @@ def names(text: str, language: str | None) -> set[str]:
     """Latin-script names: capitalised words inside sentences; in Chinese and Japanese text,
     every Latin word (it is there because it has no translation). Folded to lower case."""
     if language in ("zh", "ja", "ko"):
-        return {_fold(w) for w in _LATIN_WORD.findall(text) if not w.isupper()}
+        return {_fold(w) for w in set(_LATIN_WORD.findall(text)) if not w.isupper()}
     if language in _NOUNS_CAPITALISED:
         return set()
-    return {_fold(w) for w in _NAME.findall(text)}
+    return set(map(_fold, set(_NAME.findall(text))))  # each name folded once
 
 
 def find_evidence(text: str, language: str | None,

@@ -11,14 +11,16 @@ instead of a regex of 1,500 alternatives. At each position the longest name wins
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from crawler.similarity.tokens import raw_tokens, tokens
+from crawler.similarity.tokens import split_tokens, tokens
 
 PARTIES_FILE = Path(__file__).resolve().parents[1] / "data" / "parties.yaml"
 KINDS = ("country", "region", "city", "body", "agency", "bank", "company")
@@ -71,12 +73,12 @@ class PartyTable:
         self._prefix_lengths = sorted({len(key) for key in self._prefix})
         self._acronyms = frozenset(
             "".join(w.upper() for w, _ in p.words) for p in patterns if p.capitals)
-        self._longest_first: dict[str, tuple[_Pattern, ...]] = {}
+        self._longest_first = _TokenCache(self._sorted_candidates)
 
     def names_word(self, term: str) -> bool:
         """Whether a folded word is, alone, a party's name (Chiny, UNEP, Taicang)."""
-        return any(len(p.words) == 1 and _matches(p, [(term, term.upper())], 0)
-                   for p in self._candidates(term))
+        return any(len(p.words) == 1 and _matches(p, [term], [term.upper()], 0)
+                   for p in self._longest_first[term])  # _candidates, sorted and cached
 
     def acronyms(self) -> frozenset[str]:
         """The names written in capitals (UNEP, UE): not acronyms of their own."""
@@ -84,23 +86,25 @@ class PartyTable:
 
     def find(self, text: str) -> Counter[str]:
         """How often each party is named in ``text``, by id."""
-        return self.find_in(raw_tokens(text))
+        return self.find_tokens(*split_tokens(text))
 
     def find_in(self, found: list[tuple[str, str]]) -> Counter[str]:
         """``find`` on ``raw_tokens`` already computed."""
+        return self.find_tokens([term for term, _ in found], [raw for _, raw in found])
+
+    def find_tokens(self, terms: list[str], raws: list[str]) -> Counter[str]:
+        """``find`` on ``split_tokens`` already computed."""
         counts: Counter[str] = Counter()
-        cached = self._longest_first.get
+        # This runs once per token of every article: the candidates are cached per token and
+        # looked up in one C loop (``map``), and only the tokens some name starts with (a
+        # non-empty tuple; ``compress`` skips the others in C) are visited in Python.
+        candidates = list(map(self._longest_first.__getitem__, terms))
         after = 0  # the first token not inside a name already counted
-        # This loop runs once per token of every article: candidates are cached per token, so
-        # most tokens (no name starts with them) cost one dict lookup.
-        for position, (term, _) in enumerate(found):
+        for position in compress(count(), candidates):
             if position < after:
                 continue
-            candidates = cached(term)
-            if candidates is None:
-                candidates = self._sorted_candidates(term)
-            for pattern in candidates:
-                if _matches(pattern, found, position):
+            for pattern in candidates[position]:
+                if _matches(pattern, terms, raws, position):
                     counts[pattern.party] += 1
                     after = position + len(pattern.words)
                     break
@@ -108,12 +112,8 @@ class PartyTable:
 
     def _sorted_candidates(self, term: str) -> tuple[_Pattern, ...]:
         """``_candidates``, most words first (the first that matches is the longest name
-        there; on a tie, the one listed first), cached."""
-        found = tuple(sorted(self._candidates(term), key=lambda p: -len(p.words)))
-        if len(self._longest_first) >= TOKEN_CACHE_SIZE:
-            self._longest_first.clear()
-        self._longest_first[term] = found
-        return found
+        there; on a tie, the one listed first)."""
+        return tuple(sorted(self._candidates(term), key=lambda p: -len(p.words)))
 
     def _candidates(self, term: str) -> list[_Pattern]:
         """The names that may start with this token."""
@@ -128,11 +128,27 @@ class PartyTable:
         return candidates
 
 
-def _matches(pattern: _Pattern, found: list[tuple[str, str]], position: int) -> bool:
-    if position + len(pattern.words) > len(found):
+class _TokenCache(dict[str, tuple[_Pattern, ...]]):
+    """The candidates of each token seen, computed by ``compute`` when missing (cleared when
+    full)."""
+
+    def __init__(self, compute: Callable[[str], tuple[_Pattern, ...]]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, term: str) -> tuple[_Pattern, ...]:
+        found = self._compute(term)
+        if len(self) >= TOKEN_CACHE_SIZE:
+            self.clear()
+        self[term] = found
+        return found
+
+
+def _matches(pattern: _Pattern, terms: list[str], raws: list[str], position: int) -> bool:
+    if position + len(pattern.words) > len(terms):
         return False
     for offset, (word, is_prefix) in enumerate(pattern.words):
-        term, raw = found[position + offset]
+        term, raw = terms[position + offset], raws[position + offset]
         if not (term.startswith(word) if is_prefix else term == word):
             return False
         if pattern.capitals and not raw.isupper() and not raw.isdigit():

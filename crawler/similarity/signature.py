@@ -3,12 +3,13 @@ extraction worker (cheap, picklable) and stored with the article."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.similarity.evidence import Evidence, find_evidence
-from crawler.similarity.minhash import band_keys
+from crawler.similarity.minhash import band_keys_of
 from crawler.similarity.parties import party_table
-from crawler.similarity.tokens import pack_shingles, raw_tokens, shingles
+from crawler.similarity.tokens import pack_shingle_array, shingle_array, split_tokens
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,15 @@ class TextSignature:
 def text_signature(title: str | None, text: str, language: str | None) -> TextSignature:
     """The signature of an article. The title counts for the story (it names the parties and
     the event) but not for near-duplicates: syndicated copies often retitle."""
-    body_tokens = raw_tokens(text)
+    terms, raws = split_tokens(text)
     table = party_table()
-    headline = raw_tokens(title) if title else []
-    counts = table.find_in(headline) + table.find_in(body_tokens)
+    counts: Counter[str] = table.find_tokens(*split_tokens(title)) if title else Counter()
+    counts += table.find_tokens(terms, raws)
     parties = tuple(sorted(counts, key=lambda pid: (-counts[pid], pid)))
     full = f"{title}\n{text}" if title else text
     evidence = find_evidence(full, language, exclude_acronyms=table.acronyms())
     evidence = Evidence(evidence.numbers, evidence.dates, evidence.acronyms,
                         tuple(n for n in evidence.names if not table.names_word(n)))
-    hashes = shingles([term for term, _ in body_tokens])
-    return TextSignature(bands=band_keys(hashes), parties=parties, evidence=evidence,
-                         shingles=pack_shingles(hashes))
+    hashes = shingle_array(terms)
+    return TextSignature(bands=band_keys_of(hashes), parties=parties, evidence=evidence,
+                         shingles=pack_shingle_array(hashes))
