@@ -26,7 +26,7 @@ from functools import lru_cache
 from lxml.etree import Element
 from lxml.html import HtmlElement
 
-from crawler.blocks import capped_text, common_ancestor, opens_with_link, with_attributes
+from crawler.blocks import capped_text, common_ancestor, opens_with_link
 from crawler.junk import is_reply_label
 
 LINK_BLOCKS = ("p", "li", "dd", "td", "div", "ul", "ol", "section", "aside", "nav", "table",
@@ -53,13 +53,12 @@ MAX_ITEM_UNLINKED_CHARS = 500
 
 # Class / id words of containers that never hold article text. Matched on whole words of the
 # lower-cased attribute split at "-", "_", ".", ":", spaces and camelCase humps.
-_COMMENT_WORD = re.compile(
+_COMMENT_WORDS = (
     # comment threads (en, pl, de, fr, es/pt, it, ru translit., zh pinyin)
-    r"^(?:comments?|commentlist|commenting|comm|koment\w*|kommentar\w*|commentaires?|"
-    r"comentarios?|commenti|kommentarii|pinglun|disqus|talkback|opinia|opinie)$"
+    r"comments?|commentlist|commenting|comm|koment\w*|kommentar\w*|commentaires?|"
+    r"comentarios?|commenti|kommentarii|pinglun|disqus|talkback|opinia|opinie"
 )
-_JUNK_WORD = re.compile(
-    r"^(?:"
+_JUNK_WORDS = (
     # cookie and consent banners
     r"cookies?|cookiebar|consent|gdpr|cmp|"
     # share and social bars
@@ -73,15 +72,22 @@ _JUNK_WORD = re.compile(
     r"breadcrumbs?|crumbs?|"
     # newsletter prompts
     r"newsletter|subscribe|subscription"
-    r")$"
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPLIT = re.compile(r"[\s_\-:.]+")
+# A whole word: between separators or the ends of the value. One search of the value instead
+# of a split and a match per word. A match of "koment\w*" may run on over "_" into the next
+# word, but it then starts a word that matches on its own.
+_SEPARATORS = r"\s_\-:."
+_COMMENT_WORD = re.compile(rf"(?<![^{_SEPARATORS}])(?:{_COMMENT_WORDS})(?![^{_SEPARATORS}])")
+# Either kind of word; group 1 is set when the word found first names comments.
+_NAMED_WORD = re.compile(
+    rf"(?<![^{_SEPARATORS}])(?:({_COMMENT_WORDS})|{_JUNK_WORDS})(?![^{_SEPARATORS}])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements never removed for their class: the page skeleton.
 _SKELETON = frozenset(("html", "body", "main", "article", "h1"))
 # Block-level elements whose presence inside a cell means the table lays out a page.
 _PROSE_BLOCKS = ("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "br")
+_LAYOUT_ATTRIBUTES = frozenset(("width", "height", "align", "valign", "colspan", "rowspan"))
 _TEXTLESS = frozenset(("script", "style", "noscript", "template", "textarea", "select"))
 # Containers whose children are items (teasers, related news, comment cards).
 _LIST_CONTAINERS = ("div", "ul", "ol", "section", "dl", "tbody", "table", "td", "aside")
@@ -96,28 +102,68 @@ def is_junk_container(element: HtmlElement) -> bool:
 
 
 def _furniture_kind(element: HtmlElement) -> str | None:
-    return _attribute_kind(f"{element.get('class') or ''} {element.get('id') or ''}")
+    return _names_kind(element.get("class"), element.get("id"))
+
+
+def _names_kind(class_: str | None, id_: str | None) -> str | None:
+    """"comments" when the class or the id names a comment thread, else "furniture" when
+    either names furniture, else None."""
+    # Judged one attribute at a time (words never span the two): the cache then holds class
+    # values, which repeat from page to page, apart from ids, which often do not.
+    kind = _attribute_kind(class_) if class_ else None
+    if id_ and kind != "comments":
+        kind = _attribute_kind(id_) or kind
+    return kind
 
 
 @lru_cache(maxsize=8192)
 def _attribute_kind(value: str) -> str | None:
-    """"comments", "furniture" or None for a class and id string."""
-    words = [w for w in _SPLIT.split(_CAMEL.sub(" ", value).lower()) if w]
-    if any(_COMMENT_WORD.match(word) for word in words):
-        return "comments"
-    if any(_JUNK_WORD.match(word) for word in words):
-        return "furniture"
-    return None
+    """"comments", "furniture" or None for a class or id value."""
+    # most values are lower case already: no camelCase hump to split
+    text = (value if value.islower() else _CAMEL.sub(" ", value)).lower()
+    found = _NAMED_WORD.search(text)
+    if found is None:
+        return None
+    # a comment word may follow the furniture word found first
+    return "comments" if found.group(1) is not None or _COMMENT_WORD.search(text) else "furniture"
+
+
+class _Marked:
+    """What the first steps of ``clean_tree`` look for, found in one walk over the page before
+    anything is removed (a walk per step asked every element for its attributes again):
+    the first ``<h1>``, the elements that may be hidden, and those whose class or id names
+    furniture (with its kind). Elements a step removes take those inside them along; the
+    later steps skip those (``_remove`` only removes what is still in the tree)."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        heading = None
+        styled: list[HtmlElement] = []
+        named: list[tuple[HtmlElement, str]] = []
+        for element in tree.iter(Element):
+            get = element.get
+            class_, id_ = get("class"), get("id")
+            if class_ or id_:  # an empty class or id names nothing
+                kind = _names_kind(class_, id_)
+                if kind is not None:
+                    named.append((element, kind))
+            if get("hidden") is not None or get("style") is not None:
+                styled.append(element)
+            if heading is None and element.tag == "h1":
+                heading = element
+        self.heading, self.styled, self.named = heading, styled, named
 
 
 class TextStats:
     """Non-space characters of text and of link text, and link counts, of every element of a
-    tree, computed in one bottom-up pass (a per-element ``itertext`` would be quadratic)."""
+    tree, computed in one bottom-up pass (a per-element ``itertext`` would be quadratic); and
+    the tree's links (``<a>``) in document order, as counted (some may have been dropped since:
+    see ``_attached``)."""
 
     def __init__(self, root: HtmlElement) -> None:
         chars: dict[HtmlElement, int] = {}
         link_chars: dict[HtmlElement, int] = {}
         link_counts: dict[HtmlElement, int] = {}
+        anchors: list[HtmlElement] = []
         self.chars, self.link_chars, self.links = chars, link_chars, link_counts
         # _count inlined and each tag read once: this loop visits every element of the page.
         for element in reversed(list(root.iter(Element))):  # children before their parents
@@ -125,19 +171,23 @@ class TextStats:
             text = None if tag in _TEXTLESS else element.text
             own = len(text) - text.count(" ") - text.count("\n") - text.count("\t") if text else 0
             linked = links = 0
-            for child in element:
-                tail = child.tail
-                if tail:
-                    own += len(tail) - tail.count(" ") - tail.count("\n") - tail.count("\t")
-                if child in chars:  # an element, counted already (a comment is not)
-                    own += chars[child]
-                    linked += link_chars[child]
-                    links += link_counts[child]
+            if len(element):  # about half the elements are leaves: no iterator for those
+                for child in element:
+                    tail = child.tail
+                    if tail:
+                        own += len(tail) - tail.count(" ") - tail.count("\n") - tail.count("\t")
+                    if child in chars:  # an element, counted already (a comment is not)
+                        own += chars[child]
+                        linked += link_chars[child]
+                        links += link_counts[child]
             if tag == "a":
                 linked, links = own, links + 1
+                anchors.append(element)
             chars[element] = own
             link_chars[element] = linked
             link_counts[element] = links
+        anchors.reverse()
+        self.anchors = anchors
 
     def unlinked(self, element: HtmlElement) -> int:
         return self.chars.get(element, 0) - self.link_chars.get(element, 0)
@@ -167,7 +217,10 @@ def _count(text: str | None) -> int:
 
 def protected_elements(tree: HtmlElement) -> set[HtmlElement]:
     """The first ``<h1>`` and its ancestors: where the article is, whatever its classes say."""
-    heading = next(tree.iter("h1"), None)
+    return _with_ancestors(next(tree.iter("h1"), None))
+
+
+def _with_ancestors(heading: HtmlElement | None) -> set[HtmlElement]:
     return {heading, *heading.iterancestors()} if heading is not None else set()
 
 
@@ -196,7 +249,11 @@ def _remove(elements: Iterable[HtmlElement], tree: HtmlElement,
 
 def drop_hidden(tree: HtmlElement) -> int:
     """Remove elements a browser does not show; return how many."""
-    return _remove((e for e in with_attributes(tree, ("hidden", "style"))
+    return _drop_hidden(tree, _Marked(tree).styled)
+
+
+def _drop_hidden(tree: HtmlElement, styled: list[HtmlElement]) -> int:
+    return _remove((e for e in styled
                     if e.tag not in ("html", "body")
                     and (e.get("hidden") is not None
                          or _HIDDEN_STYLE.search(e.get("style") or ""))), tree)
@@ -207,16 +264,15 @@ def drop_junk_containers(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) ->
     the skeleton and ``keep``; return how many. A share bar, a cookie banner or a promo box is
     short: a long element whose class merely contains such a word ("section-social") is kept
     (comment threads may be long, and go whatever their length)."""
-    protected = set(keep)
-    doomed = []
-    for element in with_attributes(tree):
-        if element.tag in _SKELETON or element in protected:
-            continue
-        kind = _furniture_kind(element)
-        if kind == "comments" or (
-                kind == "furniture" and len(capped_text(element, MAX_FURNITURE_CHARS))
-                <= MAX_FURNITURE_CHARS):
-            doomed.append(element)
+    return _drop_junk(tree, _Marked(tree).named, set(keep))
+
+
+def _drop_junk(tree: HtmlElement, named: list[tuple[HtmlElement, str]],
+               protected: set[HtmlElement]) -> int:
+    doomed = [element for element, kind in named
+              if element.tag not in _SKELETON and element not in protected
+              and (kind == "comments"
+                   or len(capped_text(element, MAX_FURNITURE_CHARS)) <= MAX_FURNITURE_CHARS)]
     return _remove(doomed, tree)
 
 
@@ -226,17 +282,13 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
     smallest element around each reply link that holds text of its own is a comment, and
     their common ancestor is the thread when comments make most of its text. Return how many
     elements were removed; ``stats`` stays true."""
-    links = []
-    for a in tree.iter("a"):
-        href = (a.get("href") or "").lower()
-        # most links hold only text: their label is a.text, without an itertext generator
-        label = "".join(a.itertext()) if len(a) else a.text or ""
-        if "replytocom" in href or href.endswith("#respond") or is_reply_label(label):
-            links.append(a)
+    stats = stats or TextStats(tree)
+    # The links as counted, not tree.iter("a"): a second walk over the page. Those dropped
+    # since are left out, which only reply links, a few on a page, need to be asked.
+    links = [a for a in stats.anchors if _is_reply_link(a) and _attached(a, tree)]
     if len(links) < 2:
         return 0
     protected = set(keep)
-    stats = stats or TextStats(tree)
     comments: list[HtmlElement] = []
     for link in links:
         item = link.getparent()
@@ -255,6 +307,13 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
     return _remove(comments, tree, stats)
 
 
+def _is_reply_link(a: HtmlElement) -> bool:
+    href = (a.get("href") or "").lower()
+    # most links hold only text: their label is a.text, without an itertext generator
+    label = "".join(a.itertext()) if len(a) else a.text or ""
+    return "replytocom" in href or href.endswith("#respond") or is_reply_label(label)
+
+
 def unwrap_layout_tables(tree: HtmlElement) -> int:
     """Turn layout tables into nested ``div`` blocks; return how many tables were unwrapped.
 
@@ -269,8 +328,9 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
                  if _nearest_table(e) is table]
         for element in [table, *parts]:
             element.tag = "div"
-            for name in ("width", "height", "align", "valign", "colspan", "rowspan"):
-                element.attrib.pop(name, None)
+            # only the attributes it has: six pops per cell, most missing, cost more
+            for name in _LAYOUT_ATTRIBUTES.intersection(element.keys()):
+                del element.attrib[name]
         unwrapped += 1
     return unwrapped
 
@@ -318,12 +378,14 @@ def drop_teaser_lists(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
     stats = stats or TextStats(tree)
     lists = []
     for element in tree.iter(*_LIST_CONTAINERS):
-        if element in protected or not stats.chars.get(element):
+        # fewer children (comments included) than items needed: most containers
+        if len(element) < MIN_ITEMS or element in protected or not stats.chars.get(element):
             continue
         items: dict[tuple[str, str], list[HtmlElement]] = {}
         for child in element:
-            if isinstance(child.tag, str) and child.tag in _ITEM_TAGS:
-                items.setdefault((child.tag, child.get("class") or ""), []).append(child)
+            tag = child.tag
+            if tag in _ITEM_TAGS:  # a comment's tag is a function: never in it
+                items.setdefault((tag, child.get("class") or ""), []).append(child)
         if not items:
             continue
         group = max(items.values(), key=len)
@@ -332,9 +394,27 @@ def drop_teaser_lists(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
         text = sum(stats.chars[i] for i in group)
         if (text >= MIN_ITEMS_SHARE * stats.chars[element]
                 and max(stats.unlinked(i) for i in group) <= MAX_ITEM_UNLINKED_CHARS
-                and sum(map(opens_with_link, group)) >= MIN_LINKED_ITEMS * len(group)):
+                and _mostly_open_with_links(group)):
             lists.append(element)
     return _remove(lists, tree, stats)
+
+
+def _mostly_open_with_links(items: list[HtmlElement]) -> bool:
+    """True when MIN_LINKED_ITEMS of ``items`` open with a link; stops as soon as that is
+    settled, either way (each answer walks into the item)."""
+    needed = MIN_LINKED_ITEMS * len(items)
+    allowed_misses = len(items) - needed  # more misses than this and ``needed`` is out of reach
+    linked = misses = 0
+    for item in items:
+        if opens_with_link(item):
+            linked += 1
+            if linked >= needed:
+                return True
+        else:
+            misses += 1
+            if misses > allowed_misses:
+                return False
+    return linked >= needed
 
 
 def prune_link_blocks(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
@@ -356,9 +436,10 @@ def prune_link_blocks(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
 
 def clean_tree(tree: HtmlElement) -> None:
     """All of the above, in order, in place."""
-    keep = protected_elements(tree)
-    drop_hidden(tree)
-    drop_junk_containers(tree, keep)
+    marked = _Marked(tree)  # one walk for the first three steps
+    keep = _with_ancestors(marked.heading)
+    _drop_hidden(tree, marked.styled)
+    _drop_junk(tree, marked.named, keep)
     # One count of the page's text serves the three steps that need it: each keeps it true
     # as it removes elements, and unwrapping tables only renames them.
     stats = TextStats(tree)

@@ -34,12 +34,17 @@ MIN_NAV_ITEMS = 4
 MAX_NAV_ITEM = 12
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WATERMARK_MARK = r"[`~^*+_|.·•'\"\\/#@$%=<>-]"
 # A CJK character followed by watermark punctuation, at least four times in a row. The
 # look-ahead (implied by the first character) lets ``re`` skip other positions at once.
 _WATERMARK = re.compile(
-    rf"(?=[{_CJK}])(?:[{_CJK}]\s*(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?\s*[`~^*+_|.·•'\"\\/#@$%=<>-]+\s*)"
+    rf"(?=[{_CJK}])(?:[{_CJK}]\s*(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?\s*{_WATERMARK_MARK}+\s*)"
     rf"{{3,}}[{_CJK}](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))?"
 )
+# A watermark holds three of its marks or more. In CJK text _WATERMARK tries every position;
+# finding the marks alone is a fast scan, and most lines have fewer.
+_WATERMARK_MARKS = re.compile(_WATERMARK_MARK)
+MIN_WATERMARK_MARKS = 3
 # A domain broken into short letter groups by spaces: "t a np ai fan g.com". Lower case, three
 # groups or more, two of them at most two letters long; only cut from lines with CJK text or
 # when it is the whole line, so "we met at bar.com" in English prose stays.
@@ -47,6 +52,9 @@ _SPLIT_DOMAIN = re.compile(
     r"(?<![a-z0-9.])((?:[a-z0-9]{1,4}\s+){3,})[a-z0-9]{1,6}\s*\.\s*(?:com|cn|net|org|com\.cn|cc|info)"
     r"(?![a-z0-9.])"
 )
+# What every _SPLIT_DOMAIN match holds: a scan for its literal dot, where _SPLIT_DOMAIN tries
+# each short word of a line as the start of a domain.
+_DOMAIN_END = re.compile(r"\.\s*(?:com|cn|net|org|cc|info)")
 # Press-wire trailers: "Photo - https://...", "SOURCE Company", "FUENTE Organización".
 _MEDIA_LINE = re.compile(
     r"^(?:photo|photos|foto|fotos|logo|video|vidéo|vídeo|zdjęcie|фото|图片|圖片|multimedia)"
@@ -67,6 +75,8 @@ _AROUND_CUT = re.compile(r"(\S?)\s*(?:\x00\s*[:：]?\s*)+(\S?)")
 _NAV_SEPARATORS = re.compile(r"\s*[/|｜·•»>]\s*")
 _TRIM = " \t:：-–—|/·•»«>()[]【】「」『』<>.,;!?*"
 _SPACES = re.compile(r"\s+")
+# The ASCII characters str.split() cuts at.
+_ASCII_WHITE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -146,6 +156,8 @@ def junk_kind(line: str) -> str | None:
         return "media"
     if _WIRE_SOURCE.match(text) and len(text) <= MAX_PREFIX_LINE:
         return "source"
+    if len(text) > MAX_PHRASE_LINE and _kept_ascii(text) > MAX_PHRASE_LINE:
+        return None  # too long once folded, known without folding (a third of all lines)
     folded = fold(text)
     if len(folded) > MAX_PHRASE_LINE:
         return None
@@ -174,6 +186,12 @@ def junk_kind(line: str) -> str | None:
     if _is_nav_bar(text):
         return "navigation"
     return None
+
+
+def _kept_ascii(text: str) -> int:
+    """How many characters of ``text`` are ASCII other than white space: ``fold`` keeps each
+    of them (as one character), so its result is at least this long."""
+    return len(text.encode("ascii", "ignore").translate(None, _ASCII_WHITE))
 
 
 def _is_language_menu(folded: str, lists: _Lists) -> bool:
@@ -205,9 +223,12 @@ def strip_watermarks(line: str) -> str:
     if not line:
         return line
     cjk = not line.isascii() and _CJK_CHAR.search(line) is not None
-    # Both patterns scan every position; a watermark needs CJK, a split domain a dot.
-    cleaned = _WATERMARK.sub(_drop_watermark, line) if cjk else line
-    if "." in cleaned:
+    # Both patterns try every position; a watermark needs CJK and its marks, a split domain
+    # its ending (cheap scans that rule out most lines).
+    cleaned = line
+    if cjk and len(_WATERMARK_MARKS.findall(line)) >= MIN_WATERMARK_MARKS:
+        cleaned = _WATERMARK.sub(_drop_watermark, line)
+    if _DOMAIN_END.search(cleaned):
         cleaned = _SPLIT_DOMAIN.sub(lambda m: _drop_domain(m, cjk, line), cleaned)
     if cleaned == line:
         return line
