@@ -157,7 +157,7 @@ def drop_repeats(paragraphs: list[str]) -> list[str]:
             continue
         if heavy >= MIN_NEAR_DUPLICATE_WEIGHT:
             mine = _shingles(paragraph)
-            twin = _first_similar(mine, shingles, index)
+            twin = next((i for i, other in shingles if _similar(mine, other)), index)
             if twin != index:
                 labelled = _version_labels(paragraphs, twin - 1, index - 1)
                 if labelled or index - twin <= NEAR_DUPLICATE_DISTANCE:
@@ -189,24 +189,6 @@ def _shingles(text: str) -> frozenset[str]:
         return frozenset([w[:STEM_CHARS] for w in _WORD.findall(folded)])
     stems = [w[:STEM_CHARS] for w in _STEM_WORD.findall(folded)]
     return frozenset(stems + list(map(add, chars, chars[1:])))  # pairs of CJK characters
-
-
-def _first_similar(mine: frozenset[str], earlier: list[tuple[int, frozenset[str]]],
-                   default: int) -> int:
-    """The index of the first ``earlier`` paragraph ``_similar`` to ``mine``, else ``default``.
-    ``_similar`` inlined: most pairs fail its size test, and a call per pair cost more."""
-    size = len(mine)
-    if not size:
-        return default
-    half = NEAR_DUPLICATE * size
-    for index, other in earlier:
-        other_size = len(other)
-        if (other_size < half) if other_size <= size else (size < NEAR_DUPLICATE * other_size):
-            continue  # the overlap is at most the smaller set, the union at least the larger
-        shared = len(mine & other)
-        if shared / (size + other_size - shared) >= NEAR_DUPLICATE:
-            return index
-    return default
 
 
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:

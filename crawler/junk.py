@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from crawler.blocks import weight
+
 JUNK_FILE = Path(__file__).parent / "data" / "junk.yaml"
 # Prefix and phrase rules only judge lines up to this long: a long paragraph that happens to
 # start with "Source" or mention cookies is prose.
@@ -75,8 +77,6 @@ _AROUND_CUT = re.compile(r"(\S?)\s*(?:\x00\s*[:：]?\s*)+(\S?)")
 _NAV_SEPARATORS = re.compile(r"\s*[/|｜·•»>]\s*")
 _TRIM = " \t:：-–—|/·•»«>()[]【】「」『』<>.,;!?*"
 _SPACES = re.compile(r"\s+")
-# The ASCII characters str.split() cuts at.
-_ASCII_WHITE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -191,7 +191,7 @@ def junk_kind(line: str) -> str | None:
 def _kept_ascii(text: str) -> int:
     """How many characters of ``text`` are ASCII other than white space: ``fold`` keeps each
     of them (as one character), so its result is at least this long."""
-    return len(text.encode("ascii", "ignore").translate(None, _ASCII_WHITE))
+    return weight(text.encode("ascii", "ignore").decode("ascii"))
 
 
 def _is_language_menu(folded: str, lists: _Lists) -> bool:

@@ -344,9 +344,8 @@ def _update(batch: _Batch, row: Row[Any], data: ArticleData) -> StoreOutcome:
         # The page the new values came from: a later re-extraction must find them again.
         batch.store_page(row.id, data, stored=True)
         if text_changed or changed & _INDEXED:
-            batch.index(row.id, row.source_id, state["title"], data.text,
-                        state["published_at"], state["language"],
-                        data.search_terms if state["title"] == data.title else None)
+            batch.index(row.id, row.source_id, data.title, data.text,  # state's title too
+                        state["published_at"], state["language"], data.search_terms)
     when = state["published_at"] or state["fetched_at"]
     if data.signature is not None:
         changes.update(_apply_signature(connection, row, data, when, state["language"],

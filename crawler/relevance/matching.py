@@ -15,10 +15,11 @@ position the longest term wins: "paris agreement" is read before "agreement" can
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 
+from crawler.tokencache import TokenCache
 from storage.folding import search_terms
 
 WILDCARD = "*"
@@ -120,7 +121,7 @@ class Matcher:
                 self._prefixed.setdefault(first.text[:3], []).append(entry)
             else:
                 self._exact.setdefault(first.text, []).append(entry)
-        self._cache = _PlanCache(self._new_plan)
+        self._cache = TokenCache(self._new_plan, TOKEN_CACHE_SIZE)
 
     def _starting(self, token: str) -> tuple[Entry, ...]:
         """Entries whose first word matches ``token``, best rank first."""
@@ -166,21 +167,6 @@ class Matcher:
                 if best.group == group and best.concept is not None:
                     yield Hit(best.concept, best.weight,
                               token if size == 1 else " ".join(tokens[index:index + size]))
-
-
-class _PlanCache(dict[str, _Plan]):
-    """The plan of each token seen, made by ``new_plan`` when missing (cleared when full)."""
-
-    def __init__(self, new_plan: Callable[[str], _Plan]) -> None:
-        super().__init__()
-        self._new_plan = new_plan
-
-    def __missing__(self, token: str) -> _Plan:
-        found = self._new_plan(token)
-        if len(self) >= TOKEN_CACHE_SIZE:
-            self.clear()
-        self[token] = found
-        return found
 
 
 def _exact_rest(words: tuple[Word, ...]) -> list[str] | None:

@@ -11,7 +11,6 @@ instead of a regex of 1,500 alternatives. At each position the longest name wins
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, count
@@ -21,6 +20,7 @@ from typing import Any
 import yaml
 
 from crawler.similarity.tokens import split_tokens, tokens
+from crawler.tokencache import TokenCache
 
 PARTIES_FILE = Path(__file__).resolve().parents[1] / "data" / "parties.yaml"
 KINDS = ("country", "region", "city", "body", "agency", "bank", "company")
@@ -73,7 +73,7 @@ class PartyTable:
         self._prefix_lengths = sorted({len(key) for key in self._prefix})
         self._acronyms = frozenset(
             "".join(w.upper() for w, _ in p.words) for p in patterns if p.capitals)
-        self._longest_first = _TokenCache(self._sorted_candidates)
+        self._longest_first = TokenCache(self._sorted_candidates, TOKEN_CACHE_SIZE)
 
     def names_word(self, term: str) -> bool:
         """Whether a folded word is, alone, a party's name (Chiny, UNEP, Taicang)."""
@@ -87,10 +87,6 @@ class PartyTable:
     def find(self, text: str) -> Counter[str]:
         """How often each party is named in ``text``, by id."""
         return self.find_tokens(*split_tokens(text))
-
-    def find_in(self, found: list[tuple[str, str]]) -> Counter[str]:
-        """``find`` on ``raw_tokens`` already computed."""
-        return self.find_tokens([term for term, _ in found], [raw for _, raw in found])
 
     def find_tokens(self, terms: list[str], raws: list[str]) -> Counter[str]:
         """``find`` on ``split_tokens`` already computed."""
@@ -126,22 +122,6 @@ class PartyTable:
                 break
             candidates.extend(self._prefix.get(term[:length], ()))
         return candidates
-
-
-class _TokenCache(dict[str, tuple[_Pattern, ...]]):
-    """The candidates of each token seen, computed by ``compute`` when missing (cleared when
-    full)."""
-
-    def __init__(self, compute: Callable[[str], tuple[_Pattern, ...]]) -> None:
-        super().__init__()
-        self._compute = compute
-
-    def __missing__(self, term: str) -> tuple[_Pattern, ...]:
-        found = self._compute(term)
-        if len(self) >= TOKEN_CACHE_SIZE:
-            self.clear()
-        self[term] = found
-        return found
 
 
 def _matches(pattern: _Pattern, terms: list[str], raws: list[str], position: int) -> bool:

@@ -10,6 +10,7 @@ import numpy as np
 import xxhash
 
 from crawler.hanzi import to_simplified
+from crawler.tokencache import TokenCache
 
 # Word shingles of this many tokens decide near-duplicates (Jaccard): long enough that two
 # different texts on one topic share few, short enough that a small edit breaks few.
@@ -42,20 +43,13 @@ _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i",
 FOLDED_CACHE_SIZE = 200_000
 
 
-class _FoldedWords(dict[str, str]):
-    """Folded forms of the words seen (cleared when full): a text repeats most of its words,
-    and folding each occurrence anew was a fifth of the signature's cost. Looked up with
-    ``map(_FOLDED.__getitem__, words)``: one C loop, Python code only for new words."""
-
-    def __missing__(self, raw: str) -> str:
-        folded = raw.casefold().translate(_LETTERS)
-        if len(self) >= FOLDED_CACHE_SIZE:
-            self.clear()
-        self[raw] = folded
-        return folded
+def _fold_word(raw: str) -> str:
+    return raw.casefold().translate(_LETTERS)
 
 
-_FOLDED = _FoldedWords()
+# Folded forms of the words seen: a text repeats most of its words, and folding each
+# occurrence anew was a fifth of the signature's cost.
+_FOLDED = TokenCache(_fold_word, FOLDED_CACHE_SIZE)
 
 
 def is_cjk(token: str) -> bool:
@@ -73,21 +67,15 @@ def _plain(text: str) -> str:
 
 
 def split_tokens(text: str) -> tuple[list[str], list[str]]:
-    """``raw_tokens`` as two lists, the folded tokens and the text each came from."""
-    plain = _plain(text)
-    raws = (_TOKEN if _CJK_OR_ABOVE.search(plain) else _WORD).findall(plain)
-    return list(map(_FOLDED.__getitem__, raws)), raws
-
-
-def raw_tokens(text: str) -> list[tuple[str, str]]:
-    """Folded tokens with the text each came from (accents removed, Chinese simplified), for
-    case-sensitive matches: ``[("unep", "UNEP"), ("环", "环"), ...]``.
+    """Folded tokens (accents removed, Chinese simplified), and beside them the text each
+    came from, for case-sensitive matches: ``(["unep", "环"], ["UNEP", "环"])``.
 
     Written here rather than reusing ``storage.folding.tokenize``: that one keeps every
     token's span for search snippets and folds token by token, four times slower; this folds
     the whole text at once."""
-    terms, raws = split_tokens(text)
-    return list(zip(terms, raws, strict=True))
+    plain = _plain(text)
+    raws = (_TOKEN if _CJK_OR_ABOVE.search(plain) else _WORD).findall(plain)
+    return list(map(_FOLDED.__getitem__, raws)), raws
 
 
 def tokens(text: str) -> list[str]:

@@ -9,7 +9,7 @@ import re
 
 from lxml.html import fromstring
 
-from crawler import boilerplate, cleanup, junk
+from crawler import boilerplate, junk
 from crawler.blocks import opens_with_link, with_attributes
 
 _SPLIT = re.compile(r"[\s_\-:.]+")
@@ -77,12 +77,3 @@ def test_long_lines_are_ruled_out_before_folding_as_after() -> None:
             assert len(folded) > junk.MAX_PHRASE_LINE, line
         junk.junk_kind.cache_clear()
         assert junk.junk_kind(line) == junk.junk_kind.__wrapped__(line)
-
-
-def test_near_duplicates_as_the_pairwise_test_says() -> None:
-    rng = random.Random(3)
-    sets = [frozenset(map(str, rng.sample(range(30), rng.randint(0, 12)))) for _ in range(300)]
-    for mine in sets[:60]:
-        earlier = list(enumerate(sets))
-        expected = next((i for i, other in earlier if cleanup._similar(mine, other)), -1)
-        assert cleanup._first_similar(mine, earlier, -1) == expected
