@@ -29,11 +29,14 @@ MAX_CANDIDATES = 50
 # such a text read the whole bucket, a cost growing with the database. The oldest members
 # are enough: a group's first copy is its oldest member, and every later one points at it.
 MAX_BUCKET = 50
+# Above every article id: the lookup's bound when no article is to be left out.
+NO_BOUND = 2**62
 
 
 def _bucket(band: int) -> str:
     return (f'SELECT * FROM (SELECT article_id FROM article_bands WHERE band = {band} '
-            f'AND "key" = :key{band} AND article_id != :me ORDER BY article_id '
+            f'AND "key" = :key{band} AND article_id != :me AND article_id < :before '
+            f'ORDER BY article_id '
             f'LIMIT {MAX_BUCKET}) AS b{band}')
 
 
@@ -73,14 +76,19 @@ _POINT = (update(_articles).where(_articles.c.id.in_(bindparam("ids", expanding=
           .values(duplicate_of=bindparam("first")))
 
 
+def band_rows(article_id: int, keys: Sequence[int]) -> list[dict[str, int]]:
+    """The article's ``article_bands`` rows."""
+    return [{"article_id": article_id, "band": band, "key": key}
+            for band, key in enumerate(keys)]
+
+
 def set_bands(connection: Connection, article_id: int, keys: Sequence[int], *,
               replace: bool = True) -> None:
     """Store the article's band keys, replacing any earlier ones (``replace=False``: it has
     none, it was just inserted)."""
     if replace:
         connection.execute(_DELETE_BANDS, {"me": article_id})
-    insert_rows(connection, _bands, [{"article_id": article_id, "band": band, "key": key}
-                                     for band, key in enumerate(keys)])
+    insert_rows(connection, _bands, band_rows(article_id, keys))
 
 
 def set_shingles(connection: Connection, article_id: int, packed: bytes, *,
@@ -96,13 +104,16 @@ def has_bands(connection: Connection, article_id: int) -> bool:
 
 
 def link_duplicate(connection: Connection, article_id: int, keys: Sequence[int],
-                   packed: bytes, *, new: bool = False) -> int | None:
+                   packed: bytes, *, new: bool = False, before: int = NO_BOUND) -> int | None:
     """The first stored copy of the article's text (None: it is one), re-pointing copies
     stored earlier when the article itself is older (re-extraction). ``packed``: its
-    shingles; ``new``: it was just inserted, so no copy points at it yet. Rows of other
-    articles are updated here; the caller stores the result."""
+    shingles; ``new``: it was just inserted, so no copy points at it yet; ``before``: only
+    articles with a smaller id are looked at (a batch's later articles, already inserted,
+    are not there yet as far as this one is concerned). Rows of other articles are updated
+    here; the caller stores the result."""
     params: dict[str, int] = {f"key{band}": key for band, key in enumerate(keys)}
-    candidates = list(connection.scalars(_CANDIDATES, {**params, "me": article_id}))
+    candidates = list(connection.scalars(_CANDIDATES,
+                                         {**params, "me": article_id, "before": before}))
     if not candidates:
         if not new:
             _make_original(connection, article_id)

@@ -106,14 +106,24 @@ _DATE_EVIDENCE = (update(_evidence).where(_evidence.c.article_id == bindparam("m
 _STORY_OF = select(_articles.c.id, _articles.c.cluster).where(_articles.c.id == bindparam("me"))
 
 
+def party_rows(article_id: int, parties: Sequence[str]) -> list[dict[str, Any]]:
+    """The article's ``article_parties`` rows."""
+    return [{"article_id": article_id, "party": p[:64]} for p in dict.fromkeys(parties)]
+
+
+def evidence_rows(article_id: int, evidence: Evidence, at: datetime) -> list[dict[str, Any]]:
+    """The article's ``article_evidence`` rows, dated ``at``."""
+    return [{"article_id": article_id, "term": term, "at": at}
+            for term in sorted(evidence_terms(evidence))]
+
+
 def set_parties(connection: Connection, article_id: int, parties: Sequence[str], *,
                 replace: bool = True) -> None:
     """Index the article's parties (``article_parties``; the caller stores the JSON column);
     ``replace=False``: it has none stored yet."""
     if replace:
         connection.execute(_DELETE_PARTIES, {"me": article_id})
-    rows = [{"article_id": article_id, "party": p[:64]} for p in dict.fromkeys(parties)]
-    insert_rows(connection, _parties, rows)
+    insert_rows(connection, _parties, party_rows(article_id, parties))
 
 
 def set_evidence(connection: Connection, article_id: int, evidence: Evidence, at: datetime,
@@ -122,9 +132,7 @@ def set_evidence(connection: Connection, article_id: int, evidence: Evidence, at
     stores the JSON column."""
     if replace:
         connection.execute(_DELETE_EVIDENCE, {"me": article_id})
-    rows = [{"article_id": article_id, "term": term, "at": at}
-            for term in sorted(evidence_terms(evidence))]
-    insert_rows(connection, _evidence, rows)
+    insert_rows(connection, _evidence, evidence_rows(article_id, evidence, at))
 
 
 def date_evidence(connection: Connection, article_id: int, when: datetime) -> None:

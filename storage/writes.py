@@ -9,6 +9,7 @@ results of writing them one after another.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Row, bindparam, case, insert, null, or_, select, update
+from sqlalchemy import Row, bindparam, case, insert, null, or_, select, union, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,12 +26,23 @@ from crawler.similarity.signature import TextSignature
 from crawler.similarity.tokens import pack_shingles, text_shingles
 from storage.bulk import insert_rows
 from storage.db import Database
-from storage.dedup import has_bands, link_duplicate, set_bands, set_shingles
+from storage.dedup import (
+    NO_BOUND,
+    band_rows,
+    has_bands,
+    link_duplicate,
+    set_bands,
+    set_shingles,
+)
 from storage.errors import StorageError
 from storage.fts import SearchRow, meta_terms, search_terms, write_search_rows
 from storage.models import (
     Article,
+    ArticleBand,
+    ArticleEvidence,
     ArticlePage,
+    ArticleParty,
+    ArticleShingles,
     ArticleUrl,
     ArticleVersion,
     CrawlRun,
@@ -43,7 +55,9 @@ from storage.stories import (
     StoryArticle,
     assign_story,
     date_evidence,
+    evidence_rows,
     lock_stories,
+    party_rows,
     set_evidence,
     set_parties,
 )
@@ -178,6 +192,10 @@ _articles = table_of(Article)
 _pages = table_of(ArticlePage)
 _urls = table_of(ArticleUrl)
 _versions = table_of(ArticleVersion)
+_bands = table_of(ArticleBand)
+_shingles = table_of(ArticleShingles)
+_parties = table_of(ArticleParty)
+_evidence = table_of(ArticleEvidence)
 # A JSON column's None is stored as JSON null; the ORM leaves a column it was never given
 # SQL NULL, and this says the same to Core.
 _SQL_NULL = null()
@@ -190,6 +208,10 @@ _UPDATE_ARTICLE = update(_articles).where(_articles.c.id == bindparam("article_i
 _UPDATE_PAGE = update(_pages).where(_pages.c.article_id == bindparam("article_id_"))
 _urls_param = bindparam("urls", expanding=True)
 _KNOWN_URLS = select(_urls.c.url).where(_urls.c.url.in_(_urls_param))
+# What _FIND looks at: an article's key URL and the URLs it was seen under.
+_STORED_URLS = union(_KNOWN_URLS, select(_articles.c.url).where(_articles.c.url.in_(_urls_param)))
+# URLs asked about per statement: far below SQLite's limit on parameters.
+_URLS_PER_LOOKUP = 500
 _FIND = (
     select(_articles.c.id, _articles.c.source_id, _articles.c.content_hash, _articles.c.title,
            _articles.c.published_at, _articles.c.fetched_at, _articles.c.language,
@@ -263,13 +285,21 @@ def _find_article(connection: Connection, data: ArticleData) -> Row[Any] | None:
     return connection.execute(_FIND, {"urls": list(data.urls), "key": data.url}).first()
 
 
-def _record_urls(connection: Connection, article_id: int, urls: tuple[str, ...], *,
-                 known: bool = True) -> None:
-    """Add the URLs not yet known; one already belonging to another article stays there.
-    ``known=False``: none of them is (the article was just inserted)."""
-    seen = set(connection.scalars(_KNOWN_URLS, {"urls": list(urls)})) if known else set()
+def _record_urls(connection: Connection, article_id: int, urls: tuple[str, ...]) -> None:
+    """Add the URLs not yet known; one already belonging to another article stays there."""
+    seen = set(connection.scalars(_KNOWN_URLS, {"urls": list(urls)}))
     insert_rows(connection, _urls, [{"url": url, "article_id": article_id}
                                     for url in urls if url not in seen])
+
+
+def _stored_urls(connection: Connection, urls: set[str]) -> set[str]:
+    """Those of ``urls`` that an article is stored under (what ``_FIND`` matches)."""
+    ordered = sorted(urls)
+    found: set[str] = set()
+    for start in range(0, len(ordered), _URLS_PER_LOOKUP):
+        chunk = ordered[start:start + _URLS_PER_LOOKUP]
+        found.update(connection.scalars(_STORED_URLS, {"urls": chunk}))
+    return found
 
 
 def _scores(data: ArticleData) -> dict[str, Any]:
@@ -289,12 +319,24 @@ def _metadata(data: ArticleData) -> dict[str, Any]:
             "canonical_url": data.canonical_url}
 
 
-def _insert(batch: _Batch, data: ArticleData) -> StoreOutcome:
-    connection = batch.connection
+@dataclass(frozen=True)
+class _NewArticle:
+    """An article inserted by ``_insert_row``, its duplicate and story not yet looked up."""
+
+    article_id: int
+    source_id: int
+    data: ArticleData
+    # Its packed shingles (``tokens.pack_shingles``); None: it has no signature.
+    packed: bytes | None
+
+
+def _insert_row(batch: _Batch, data: ArticleData) -> _NewArticle:
+    """Insert the article's row, without ``duplicate_of`` and ``cluster`` (``_link_new``
+    sets them), and queue its page and search row."""
     source_id = batch.source_id(data.source)
     signature = data.signature
     scores = _scores(data)
-    result = connection.execute(_INSERT_ARTICLE, {
+    result = batch.connection.execute(_INSERT_ARTICLE, {
         **_metadata(data), "source_id": source_id, "url": data.url,
         "content_hash": data.content_hash, "text": data.text, "created_at": utcnow(),
         "fetched_at": data.fetched_at, "updated_at": None,
@@ -305,24 +347,57 @@ def _insert(batch: _Batch, data: ArticleData) -> StoreOutcome:
         "evidence": signature.evidence.to_json() if signature is not None else _SQL_NULL,
     })
     article_id = int(result.inserted_primary_key[0])
-    # Not found by any of its URLs: none of them is known yet.
-    _record_urls(connection, article_id, data.urls, known=False)
     batch.store_page(article_id, data, stored=False)
     batch.index(article_id, source_id, data.title, data.text, data.published_at,
                 data.language, data.search_terms)
-    if signature is not None:
-        when = data.published_at or data.fetched_at
-        packed = _index_signature(connection, article_id, data, when, replace=False)
-        duplicate_of = link_duplicate(connection, article_id, signature.bands, packed,
-                                      new=True)
-        cluster = _story(connection, article_id, source_id, data.language, when, signature,
-                         duplicate_of)
-        connection.execute(_UPDATE_ARTICLE, {"article_id_": article_id,
-                                             "duplicate_of": duplicate_of, "cluster": cluster})
+    packed = _packed_shingles(data) if signature is not None else None
+    return _NewArticle(article_id, source_id, data, packed)
+
+
+def _index_new(connection: Connection, new: Sequence[_NewArticle]) -> None:
+    """Store the URLs, band keys, shingles, parties and evidence of just inserted articles:
+    one statement per table for all of them (none of their URLs is known yet)."""
+    insert_rows(connection, _urls, [{"url": url, "article_id": n.article_id}
+                                    for n in new for url in n.data.urls])
+    signed = [(n, n.data.signature) for n in new if n.data.signature is not None]
+    insert_rows(connection, _bands, [row for n, signature in signed
+                                     for row in band_rows(n.article_id, signature.bands)])
+    insert_rows(connection, _shingles, [{"article_id": n.article_id, "shingles": n.packed}
+                                        for n, _ in signed])
+    insert_rows(connection, _parties, [row for n, signature in signed
+                                       for row in party_rows(n.article_id, signature.parties)])
+    insert_rows(connection, _evidence, [
+        row for n, signature in signed
+        for row in evidence_rows(n.article_id, signature.evidence, _dated(n.data))])
+
+
+def _link_new(batch: _Batch, new: _NewArticle, before: int) -> StoreOutcome:
+    """Find the new article's first copy and story (among articles with ids below
+    ``before``) and store them."""
+    signature = new.data.signature
+    if signature is None or new.packed is None:
+        return "new"
+    connection = batch.connection
+    duplicate_of = link_duplicate(connection, new.article_id, signature.bands, new.packed,
+                                  new=True, before=before)
+    cluster = _story(connection, new.article_id, new.source_id, new.data.language,
+                     _dated(new.data), signature, duplicate_of)
+    connection.execute(_UPDATE_ARTICLE, {"article_id_": new.article_id,
+                                         "duplicate_of": duplicate_of, "cluster": cluster})
     return "new"
 
 
-def _update(batch: _Batch, row: Row[Any], data: ArticleData) -> StoreOutcome:
+def _dated(data: ArticleData) -> datetime:
+    """The date an article's evidence is filed under for the story window."""
+    return data.published_at or data.fetched_at
+
+
+def _packed_shingles(data: ArticleData) -> bytes:
+    assert data.signature is not None
+    return data.signature.shingles or pack_shingles(text_shingles(data.text))
+
+
+def _update(batch: _Batch, row: Row[Any], data: ArticleData, before: int) -> StoreOutcome:
     """Store ``data`` over the stored article ``row``: its new text, or the metadata a
     re-extraction corrected, or only that it was fetched again."""
     connection = batch.connection
@@ -349,7 +424,7 @@ def _update(batch: _Batch, row: Row[Any], data: ArticleData) -> StoreOutcome:
     when = state["published_at"] or state["fetched_at"]
     if data.signature is not None:
         changes.update(_apply_signature(connection, row, data, when, state["language"],
-                                        text_changed=text_changed))
+                                        text_changed=text_changed, before=before))
     connection.execute(_UPDATE_ARTICLE, {"article_id_": row.id, **changes})
     if when != (row.published_at or row.fetched_at):
         # The story window reads the article's date from its evidence rows.
@@ -358,7 +433,8 @@ def _update(batch: _Batch, row: Row[Any], data: ArticleData) -> StoreOutcome:
 
 
 def _apply_signature(connection: Connection, row: Row[Any], data: ArticleData, when: datetime,
-                     language: str | None, *, text_changed: bool) -> dict[str, Any]:
+                     language: str | None, *, text_changed: bool,
+                     before: int) -> dict[str, Any]:
     """Store the signature, then find the article's first copy and its story; the article
     columns to update.
 
@@ -369,10 +445,11 @@ def _apply_signature(connection: Connection, row: Row[Any], data: ArticleData, w
     known = row.cluster is not None and has_bands(connection, row.id)
     if known and not text_changed and row.parties == list(signature.parties):
         return {}
-    packed = _index_signature(connection, row.id, data, when, replace=True)
+    packed = _index_signature(connection, row.id, data, when)
     duplicate_of, cluster = row.duplicate_of, row.cluster
     if text_changed or not known:
-        duplicate_of = link_duplicate(connection, row.id, signature.bands, packed)
+        duplicate_of = link_duplicate(connection, row.id, signature.bands, packed,
+                                      before=before)
     if duplicate_of is not None or cluster is None or _alone(connection, row.id, cluster):
         cluster = _story(connection, row.id, row.source_id, language, when, signature,
                          duplicate_of)
@@ -381,17 +458,16 @@ def _apply_signature(connection: Connection, row: Row[Any], data: ArticleData, w
 
 
 def _index_signature(connection: Connection, article_id: int, data: ArticleData,
-                     when: datetime, *, replace: bool) -> bytes:
-    """Store the signature's band keys, shingles, parties and evidence (dated ``when``),
-    replacing earlier ones (``replace=False``: the article was just inserted); its packed
-    shingles."""
+                     when: datetime) -> bytes:
+    """Replace the stored article's band keys, shingles, parties and evidence (dated
+    ``when``) with its signature's; its packed shingles."""
     signature = data.signature
     assert signature is not None
-    packed = signature.shingles or pack_shingles(text_shingles(data.text))
-    set_bands(connection, article_id, signature.bands, replace=replace)
-    set_shingles(connection, article_id, packed, replace=replace)
-    set_parties(connection, article_id, signature.parties, replace=replace)
-    set_evidence(connection, article_id, signature.evidence, when, replace=replace)
+    packed = _packed_shingles(data)
+    set_bands(connection, article_id, signature.bands)
+    set_shingles(connection, article_id, packed)
+    set_parties(connection, article_id, signature.parties)
+    set_evidence(connection, article_id, signature.evidence, when)
     return packed
 
 
@@ -420,11 +496,28 @@ def _remember_version(connection: Connection, row: Row[Any]) -> None:
         "fetched_at": row.fetched_at, "replaced_at": utcnow()})
 
 
-def _store(batch: _Batch, data: ArticleData) -> StoreOutcome:
+def _insert_new(batch: _Batch, items: Sequence[ArticleData]) -> dict[int, _NewArticle]:
+    """Insert the rows of the batch's new articles, by position: those with no URL that a
+    stored article or an earlier item has. Inserted in order, they get the ids that storing
+    the items one by one would give them."""
+    known = _stored_urls(batch.connection, {url for data in items for url in data.urls})
+    new: dict[int, _NewArticle] = {}
+    for position, data in enumerate(items):
+        if known.isdisjoint(data.urls):
+            new[position] = _insert_row(batch, data)
+        known.update(data.urls)
+    _index_new(batch.connection, list(new.values()))
+    return new
+
+
+def _store_known(batch: _Batch, data: ArticleData, before: int) -> StoreOutcome:
+    """Store an item whose article is stored already (or was inserted earlier in the batch)."""
     row = _find_article(batch.connection, data)
-    if row is None:
-        return _insert(batch, data)
-    return _update(batch, row, data)
+    if row is None:  # not found after all (nothing deletes articles): store it as new
+        new = _insert_row(batch, data)
+        _index_new(batch.connection, [new])
+        return _link_new(batch, new, before)
+    return _update(batch, row, data, before)
 
 
 def store_articles(target: SessionSource, items: Sequence[ArticleData]) -> list[StoreOutcome]:
@@ -441,7 +534,21 @@ def store_articles(target: SessionSource, items: Sequence[ArticleData]) -> list[
             # start it (PostgreSQL; the lock's docstring says why it comes first).
             lock_stories(connection)
         batch = _Batch(connection)
-        outcomes = [_store(batch, data) for data in items]
+        # The new articles' rows and index rows go in first, a statement per table rather
+        # than per article; then every item is looked up in order. An item's duplicate
+        # lookup is bounded to ids below the next new article's, so it sees the batch's
+        # earlier articles and not its later ones, as one-by-one writes would. (The story
+        # lookup needs no bound: it only reads articles whose story is set.)
+        new = _insert_new(batch, items)
+        positions = sorted(new)
+        outcomes: list[StoreOutcome] = []
+        for position, data in enumerate(items):
+            following = bisect.bisect_right(positions, position)
+            before = (new[positions[following]].article_id if following < len(positions)
+                      else NO_BOUND)
+            found = new.get(position)
+            outcomes.append(_link_new(batch, found, before) if found is not None
+                            else _store_known(batch, data, before))
         batch.finish()
         return outcomes
 

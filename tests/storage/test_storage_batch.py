@@ -4,6 +4,8 @@ transaction; the storage pipeline's batches lose no article to another's failure
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +20,7 @@ from crawler.pipelines import StoragePipeline
 from crawler.similarity.signature import text_signature
 from storage import writes
 from storage.db import Database
+from storage.dedup import link_duplicate
 from storage.errors import StorageError
 from storage.models import Article, ArticleUrl
 from storage.writes import ArticleData, store_article, store_articles
@@ -38,6 +41,9 @@ DUMP = {
     "pages": "SELECT article_id, response_url, fetched_at FROM article_pages ORDER BY 1",
     "evidence": "SELECT article_id, term, at FROM article_evidence ORDER BY 1, 2",
     "bands": "SELECT article_id, band, key FROM article_bands ORDER BY 1, 2",
+    "shingles": "SELECT article_id, length(shingles) FROM article_shingles ORDER BY 1",
+    "parties": "SELECT article_id, party FROM article_parties ORDER BY 1, 2",
+    "search": "SELECT count(*) FROM article_pages",
 }
 
 
@@ -106,18 +112,98 @@ def test_a_batch_stores_what_one_by_one_would(db: Database, make_article: Any) -
 def test_a_failing_batch_writes_nothing(
     db: Database, make_article: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_insert = writes._insert
+    # Fails after every row of the batch was inserted and earlier articles were linked.
+    real_link = writes._link_new
 
-    def insert_or_fail(batch: Any, data: ArticleData) -> Any:
-        if data.source == "c":
+    def link_or_fail(batch: Any, new: Any, before: int) -> Any:
+        if new.data.source == "c":
             raise StorageError("simulated failure")
-        return real_insert(batch, data)
+        return real_link(batch, new, before)
 
-    monkeypatch.setattr(writes, "_insert", insert_or_fail)
+    monkeypatch.setattr(writes, "_link_new", link_or_fail)
     with pytest.raises(StorageError, match="simulated failure"):
         store_articles(db, _articles(make_article))
     assert _dump(db)["articles"] == []
     assert store_articles(db, []) == []
+
+
+SYNONYMS = [("Kenya", "Ghana"), ("Mombasa", "Accra"), ("mangroves", "forests"),
+            ("250", "310"), ("March 3", "April 9")]
+
+
+def _mixed(make_article: Any, count: int, seed: int) -> list[ArticleData]:
+    """A random crawl's worth of items: originals, syndicated copies of earlier ones (new
+    URLs), reports of the same story in French, re-fetches under aliases, corrected texts."""
+    rng = random.Random(seed)
+    day = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    items: list[ArticleData] = []
+    for n in range(count):
+        kind = rng.choice(["original", "original", "copy", "copy", "story", "again",
+                           "alias", "correction"]) if items else "original"
+        earlier = rng.choice(items) if items else None
+        when = day + timedelta(hours=rng.randrange(48))
+        if kind == "original":
+            body = TEXT
+            for old, new in rng.sample(SYNONYMS, rng.randrange(len(SYNONYMS) + 1)):
+                body = body.replace(old, new)
+            items.append(_signed(make_article, url=f"https://s{n % 3}.example/{n}",
+                                 source=f"s{n % 3}", text=body, published_at=when))
+        elif kind == "copy" and earlier is not None:
+            items.append(_signed(make_article, url=f"https://copy.example/{n}", source="copy",
+                                 text=f"Syndicated ({n}).\n{earlier.text}",
+                                 published_at=earlier.published_at))
+        elif kind == "story":
+            items.append(_signed(make_article, url=f"https://fr.example/{n}", source="fr",
+                                 language="fr", title="Le Kenya signe", text=FRENCH,
+                                 published_at=when))
+        elif kind in ("again", "alias") and earlier is not None:
+            aliases = (f"{earlier.url}?amp={n}",) if kind == "alias" else ()
+            items.append(dataclasses.replace(earlier, aliases=aliases))
+        elif earlier is not None:  # correction: the same URL, a changed text
+            body = earlier.text + f" Correction {n}."
+            items.append(dataclasses.replace(
+                earlier, text=body, content_hash=content_hash(body),
+                signature=text_signature(earlier.title, body, earlier.language or "en")))
+    return items
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_batches_store_what_one_by_one_would(
+    db: Database, make_article: Any, seed: int
+) -> None:
+    items = _mixed(make_article, 60, seed)
+    one_by_one = [store_article(db, item) for item in items]
+    expected = _dump(db)
+    assert {"new", "updated", "unchanged"} <= set(one_by_one)
+    duplicates = [row for row in expected["articles"] if row[-3] is not None]
+    stories = {row[-2] for row in expected["articles"]}
+    assert duplicates and len(stories) < len(expected["articles"])  # both were exercised
+    for size in (7, 60):
+        _empty(db)
+        outcomes = [outcome for start in range(0, len(items), size)
+                    for outcome in store_articles(db, items[start:start + size])]
+        assert outcomes == one_by_one, size
+        assert _dump(db) == expected, size
+
+
+def test_a_duplicate_lookup_leaves_out_ids_from_its_bound(
+    db: Database, make_article: Any
+) -> None:
+    """A batch inserts its new articles before their lookups: each lookup is bounded to the
+    ids of the articles stored before it."""
+    first, copy = (_signed(make_article, url=f"https://a.example/{n}") for n in (1, 2))
+    store_articles(db, [first])
+    with db.engine.begin() as connection:
+        ids = [row.id for row in connection.execute(text("SELECT id FROM articles"))]
+    assert store_articles(db, [copy]) == ["new"]
+    signature = copy.signature
+    assert signature is not None
+    packed = signature.shingles or b""
+    with db.engine.begin() as connection:
+        assert link_duplicate(connection, ids[0] + 1, signature.bands, packed,
+                              before=ids[0]) is None
+        assert link_duplicate(connection, ids[0] + 1, signature.bands, packed,
+                              before=ids[0] + 1) == ids[0]
 
 
 def _item(data: ArticleData) -> PageItem:
@@ -134,14 +220,14 @@ def _item(data: ArticleData) -> PageItem:
 def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
     db: Database, database_url: str, make_article: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_insert = writes._insert
+    real_insert = writes._insert_row
 
     def insert_or_fail(batch: Any, data: ArticleData) -> Any:
         if "bad" in data.url:
             raise StorageError("simulated failure")
         return real_insert(batch, data)
 
-    monkeypatch.setattr(writes, "_insert", insert_or_fail)
+    monkeypatch.setattr(writes, "_insert_row", insert_or_fail)
     crawler = get_crawler(settings_dict={"NEWSMON_DB_URL": database_url})
     crawler.stats.open_spider()
     pipeline = StoragePipeline.from_crawler(crawler)
