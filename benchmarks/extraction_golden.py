@@ -60,7 +60,7 @@ SETS = ("corpus", "fixtures", "generated")
 # replacing them there times them without touching the module's code.
 STAGES: dict[str, tuple[str, ...]] = {
     "decode": ("decode_html",),
-    "parse": ("load_html",),
+    "parse": ("parse_html",),
     "mojibake": ("might_have_mojibake", "repair_tree"),
     "metadata": ("read_metadata",),
     "strip scripts": ("strip_elements",),

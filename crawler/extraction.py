@@ -42,7 +42,6 @@ from lxml.html import (
     HtmlProcessingInstruction,
     document_fromstring,
 )
-from trafilatura import load_html
 from trafilatura.meta import reset_caches
 from trafilatura.settings import Extractor
 from trafilatura.utils import HTML_PARSER as trafilatura_parser
@@ -62,6 +61,7 @@ from crawler.dates import (
     visible_published,
 )
 from crawler.encoding import decode_html, might_have_mojibake, repair_tree
+from crawler.htmlparse import parse_html
 from crawler.language import detect_language, detect_script
 from crawler.metadata import read_metadata
 from crawler.pagebody import compress_body
@@ -188,7 +188,7 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
         return Rejection("NotHtml", f"the body is binary data, not text, although served as "
                                     f"{mime or 'HTML'}")
 
-    tree = load_html(html)
+    tree = parse_html(html)
     if tree is None:
         return Rejection("EmptyPage", "the response is not parsable HTML")
     # Every step below walks the tree in Python. lxml makes a Python object for an element
