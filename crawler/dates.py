@@ -17,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
 from lxml.html import HtmlElement
 
 from crawler.blocks import capped_text, with_attributes
 from crawler.junk import fold
+from crawler.yamlfile import load_data_file
 
 MONTHS_FILE = Path(__file__).parent / "data" / "months.yaml"
 EARLIEST_YEAR = 1990
@@ -56,7 +56,7 @@ _NUMERIC = re.compile(
 @cache
 def month_names() -> dict[str, dict[str, int]]:
     """language -> {folded month form: month number}."""
-    raw = yaml.safe_load(MONTHS_FILE.read_text(encoding="utf-8"))
+    raw = load_data_file(MONTHS_FILE)
     table: dict[str, dict[str, int]] = {}
     for language, months in raw.items():
         if len(months) != 12:

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
 from crawler.blocks import weight
+from crawler.yamlfile import load_data_file
 
 JUNK_FILE = Path(__file__).parent / "data" / "junk.yaml"
 # Prefix and phrase rules only judge lines up to this long: a long paragraph that happens to
@@ -111,7 +110,7 @@ def _alternation(words: list[str]) -> str:
 
 @cache
 def _lists() -> _Lists:
-    raw = yaml.safe_load(JUNK_FILE.read_text(encoding="utf-8"))
+    raw = load_data_file(JUNK_FILE)
     for key in ("prefixes", "phrases", "exact", "languages", "reply_links"):
         if key not in raw:
             raise ValueError(f"{JUNK_FILE}: missing the {key!r} section")

@@ -1,5 +1,6 @@
-"""Reading the YAML files users edit (the sources file, topics files): one wording for what
-goes wrong, naming the file, so every such error reads the same."""
+"""Reading YAML: the files users edit (the sources file, topics files), with one wording for
+what goes wrong, naming the file, so every such error reads the same; and the data files
+shipped in the package."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+# libyaml's loader when PyYAML was built with it: the parties table (39 KB) loads in 17 ms
+# instead of 190, in every crawl process and each CLI command that reads it.
+_DATA_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_data_file(path: Path) -> Any:
+    """A YAML data file shipped with newsmon (months, junk phrases, parties), parsed."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_DATA_LOADER)
 
 
 def read_user_file(path: Path, what: str, missing_hint: str = "") -> str:

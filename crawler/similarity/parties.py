@@ -17,10 +17,9 @@ from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from crawler.similarity.tokens import split_tokens, tokens
 from crawler.tokencache import TokenCache
+from crawler.yamlfile import load_data_file
 
 PARTIES_FILE = Path(__file__).resolve().parents[1] / "data" / "parties.yaml"
 KINDS = ("country", "region", "city", "body", "agency", "bank", "company")
@@ -186,7 +185,7 @@ def parse_parties(raw: Any, where: str = str(PARTIES_FILE)) -> PartyTable:
 @cache
 def party_table() -> PartyTable:
     """The bundled parties table (read once per process)."""
-    return parse_parties(yaml.safe_load(PARTIES_FILE.read_text(encoding="utf-8")))
+    return parse_parties(load_data_file(PARTIES_FILE))
 
 
 def find_parties(text: str) -> Counter[str]:
