@@ -112,9 +112,12 @@ class StoragePipeline:
 
     An item waits for its batch to be written: ``batch_size`` items, or ``batch_delay``
     seconds without a new one, or the end of the crawl. A transaction per article cost as
-    much CPU as the rest of the crawl's main process. A batch that fails (a lost race, a bad
-    value, a full disk) is written again one article at a time, each in its own transaction,
-    so one bad article loses no other and fails as it would alone."""
+    much CPU as the rest of the crawl's main process. When no page is being extracted, no
+    item can join the batch soon, so it is written at once: the last articles of a crawl, or
+    those of a crawl slower than its extraction, do not wait for the delay. A batch that
+    fails (a lost race, a bad value, a full disk) is written again one article at a time,
+    each in its own transaction, so one bad article loses no other and fails as it would
+    alone."""
 
     def __init__(self, crawler: Crawler, db_url: str, batch_size: int = 32,
                  batch_delay: float = 0.25) -> None:
@@ -151,7 +154,7 @@ class StoragePipeline:
         loop = asyncio.get_running_loop()
         stored: asyncio.Future[StoreOutcome] = loop.create_future()
         self._pending.append((item, data, stored))
-        if len(self._pending) >= self.batch_size:
+        if len(self._pending) >= self.batch_size or not POOL.running:
             self._flush()
         else:
             if self._timer is not None:

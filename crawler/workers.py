@@ -32,6 +32,8 @@ class ExtractionPool:
         self._executor: ProcessPoolExecutor | None = None
         self._users = 0
         self.workers = 0
+        # Tasks given to ``run`` and not yet answered.
+        self.running = 0
 
     def acquire(self, workers: int | None) -> None:
         self._users += 1
@@ -62,6 +64,7 @@ class ExtractionPool:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         executor = self._start()
+        self.running += 1
         try:
             return await asyncio.wrap_future(executor.submit(fn, *args))
         except BrokenProcessPool as exc:
@@ -70,6 +73,8 @@ class ExtractionPool:
                 executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = None
             raise WorkerCrashed(str(exc) or "worker process died") from None
+        finally:
+            self.running -= 1
 
     def pids(self) -> list[int]:
         """Worker process ids (for memory measurements)."""

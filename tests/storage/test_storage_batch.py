@@ -13,6 +13,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select, text
 
+from crawler import pipelines
 from crawler.drops import StorageFailed
 from crawler.extraction import ExtractedArticle, content_hash
 from crawler.items import PageItem
@@ -228,6 +229,7 @@ def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
         return real_insert(batch, data)
 
     monkeypatch.setattr(writes, "_insert_row", insert_or_fail)
+    monkeypatch.setattr(pipelines.POOL, "running", 1)  # pages are still being extracted
     crawler = get_crawler(settings_dict={"NEWSMON_DB_URL": database_url})
     crawler.stats.open_spider()
     pipeline = StoragePipeline.from_crawler(crawler)
@@ -253,3 +255,52 @@ def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
         assert session.scalars(select(Article.url).order_by(Article.id)).all() == [
             urls[0], urls[2], urls[3]]
         assert len(session.scalars(select(ArticleUrl)).all()) == 3
+
+
+def _pipeline(database_url: str, batch_size: int) -> StoragePipeline:
+    crawler = get_crawler(settings_dict={"NEWSMON_DB_URL": database_url})
+    crawler.stats.open_spider()
+    pipeline = StoragePipeline.from_crawler(crawler)
+    pipeline.batch_size = batch_size
+    pipeline.batch_delay = 600.0  # never reached by these tests
+    return pipeline
+
+
+def test_an_item_is_written_at_once_when_no_page_is_being_extracted(
+    db: Database, database_url: str, make_article: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipelines.POOL, "running", 0)
+    pipeline = _pipeline(database_url, batch_size=32)
+    item = _item(make_article(url="https://a.example/last"))
+
+    async def crawl() -> PageItem:
+        return await asyncio.wait_for(pipeline.process_item(item), timeout=30)
+
+    pipeline.open_spider()
+    try:
+        assert asyncio.run(crawl()) is item
+    finally:
+        pipeline.close_spider()
+    assert pipeline.crawler.stats.get_value("newsmon/articles_new") == 1
+
+
+def test_an_item_waits_for_its_batch_while_pages_are_being_extracted(
+    db: Database, database_url: str, make_article: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipelines.POOL, "running", 1)
+    pipeline = _pipeline(database_url, batch_size=2)
+    first, second = (_item(make_article(url=f"https://a.example/{n}")) for n in (1, 2))
+
+    async def crawl() -> None:
+        waiting = asyncio.ensure_future(pipeline.process_item(first))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # another article may join its batch
+        await asyncio.wait_for(pipeline.process_item(second), timeout=30)
+        assert waiting.done()
+
+    pipeline.open_spider()
+    try:
+        asyncio.run(crawl())
+    finally:
+        pipeline.close_spider()
+    assert pipeline.crawler.stats.get_value("newsmon/articles_new") == 2
