@@ -82,20 +82,16 @@ def band_rows(article_id: int, keys: Sequence[int]) -> list[dict[str, int]]:
             for band, key in enumerate(keys)]
 
 
-def set_bands(connection: Connection, article_id: int, keys: Sequence[int], *,
-              replace: bool = True) -> None:
-    """Store the article's band keys, replacing any earlier ones (``replace=False``: it has
-    none, it was just inserted)."""
-    if replace:
-        connection.execute(_DELETE_BANDS, {"me": article_id})
+def set_bands(connection: Connection, article_id: int, keys: Sequence[int]) -> None:
+    """Store the article's band keys, replacing any earlier ones."""
+    connection.execute(_DELETE_BANDS, {"me": article_id})
     insert_rows(connection, _bands, band_rows(article_id, keys))
 
 
-def set_shingles(connection: Connection, article_id: int, packed: bytes, *,
-                 replace: bool = True) -> None:
-    """Store the article's packed shingles (``tokens.pack_shingles``)."""
-    if replace:
-        connection.execute(_DELETE_SHINGLES, {"me": article_id})
+def set_shingles(connection: Connection, article_id: int, packed: bytes) -> None:
+    """Store the article's packed shingles (``tokens.pack_shingles``), replacing any earlier
+    ones."""
+    connection.execute(_DELETE_SHINGLES, {"me": article_id})
     connection.execute(_INSERT_SHINGLES, {"article_id": article_id, "shingles": packed})
 
 

@@ -117,21 +117,18 @@ def evidence_rows(article_id: int, evidence: Evidence, at: datetime) -> list[dic
             for term in sorted(evidence_terms(evidence))]
 
 
-def set_parties(connection: Connection, article_id: int, parties: Sequence[str], *,
-                replace: bool = True) -> None:
-    """Index the article's parties (``article_parties``; the caller stores the JSON column);
-    ``replace=False``: it has none stored yet."""
-    if replace:
-        connection.execute(_DELETE_PARTIES, {"me": article_id})
+def set_parties(connection: Connection, article_id: int, parties: Sequence[str]) -> None:
+    """Index the article's parties (``article_parties``; the caller stores the JSON column),
+    replacing any earlier ones."""
+    connection.execute(_DELETE_PARTIES, {"me": article_id})
     insert_rows(connection, _parties, party_rows(article_id, parties))
 
 
-def set_evidence(connection: Connection, article_id: int, evidence: Evidence, at: datetime,
-                 *, replace: bool = True) -> None:
-    """Index the article's evidence (``article_evidence``) at its date ``at``; the caller
-    stores the JSON column."""
-    if replace:
-        connection.execute(_DELETE_EVIDENCE, {"me": article_id})
+def set_evidence(connection: Connection, article_id: int, evidence: Evidence,
+                 at: datetime) -> None:
+    """Index the article's evidence (``article_evidence``) at its date ``at``, replacing any
+    earlier; the caller stores the JSON column."""
+    connection.execute(_DELETE_EVIDENCE, {"me": article_id})
     insert_rows(connection, _evidence, evidence_rows(article_id, evidence, at))
 
 
