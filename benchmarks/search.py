@@ -27,7 +27,8 @@ Each run writes the new engine's top 20 ids per query to ``top20-<backend>-<size
 the cache; ``--reference`` compares them with the ``-reference.json`` file there (written by
 the first ``--reference`` run), so a change to the engine is shown to keep every result.
 The machine's load average is printed with each measurement: the numbers are only
-comparable between runs on an equally loaded machine.
+comparable between runs on an equally loaded machine. Each backend's and size's latest
+results, dated, are kept in ``latest.json`` there; a run adds its own to the others'.
 
 PostgreSQL databases are named ``newsmon_bench_search_<size>`` on the server of ``--pg-url``.
 Exit status 0 when it measured (targets met or not), 1 when it could not.
@@ -363,8 +364,23 @@ def main() -> int:
             finally:
                 db.dispose()
     if not args.build_only:
-        (CACHE / "latest.json").write_text(json.dumps(results, indent=1))
+        save_latest(CACHE / "latest.json", results)
     return 0
+
+
+def save_latest(path: Path, results: dict[str, Any]) -> None:
+    """Add this run's results to ``path``, each dated, keeping those of the backends and
+    sizes this run did not measure (a run of one size used to erase the others')."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or not ours to keep
+        kept = {}
+    if not isinstance(kept, dict):
+        kept = {}
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    kept.update({key: {**value, "measured_at": stamp} for key, value in results.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(kept, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
