@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-# Article requests checked against the database in one query (URL_BATCH URLs per statement).
+# How many article requests are checked against the database in one query.
 CHECK_BATCH = 200
 
 
