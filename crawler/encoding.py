@@ -1,11 +1,12 @@
 """Turn a fetched page's bytes into text, getting legacy Chinese and European encodings right,
 and repair mojibake the publisher baked into the page (UTF-8 once read as windows-1252).
 
-Order, as browsers do: byte-order mark, HTTP ``Content-Type`` charset, ``<meta>`` charset, then
-detection. w3lib maps declared names to their supersets (gb2312 -> gb18030, big5 -> big5hkscs);
-when nothing is declared and the bytes are not UTF-8, charset-normalizer guesses (a GBK page
-without any declaration is common on Chinese portals). trafilatura ignores all of this, so it is
-always handed text, never bytes.
+Order, as browsers do (w3lib's ``html_to_unicode``): byte-order mark, HTTP ``Content-Type``
+charset, ``<meta>`` charset, valid UTF-8, then detection from the bytes and the URL's top-level
+domain, as Firefox does (a GBK page without any declaration is common on Chinese portals). Labels
+map to the Encoding Standard's encodings and decode as browsers decode them (gb2312 -> GBK, read
+with GB18030's four-byte characters; big5 -> Big5-HKSCS). trafilatura ignores all of this, so it
+is always handed text, never bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import ftfy
 from charset_normalizer import from_bytes
 from ftfy.badness import is_bad
 from lxml.html import HtmlElement
-from w3lib.encoding import html_to_unicode, resolve_encoding
+from w3lib.encoding import html_to_unicode, resolve_encoding, to_unicode
 
 # UTF-8 lead bytes read as windows-1252 (Ã, Â, â, Ð, Ñ, Å) followed by a continuation byte read
 # the same way: the telltale of mojibake. A cheap scan decides whether ftfy looks closer.
@@ -47,11 +48,12 @@ def detect_encoding(body: bytes) -> str | None:
     return resolve_encoding(match.encoding) or match.encoding
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Return ``(text, encoding)`` for an HTML body and its HTTP Content-Type header."""
-    encoding, text = html_to_unicode(
-        content_type or "", body, default_encoding="utf-8", auto_detect_fun=detect_encoding
-    )
+def decode_html(
+    body: bytes, content_type: str | None = None, url: str | None = None
+) -> tuple[str, str]:
+    """Return ``(text, encoding)`` for an HTML body, its HTTP Content-Type header and its URL
+    (whose top-level domain guides detection of undeclared legacy encodings, as in Firefox)."""
+    encoding, text = html_to_unicode(content_type, body, url=url)
     if encoding == "utf-8" and _mostly_undecodable(text):
         # Declared UTF-8 (by the header or <meta>) but written in GBK, windows-1252...: a
         # CMS template that says UTF-8 over legacy content. Browsers show replacement
@@ -60,6 +62,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         if detected and detected != "utf-8":
             return body.decode(detected, errors="replace"), detected
     return text, encoding
+
+
+def decode_as(
+    body: bytes, encoding: str, content_type: str | None = None, url: str | None = None
+) -> tuple[str, str]:
+    """Decode a stored page with the encoding found when it was fetched, as browsers decode
+    it (a page labelled GBK may hold GB18030's four-byte characters); an encoding name that
+    no codec knows is ignored and the page decoded afresh."""
+    try:
+        return to_unicode(body, encoding), encoding
+    except LookupError:
+        return decode_html(body, content_type, url)
 
 
 def _mostly_undecodable(text: str) -> bool:

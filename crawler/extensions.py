@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.dbguard import DATABASE_ERRORS, DB_FAILURE, database_lost, lost_database
 from crawler.drops import FAILURES
+from crawler.middlewares import ALREADY_STORED
 from crawler.settings import database_url
 from spiders.source import IGNORED_PREFIX
 from storage.db import Database, open_database
@@ -57,9 +58,11 @@ class CrawlRunRecorder:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
             return
-        counts = run_counts(self.crawler.stats.get_stats() if self.crawler.stats else {})
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        counts = run_counts(stats)
         errors: list[str] = list(getattr(spider, "crawl_errors", []))
-        status, why = run_status(reason, counts, errors)
+        status, why = run_status(reason, counts, errors,
+                                 known=int(stats.get(ALREADY_STORED, 0)))
         lost = lost_database(self.crawler)
         if lost is not None:  # named even when the error list was already full
             status, why = "failed", f"the crawl stopped: {lost}"
@@ -105,8 +108,14 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[str, str | None]:
-    """``ok``, ``failed`` or ``interrupted``, and a one-line reason when not ok."""
+def run_status(
+    reason: str, counts: dict[str, Any], errors: list[str], *, known: int = 0
+) -> tuple[str, str | None]:
+    """``ok``, ``failed`` or ``interrupted``, and a one-line reason when not ok.
+
+    ``known`` counts the article links skipped as already stored: a source that still lists
+    its stored articles is alive even when each of its new links fails (a dead link in a
+    sitemap on a day with nothing new)."""
     if reason == "shutdown":
         return "interrupted", "the crawl was stopped before it finished (signal)"
     if reason == DB_FAILURE:
@@ -118,6 +127,6 @@ def run_status(reason: str, counts: dict[str, Any], errors: list[str]) -> tuple[
     if counts["articles_found"] == 0 and errors:
         return "failed", f"no article links found: {errors[0]}"
     stored = counts["articles_new"] + counts["articles_updated"] + counts["articles_unchanged"]
-    if stored == 0 and counts["articles_failed"] and errors:
+    if stored == 0 and known == 0 and counts["articles_failed"] and errors:
         return "failed", f"every article failed: {errors[0]}"
     return "ok", None

@@ -60,7 +60,7 @@ from crawler.dates import (
     url_date,
     visible_published,
 )
-from crawler.encoding import decode_html, might_have_mojibake, repair_tree
+from crawler.encoding import decode_as, decode_html, might_have_mojibake, repair_tree
 from crawler.htmlparse import parse_html
 from crawler.language import detect_language, detect_script
 from crawler.metadata import read_metadata
@@ -179,9 +179,9 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
     if mime not in HTML_TYPES:
         return Rejection("NotHtml", f"content type {mime!r} is not HTML")
     if page.encoding:
-        html, encoding = page.body.decode(page.encoding, errors="replace"), page.encoding
+        html, encoding = decode_as(page.body, page.encoding, page.content_type, page.url)
     else:
-        html, encoding = decode_html(page.body, page.content_type)
+        html, encoding = decode_html(page.body, page.content_type, page.url)
     if not html.strip():
         return Rejection("EmptyPage", "the response body is empty")
     if _looks_binary(html):

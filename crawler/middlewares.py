@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # How many article requests are checked against the database in one query.
 CHECK_BATCH = 200
+# Stats key: article links not fetched because their article is stored (and not due a re-check).
+ALREADY_STORED = "newsmon/skipped_already_stored"
 
 
 class KnownUrlFilter:
@@ -57,7 +59,7 @@ class KnownUrlFilter:
             if rechecked := sum(1 for r in wanted if r.url in recheck):
                 stats.inc_value("newsmon/rechecked", rechecked)
             if skipped := len(requests) - len(wanted):
-                stats.inc_value("newsmon/skipped_already_stored", skipped)
+                stats.inc_value(ALREADY_STORED, skipped)
         return wanted
 
     def _recheck_since(self) -> datetime | None:

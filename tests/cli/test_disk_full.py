@@ -161,7 +161,7 @@ def test_disk_full_mid_crawl(small_disk: SmallDisk, sample_site: SampleSite, tmp
     assert {url: after[url] for url in before} == before  # untouched by the fault and since
     statuses = run_statuses(small_disk.db_path)
     assert "running" not in {status for status, _ in statuses}  # the next start marked them
-    assert [status for status, _ in statuses][-5:] == ["ok"] * 5
+    assert [status for status, _ in statuses][-5:] == ["ok"] * 5, statuses
 
 
 def test_disk_already_full(small_disk: SmallDisk, sample_site: SampleSite, tmp_path: Path,

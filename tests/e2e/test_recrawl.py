@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from crawler.demo.server import RequestRecord, SampleSite
-from tests.conftest import RunNewsmon
+from tests.conftest import RunNewsmon, write_sources
 
 WORDS = (
     "climate", "cooperation", "agreement", "partnership", "city", "energy", "carbon", "market",
@@ -188,3 +189,24 @@ def test_an_article_that_failed_is_retried_by_the_next_crawl(
     # the feed was not revalidated (a 304 would have hidden the failed article): re-read
     assert feed_answers == [200, 200]
     assert "new=1" in second
+
+
+def test_recrawl_whose_new_links_are_all_dead_keeps_the_source_ok(
+    sample_site: SampleSite, tmp_path: Path, run_newsmon: RunNewsmon
+) -> None:
+    """A re-crawl that reads a sitemap again (its validators lost, or a server that sends
+    none) skips the stored articles and fetches only the links that answered 404/410 last
+    time: the source is alive, those links are recorded as errors, the run stays ok."""
+    config, db = write_sources(tmp_path, sample_site), tmp_path / "news.db"
+    assert run_newsmon("--config", str(config), "--db", str(db), "crawl").returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM page_validators")
+    again = run_newsmon("--config", str(config), "--db", str(db), "crawl")
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(db) as connection:
+        runs = connection.execute(
+            "SELECT s.name, r.status, r.reason, r.errors FROM crawl_runs r "
+            "JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT 5").fetchall()
+    assert [status for _, status, _, _ in runs] == ["ok"] * 5, runs
+    cnportal = next(errors for name, _, _, errors in runs if name == "cnportal")
+    assert "HTTP 404" in cnportal and "HTTP 410" in cnportal

@@ -52,3 +52,12 @@ def test_a_run_whose_every_article_failed_is_failed() -> None:
     assert run_status("finished", _counts(new=1, failed=8), [error]) == ("ok", None)
     # nothing new to fetch (a re-crawl) is fine
     assert run_status("finished", _counts(), []) == ("ok", None)
+
+
+def test_a_recrawl_whose_only_new_links_are_dead_is_ok() -> None:
+    """A source that still lists its stored articles is alive; its dead new links are
+    recorded as errors, not as the source failing."""
+    error = f"article {URL}: HTTP 404"
+    assert run_status("finished", _counts(failed=2), [error], known=7) == ("ok", None)
+    assert run_status("finished", _counts(failed=2), [error], known=0) == (
+        "failed", f"every article failed: {error}")
