@@ -299,7 +299,7 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
 
 @main.group()
 def sources() -> None:
-    """Inspect the configured sources, check one, or add a new one."""
+    """Inspect the configured sources, check one, add a new one, or import an OPML list."""
 
 
 @sources.command("list")
@@ -362,6 +362,22 @@ def sources_add(app: AppContext, name: str, url: str, yes: bool) -> None:
     from crawler.onboarding.commands import add_source
 
     sys.exit(add_source(app.config_path, name, url, yes, _onboarding_log_level(app)))
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True,
+              help="Fetch each new feed once and leave out those that fail or are no feed.")
+@click.option("-y", "--yes", is_flag=True, help="Append without asking (for scripts).")
+@pass_app
+@handle_errors
+def sources_import(app: AppContext, file: Path, check: bool, yes: bool) -> None:
+    """Read a feed reader's OPML export (FILE), propose one source per site for the feeds not
+    configured yet, and append them to the sources file after confirmation. Exit 1: --check
+    left no feed."""
+    from crawler.onboarding.commands import import_sources
+
+    sys.exit(import_sources(app.config_path, file, check, yes, _onboarding_log_level(app)))
 
 
 def _onboarding_log_level(app: AppContext) -> str:

@@ -1,5 +1,6 @@
-"""The two onboarding commands behind ``newsmon sources check`` and ``newsmon sources add``:
-argument checks, the Scrapy run, output and exit status. ``crawler.cli`` registers them."""
+"""The onboarding commands behind ``newsmon sources check``, ``sources add`` and
+``sources import``: argument checks, the Scrapy run, output and exit status. ``crawler.cli``
+registers them."""
 
 from __future__ import annotations
 
@@ -70,6 +71,66 @@ def add_source(config_path: Path, name: str, url: str, yes: bool, log_level: str
     write_atomically(config_path, new_text)
     click.echo(f"added source {name!r} to {config_path}; try: newsmon sources check {name}",
                err=True)
+    return 0
+
+
+def import_sources(config_path: Path, opml_path: Path, check: bool, yes: bool,
+                   log_level: str) -> int:
+    """Propose one source per site for the feeds of an OPML file that are not configured yet,
+    and append them after confirmation; the exit status (1: ``check`` left no feed)."""
+    from crawler.onboarding.opml import (
+        keep_checked,
+        new_feeds,
+        propose_sources,
+        read_opml,
+    )
+    from crawler.onboarding.propose import checked_entries, render_entry, write_atomically
+
+    opml = read_opml(opml_path)
+    config = load_config(config_path) if config_path.exists() else None
+    title = f", {opml.title!r}" if opml.title else ""
+    click.echo(f"{opml_path}: {len(opml.feeds)} feed(s) ({opml.version}{title})")
+    feeds, skipped = new_feeds(opml.feeds, config)
+    skipped = [*opml.others, *skipped]
+    checked_any = check and bool(feeds)
+    if checked_any:
+        from crawler.onboarding.probe import run_feed_check
+
+        checked = run_feed_check([f.url for f in feeds],
+                                 config.crawl if config else CrawlConfig(), log_level)
+        for candidate in checked.values():
+            mark = "ok " if candidate.ok and candidate.kind == "feed" else "-- "
+            click.echo(f"{mark}{candidate.kind:8} {candidate.url}  {candidate.detail}")
+        feeds, failed = keep_checked(feeds, checked)
+        skipped += failed
+    for item in skipped:
+        what = f" ({item.title})" if item.title else ""
+        click.echo(f"skipped {item.url}{what}: {item.reason}")
+    if not feeds:
+        if checked_any:
+            click.echo(f"newsmon: error: {opml_path}: no new feed passed the check; "
+                       f"{config_path} unchanged", err=True)
+            return 1
+        click.echo(f"nothing to import from {opml_path}: every feed is configured already "
+                   f"or skipped; {config_path} unchanged", err=True)
+        return 0
+    proposals = propose_sources(feeds, config)
+    now = datetime.now(UTC)
+    new_text = checked_entries(config_path, proposals, str(opml_path), now)
+    count = f"{len(proposals)} source(s) with {len(feeds)} feed(s)"
+    click.echo(f"\nproposed entries for {config_path}, {count}:\n")
+    click.echo("\n".join(render_entry(p, str(opml_path), now) for p in proposals))
+    for note in (n for p in proposals for n in p.notes):
+        click.echo(f"note: {note}")
+    if not checked_any:
+        click.echo("note: the feeds were not fetched (--check fetches each once and leaves out "
+                   "those that fail); `newsmon sources check NAME` tries a source")
+    if not yes and not click.confirm(f"append them to {config_path}?", default=True):
+        click.echo(f"{config_path} unchanged", err=True)
+        return 0
+    write_atomically(config_path, new_text)
+    click.echo(f"added {count} to {config_path}; try: newsmon sources check "
+               f"{proposals[0].name}", err=True)
     return 0
 
 

@@ -2,14 +2,15 @@
 
 ``ProbeSpider`` fetches the page, then its ``robots.txt``, then every feed and sitemap they name
 (common feed paths and ``/sitemap.xml`` only when nothing names one) and checks that each parses
-as what it claims to be. It runs with the crawl section's politeness (user agent, robots.txt,
-delays, size limits), so a site sees ``add`` as it will see crawls.
+as what it claims to be. ``FeedCheckSpider`` (``sources import --check``) checks a list of feed
+URLs the same way, each fetched once. Both run with the crawl section's politeness (user agent,
+robots.txt, delays, size limits), so a site sees them as it will see crawls.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from scrapy import Request, Spider
@@ -47,6 +48,28 @@ def run_probe(url: str, crawl: CrawlConfig, log_level: str = "ERROR") -> ProbeFi
     """Fetch ``url`` and the feeds and sitemaps it leads to; one Scrapy run (one per process:
     the reactor cannot be restarted)."""
     findings = ProbeFindings(url=url)
+    process = CrawlerProcess(_probe_settings(crawl, log_level))
+    quiet_fetch_errors(log_level)
+    process.crawl(ProbeSpider, url=url, findings=findings)
+    process.start()
+    return findings
+
+
+def run_feed_check(urls: Sequence[str], crawl: CrawlConfig, log_level: str = "ERROR"
+                   ) -> dict[str, Candidate]:
+    """Fetch each of ``urls`` once and say whether it is a feed with entries, by URL; one
+    Scrapy run (one per process, as ``run_probe``). Its time is bounded by the crawl
+    section's ``download_timeout`` and at most one retry per URL."""
+    candidates = {url: Candidate(url=url, kind="feed", found_by="OPML") for url in urls}
+    process = CrawlerProcess(_probe_settings(crawl, log_level))
+    quiet_fetch_errors(log_level)
+    process.crawl(FeedCheckSpider, candidates=list(candidates.values()))
+    process.start()
+    return candidates
+
+
+def _probe_settings(crawl: CrawlConfig, log_level: str) -> Settings:
+    """The crawl section's settings, without storage and item pipelines."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict({
@@ -58,11 +81,7 @@ def run_probe(url: str, crawl: CrawlConfig, log_level: str = "ERROR") -> ProbeFi
     }, priority="cmdline")
     without_storage(settings)
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
-    process = CrawlerProcess(settings)
-    quiet_fetch_errors(log_level)
-    process.crawl(ProbeSpider, url=url, findings=findings)
-    process.start()
-    return findings
+    return settings
 
 
 class ProbeSpider(Spider):
@@ -145,48 +164,74 @@ class ProbeSpider(Spider):
         self._verify(response.meta[CANDIDATE], response)
 
     def candidate_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        candidate: Candidate | None = request.meta.get(CANDIDATE) if request else None
-        if candidate is not None:
-            candidate.detail = _reason(failure)
-            response = getattr(failure.value, "response", None)
-            candidate.status = response.status if response is not None else None
+        _record_failure(failure)
 
     def _verify(self, candidate: Candidate, response: Response) -> None:
-        """Whether the response is a feed or sitemap with links (the kind the content shows,
-        which may not be the kind the candidate was found as)."""
-        candidate.status = response.status
-        kind = sniff(response.body, content_type(response))
-        if kind == "feed":
-            candidate.kind = "feed"
-            try:
-                links = parse_feed(response.body, response.url, content_type(response))
-            except FeedError as exc:
-                candidate.detail = str(exc)
-                return
-            candidate.links = frozenset(normalize_url(link.url) for link in links)
-            dates = [link.published_at for link in links if link.published_at]
-            newest = f", newest {max(dates):%Y-%m-%d}" if dates else ""
-            candidate.detail = f"feed: {len(links)} entries{newest}"
-            candidate.ok = bool(links)
-        elif kind == "sitemap":
-            candidate.kind = "sitemap"
-            max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
-            try:
-                parsed = parse_sitemap(sitemap_body(response.body, max_size))
-            except SitemapError as exc:
-                candidate.detail = str(exc)
-                return
-            candidate.news = any(link.published_at for link in parsed.links)
-            if parsed.kind == "sitemapindex":
-                candidate.detail = f"sitemap index of {len(parsed.sitemaps)} sitemaps"
-            else:
-                news = " (Google News)" if candidate.news else ""
-                candidate.detail = f"sitemap{news}: {len(parsed.links)} links"
-            candidate.ok = bool(parsed.links or parsed.sitemaps)
+        verify(candidate, response, self.settings.getint("DOWNLOAD_MAXSIZE"))
+
+
+class FeedCheckSpider(Spider):
+    """Each candidate feed fetched once and verified, as ``ProbeSpider`` verifies its own."""
+
+    name = "newsmon-sources-import"
+
+    def __init__(self, candidates: list[Candidate], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.candidates = candidates
+
+    async def start(self) -> AsyncIterator[Request]:
+        for candidate in self.candidates:
+            yield Request(candidate.url, callback=self.parse_candidate,
+                          errback=_record_failure, meta={CANDIDATE: candidate},
+                          dont_filter=True)
+
+    def parse_candidate(self, response: Response) -> None:
+        verify(response.meta[CANDIDATE], response, self.settings.getint("DOWNLOAD_MAXSIZE"))
+
+
+def _record_failure(failure: Failure) -> None:
+    request = getattr(failure, "request", None)
+    candidate: Candidate | None = request.meta.get(CANDIDATE) if request else None
+    if candidate is not None:
+        candidate.detail = _reason(failure)
+        response = getattr(failure.value, "response", None)
+        candidate.status = response.status if response is not None else None
+
+
+def verify(candidate: Candidate, response: Response, max_size: int) -> None:
+    """Whether the response is a feed or sitemap with links (the kind the content shows,
+    which may not be the kind the candidate was found as)."""
+    candidate.status = response.status
+    kind = sniff(response.body, content_type(response))
+    if kind == "feed":
+        candidate.kind = "feed"
+        try:
+            links = parse_feed(response.body, response.url, content_type(response))
+        except FeedError as exc:
+            candidate.detail = str(exc)
+            return
+        candidate.links = frozenset(normalize_url(link.url) for link in links)
+        dates = [link.published_at for link in links if link.published_at]
+        newest = f", newest {max(dates):%Y-%m-%d}" if dates else ""
+        candidate.detail = f"feed: {len(links)} entries{newest}"
+        candidate.ok = bool(links)
+    elif kind == "sitemap":
+        candidate.kind = "sitemap"
+        try:
+            parsed = parse_sitemap(sitemap_body(response.body, max_size))
+        except SitemapError as exc:
+            candidate.detail = str(exc)
+            return
+        candidate.news = any(link.published_at for link in parsed.links)
+        if parsed.kind == "sitemapindex":
+            candidate.detail = f"sitemap index of {len(parsed.sitemaps)} sitemaps"
         else:
-            what = "an HTML page" if kind == "html" else content_type(response) or "no type"
-            candidate.detail = f"not a {candidate.kind} ({what})"
+            news = " (Google News)" if candidate.news else ""
+            candidate.detail = f"sitemap{news}: {len(parsed.links)} links"
+        candidate.ok = bool(parsed.links or parsed.sitemaps)
+    else:
+        what = "an HTML page" if kind == "html" else content_type(response) or "no type"
+        candidate.detail = f"not a {candidate.kind} ({what})"
 
 
 def _reason(failure: Failure) -> str:

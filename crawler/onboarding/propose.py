@@ -1,9 +1,9 @@
 """``newsmon sources add``: a source entry proposed from what the probe found, written into the
-sources file as text.
+sources file as text (``sources import`` writes its entries the same way).
 
-The file is never re-dumped: people keep comments and their own layout in it. The entry is
-inserted after the last line of the ``sources:`` list (which need not end the file), with a
-comment saying when and from where it was proposed; the result must validate as a whole, and
+The file is never re-dumped: people keep comments and their own layout in it. The entries are
+inserted after the last line of the ``sources:`` list (which need not end the file), each with
+a comment saying when and from where it was proposed; the result must validate as a whole, and
 it replaces the file atomically (temporary file, then ``os.replace``).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,10 @@ class Proposal:
     article_urls: tuple[str, ...] = ()
     language: str | None = None
     notes: tuple[str, ...] = ()
+    # The entry's first comment line names the command that proposed it; further comment
+    # lines (an import's feed titles and categories) follow it, one line each.
+    proposed_by: str = "proposed by `newsmon sources add`"
+    comments: tuple[str, ...] = ()
 
 
 def propose(name: str, found: ProbeFindings) -> Proposal | None:
@@ -105,8 +110,10 @@ def render_entry(proposal: Proposal, origin: str, when: datetime, dash: int = DE
     """The entry as YAML lines in the shipped file's style (flow lists, URLs double-quoted,
     regexes single-quoted), ``dash`` spaces in; ``key``: the column of its keys."""
     key = dash + 2 if key is None else key
-    lines = [f"# proposed by `newsmon sources add` on {when:%Y-%m-%d %H:%M} UTC from {origin}",
-             "-" + " " * (key - dash - 1) + f"name: {proposal.name}"]
+    comments = [f"# {proposal.proposed_by} on {when:%Y-%m-%d %H:%M} UTC from {origin}"]
+    # one physical line each: a line break inside a comment would end it
+    comments += ["# " + " ".join(line.split()) for line in proposal.comments]
+    lines = ["-" + " " * (key - dash - 1) + f"name: {proposal.name}"]
     for field, values in (("feeds", proposal.feeds), ("sitemaps", proposal.sitemaps),
                           ("start_urls", proposal.start_urls)):
         if values:
@@ -116,8 +123,8 @@ def render_entry(proposal: Proposal, origin: str, when: datetime, dash: int = DE
             lines.append(f"{field}: [{', '.join(_single_quoted(v) for v in values)}]")
     if proposal.language:
         lines.append(f"language: {proposal.language}")
-    rendered = [" " * dash + lines[0], " " * dash + lines[1]]
-    rendered += [" " * key + line for line in lines[2:]]
+    rendered = [" " * dash + line for line in [*comments, lines[0]]]
+    rendered += [" " * key + line for line in lines[1:]]
     return "\n".join(rendered) + "\n"
 
 
@@ -130,10 +137,18 @@ def with_entry(text: str, proposal: Proposal, origin: str, when: datetime,
                where: str = "<sources file>") -> str:
     """``text`` (a sources file, possibly empty) with the entry inserted after the last line
     of its ``sources:`` list."""
+    return with_entries(text, [proposal], origin, when, where)
+
+
+def with_entries(text: str, proposals: Sequence[Proposal], origin: str, when: datetime,
+                 where: str = "<sources file>") -> str:
+    """``text`` with the entries inserted, in order and a blank line apart, after the last
+    line of its ``sources:`` list (which is created when the file has none yet)."""
     root = yaml.compose(text) if text.strip() else None
     if root is None:  # nothing but comments, or nothing at all
         prefix = text if not text or text.endswith("\n") else text + "\n"
-        return prefix + "sources:\n" + render_entry(proposal, origin, when)
+        return prefix + "sources:\n" + "\n".join(
+            render_entry(p, origin, when) for p in proposals)
     if not isinstance(root, MappingNode):
         raise ConfigError(f"{where}: expected a mapping with a 'sources' list at the top")
     sources = next((v for k, v in root.value if isinstance(k, ScalarNode)
@@ -147,9 +162,10 @@ def with_entry(text: str, proposal: Proposal, origin: str, when: datetime,
     last = _last_line(sources.value[-1])
     if not lines[last].endswith("\n"):
         lines[last] += "\n"
-    entry = render_entry(proposal, origin, when, dash=sources.start_mark.column,
-                         key=sources.value[0].start_mark.column)
-    return "".join([*lines[: last + 1], "\n", entry, *lines[last + 1:]])
+    dash, key = sources.start_mark.column, sources.value[0].start_mark.column
+    entries = [part for p in proposals
+               for part in ("\n", render_entry(p, origin, when, dash=dash, key=key))]
+    return "".join([*lines[: last + 1], *entries, *lines[last + 1:]])
 
 
 def _last_line(node: Node) -> int:
@@ -164,21 +180,29 @@ def _last_line(node: Node) -> int:
 def checked_text(path: Path, proposal: Proposal, origin: str, when: datetime | None = None
                  ) -> str:
     """The sources file with the entry added, validated as a whole; ConfigError otherwise."""
+    return checked_entries(path, [proposal], origin, when)
+
+
+def checked_entries(path: Path, proposals: Sequence[Proposal], origin: str,
+                    when: datetime | None = None) -> str:
+    """The sources file with the entries added, validated as a whole; ConfigError
+    otherwise."""
     when = when or datetime.now(UTC)
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the sources file: {exc}") from None
     try:
-        new_text = with_entry(text, proposal, origin, when, str(path))
+        new_text = with_entries(text, proposals, origin, when, str(path))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     config = parse_config(new_text, origin=str(path))
-    added = config.source(proposal.name)
-    if _entry_of(added) != _entry_of(proposal):
-        # the text landed somewhere else in the YAML structure than meant: never write that
-        raise ConfigError(f"{path}: the proposed entry cannot be appended to this file's "
-                          "layout; add it by hand")
+    added = {source.name: _entry_of(source) for source in config.sources}
+    for proposal in proposals:
+        if added.get(proposal.name) != _entry_of(proposal):
+            # the text landed somewhere else in the YAML structure than meant: never write it
+            raise ConfigError(f"{path}: the proposed entry cannot be appended to this file's "
+                              "layout; add it by hand")
     return new_text
 
 

@@ -21,6 +21,8 @@ from crawler.cli import main
 from storage.db import open_database
 
 GOOD_CONFIG = "sources:\n  - name: real\n    feeds: ['http://127.0.0.1:9/rss']\n"
+GOOD_OPML = ('<opml version="2.0"><body><outline text="News" '
+             'xmlUrl="http://127.0.0.1:9/rss"/></body></opml>')
 # Not valid YAML: the flow sequence is never closed.
 BAD_YAML = "sources: [\n  - name: x\n"
 
@@ -190,6 +192,19 @@ CASES: list[Case] = [
          ("--config", "{config}", "sources", "add", "new", "notaurl", "-y"),
          "URL 'notaurl': not an http(s) URL"),
 
+    # (a missing sources file is no error here either: import creates it)
+    *[Case("sources import", c.problem, (*c.args, "{opml}", "-y"), c.needle)
+      for c in _config_cases("sources import", "sources", "import")[1:]],
+    Case("sources import", "OPML file missing",
+         ("--config", "{config}", "sources", "import", "{missing_opml}", "-y"),
+         "'FILE': File '{missing_opml}' does not exist"),
+    Case("sources import", "OPML file is a directory",
+         ("--config", "{config}", "sources", "import", "{confdir}", "-y"),
+         "'FILE': File '{confdir}' is a directory"),
+    Case("sources import", "not XML",
+         ("--config", "{config}", "sources", "import", "{config}", "-y"),
+         "{config}: not well-formed XML: Start tag expected"),
+
     *_database_cases("show", "show", "1", config=False),
     Case("show", "ID not a number", ("--db", "{db}", "show", "abc"),
          "'abc' is not a valid integer"),
@@ -244,6 +259,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
     config.write_text(GOOD_CONFIG, encoding="utf-8")
     (tmp_path / "bad.yaml").write_text(BAD_YAML, encoding="utf-8")
     (tmp_path / "confdir").mkdir()
+    (tmp_path / "feeds.opml").write_text(GOOD_OPML, encoding="utf-8")
     db, newer = tmp_path / "ok.db", tmp_path / "newer.db"
     for path in (db, newer):
         open_database(f"sqlite:///{path}").dispose()
@@ -257,6 +273,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
         "nowhere_dir": str(tmp_path / "nowhere"), "pg_port": str(port),
         "pg_closed": f"postgresql://newsmon:secret@127.0.0.1:{port}/x",
         "closed_url": f"http://127.0.0.1:{port}/", "busy_port": str(busy_port),
+        "opml": str(tmp_path / "feeds.opml"), "missing_opml": str(tmp_path / "missing.opml"),
     }
 
 
