@@ -14,6 +14,7 @@ from rich.console import Console
 from crawler.config import load_config
 from crawler.demo.server import SampleSite, render_sources
 from crawler.errors import UsageError
+from crawler.listening import listen_error
 from crawler.runner import CrawlOptions, run_crawl
 from crawler.search_output import print_search_results
 from crawler.summary import print_summary
@@ -33,14 +34,20 @@ DEMO_QUERIES = ("碳中和", "cooperation", "wspolpracy", "Partnerschaft", "carb
 
 def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> None:
     console = Console(stderr=True, highlight=False)
+    # Bound first, so that a port in use is one error line before anything is created.
+    site = SampleSite(port=port)
+    try:
+        site.start()
+    except OSError as exc:
+        raise listen_error(exc, site.host, port) from None
     with tempfile.TemporaryDirectory(prefix="newsmon-demo-") as scratch:
         workdir = keep or Path(scratch)
         try:
-            workdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"--keep {workdir}: cannot create the directory: "
-                             f"{exc.strerror or exc}") from None
-        with SampleSite(port=port) as site:
+            try:
+                workdir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"--keep {workdir}: cannot create the directory: "
+                                 f"{exc.strerror or exc}") from None
             config_path = workdir / "sources.yaml"
             config_path.write_text(render_sources(site.base_url) + DEMO_CRAWL, encoding="utf-8")
             db_url = f"sqlite:///{workdir / 'demo.db'}"
@@ -50,6 +57,8 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
             runs = run_crawl(config, config.sources, CrawlOptions(
                 config_path=config_path, db_url=db_url,
                 log_level="ERROR" if quiet else "WARNING", progress=not quiet))
+        finally:
+            site.stop()
         print_summary(runs)
         db = open_database(db_url)
         try:

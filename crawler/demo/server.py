@@ -30,6 +30,7 @@ from crawler.demo.behaviour import BehaviourTableError, SiteBehaviour, load_beha
 from crawler.demo.bundle import SITE_DIR, SOURCES_FILE, bundled_path
 from crawler.demo.faults import Exchange, Fault
 from crawler.demo.responder import PLACEHOLDER, SiteResponder
+from crawler.listening import listen_error
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -353,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site.start()
     except OSError as exc:
-        parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        parser.error(str(listen_error(exc, args.host, args.port)))
     try:
         print(site.base_url, flush=True)
         print(f"serving {site.root}; press Ctrl-C to stop", file=sys.stderr, flush=True)
