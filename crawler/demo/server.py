@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import re
 import socket
 import struct
 import sys
@@ -38,6 +39,7 @@ logger.addHandler(logging.NullHandler())
 BUNDLED_SITE_ROOT = bundled_path(SITE_DIR)
 KEEP_ALIVE_TIMEOUT_SECONDS = 30  # an idle connection is closed after this long
 _POLL_INTERVAL_SECONDS = 0.05  # how quickly stop() is noticed by the serving thread
+_SOURCES_START = re.compile(r"^sources:", re.MULTILINE)  # after the template's header
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,10 @@ def render_sources(base_url: str) -> str:
             f"got {base_url!r}"
         )
     template = bundled_path(SOURCES_FILE).read_text(encoding="utf-8")
-    return template.replace(PLACEHOLDER.decode("ascii"), base_url.rstrip("/"))
+    # The template's own header explains the placeholder, which the result no longer has.
+    start = _SOURCES_START.search(template)
+    body = template[start.start() :] if start else template
+    return body.replace(PLACEHOLDER.decode("ascii"), base_url.rstrip("/"))
 
 
 def main(argv: list[str] | None = None) -> int:
