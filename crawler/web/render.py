@@ -47,6 +47,15 @@ def snippet_parts(snippet: Snippet) -> list[tuple[str, bool]]:
     return [(part.text, part.match) for part in snippet.parts]
 
 
+def code_parts(text: str) -> list[tuple[str, bool]]:
+    """Docstring text as ``(text, is_code)`` pieces: the API's descriptions come from
+    docstrings, which mark code as ``code``; the template shows those pieces as <code>."""
+    pieces = text.split("``")
+    if len(pieces) % 2 == 0:  # an unpaired ``: show the text as written
+        return [(text, False)] if text else []
+    return [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
+
+
 def when(value: datetime | None) -> str:
     """A UTC time for people: ``2024-09-14 18:00 UTC``; ``-`` when unknown."""
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
