@@ -253,7 +253,8 @@ def search(app: AppContext, query: tuple[str, ...], sources: tuple[str, ...],
                 print_search_results(query, hits, count_search_hits(session, query, flt), skip)
                 return
             records = (
-                {**article_record(h.article), "score": round(h.score, 4), "snippet": h.snippet}
+                {**article_record(h.article), "score": round(h.score, 4),
+                 "snippet": h.snippet.text, "snippet_parts": h.snippet.as_json()}
                 for h in hits
             )
             write_records(records, fmt, sys.stdout)

@@ -7,7 +7,6 @@ people, so it may change its layout freely.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -19,9 +18,8 @@ from rich.text import Text
 from crawler.formats import article_record
 from storage.models import Article
 from storage.search import HitCount
+from storage.snippet import Snippet
 
-# make_snippet wraps each match in [ ]; those become highlights on a terminal.
-_MARKED = re.compile(r"\[([^\[\]]+)\]")
 HIGHLIGHT = "bold yellow"
 
 
@@ -30,15 +28,11 @@ def _console() -> Console:
     return Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
-def highlighted(snippet: str) -> Text:
-    """``snippet`` with its ``[match]`` marks shown as highlighted words (data, not markup)."""
+def highlighted(snippet: Snippet) -> Text:
+    """``snippet`` with its matches highlighted (its text is data, never markup)."""
     text = Text()
-    position = 0
-    for match in _MARKED.finditer(snippet):
-        text.append(snippet[position : match.start()])
-        text.append(match.group(1), style=HIGHLIGHT)
-        position = match.end()
-    text.append(snippet[position:])
+    for part in snippet.parts:
+        text.append(part.text, style=HIGHLIGHT if part.match else "")
     return text
 
 

@@ -25,6 +25,7 @@ from storage.models import (
     UTCDateTime,
 )
 from storage.search import COUNT_CAP, HitCount, count_matches, find_matches
+from storage.snippet import Snippet
 
 # Parameters per IN (...) query: well under SQLite's and PostgreSQL's limits.
 URL_BATCH = 500
@@ -83,11 +84,11 @@ class ArticleFilter:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A matching article, its score (higher is better) and an excerpt with matches in [ ]."""
+    """A matching article, its score (higher is better) and an excerpt with its matches."""
 
     article: Article
     score: float
-    snippet: str
+    snippet: Snippet
 
 
 @dataclass(frozen=True)

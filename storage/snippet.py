@@ -3,11 +3,17 @@
 Matching uses the same tokens as the index (``storage.folding.tokenize``), so what the
 database matched is what gets highlighted, diacritics and CJK included, while the excerpt
 shows the text exactly as published.
+
+An excerpt is a sequence of parts, each a piece of text and whether it is a match, rather
+than text with markers in it: article text may hold any character, brackets included, so no
+marker could be told apart from the text around it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from storage.folding import Token, tokenize
 from storage.search_query import Term
@@ -16,6 +22,48 @@ SNIPPET_TOKENS = 30
 # How many tokens of context come before the first match.
 _LEAD = 8
 _SPACES = re.compile(r"\s+")
+
+
+class SnippetPart(NamedTuple):
+    """A piece of an excerpt: its text as published and whether it is a match."""
+
+    text: str
+    match: bool
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """An excerpt as parts; adjacent parts never have the same ``match``, none is empty."""
+
+    parts: tuple[SnippetPart, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The excerpt as plain text, without any mark of the matches."""
+        return "".join(part.text for part in self.parts)
+
+    @property
+    def matches(self) -> tuple[str, ...]:
+        """The matched pieces, in order."""
+        return tuple(part.text for part in self.parts if part.match)
+
+    def as_json(self) -> list[dict[str, str | bool]]:
+        """The parts as ``{"text": ..., "match": ...}`` objects, for JSON output: their texts
+        joined are ``text``."""
+        return [{"text": part.text, "match": part.match} for part in self.parts]
+
+    @classmethod
+    def of(cls, pieces: list[tuple[str, bool]]) -> Snippet:
+        """A snippet of ``pieces``, empty ones dropped and neighbours of a kind joined."""
+        parts: list[SnippetPart] = []
+        for text, match in pieces:
+            if not text:
+                continue
+            if parts and parts[-1].match == match:
+                parts[-1] = SnippetPart(parts[-1].text + text, match)
+            else:
+                parts.append(SnippetPart(text, match))
+        return cls(tuple(parts))
 
 
 def _matches(tokens: list[Token], terms: tuple[Term, ...]) -> list[tuple[int, int]]:
@@ -64,15 +112,15 @@ def _extend(tokens: list[Token], stop: int, text: str) -> tuple[list[Token], boo
     return tokens, True
 
 
-def make_snippet(text: str, terms: tuple[Term, ...], size: int = SNIPPET_TOKENS) -> str:
+def make_snippet(text: str, terms: tuple[Term, ...], size: int = SNIPPET_TOKENS) -> Snippet:
     """About ``size`` tokens of ``text`` around the first occurrence of any of ``terms``,
-    each occurrence wrapped in ``[`` ``]``; the start of the text when nothing matches.
+    each occurrence a matching part; the start of the text when nothing matches.
 
     Whitespace is collapsed to single spaces; ``…`` marks text cut off at either end.
     """
     tokens, complete = _tokens_through_first_match(text, terms, size)
     if not tokens:
-        return _SPACES.sub(" ", text).strip()[:200]
+        return Snippet.of([(_SPACES.sub(" ", text).strip()[:200], False)])
     matches = _matches(tokens, terms)
     first = max(0, matches[0][0] - _LEAD) if matches else 0
     last = min(len(tokens), first + size) - 1
@@ -82,16 +130,21 @@ def make_snippet(text: str, terms: tuple[Term, ...], size: int = SNIPPET_TOKENS)
     start = 0 if first == 0 else tokens[first].start
     end = len(text) if last == len(tokens) - 1 else tokens[last].end
 
-    parts: list[str] = []
+    pieces: list[tuple[str, bool]] = []
     cursor = start
     for lo, hi in matches:
         span_start, span_end = tokens[lo].start, tokens[hi].end
         if span_start < cursor or span_end > end:
             continue  # overlaps an earlier highlight, or runs past the window
-        parts += [text[cursor:span_start], "[", text[span_start:span_end], "]"]
+        pieces += [(text[cursor:span_start], False), (text[span_start:span_end], True)]
         cursor = span_end
-    parts.append(text[cursor:end])
-    excerpt = _SPACES.sub(" ", "".join(parts)).strip()
-    prefix = "… " if first > 0 else ""
-    suffix = " …" if last < len(tokens) - 1 or not complete else ""
-    return f"{prefix}{excerpt}{suffix}"
+    pieces.append((text[cursor:end], False))
+    # A match starts and ends with a token, so whitespace never runs across two pieces.
+    pieces = [(_SPACES.sub(" ", piece), match) for piece, match in pieces]
+    pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])
+    pieces[-1] = (pieces[-1][0].rstrip(), pieces[-1][1])
+    if first > 0:
+        pieces.insert(0, ("… ", False))
+    if last < len(tokens) - 1 or not complete:
+        pieces.append((" …", False))
+    return Snippet.of(pieces)

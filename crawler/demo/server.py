@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import re
 import socket
 import struct
 import sys
@@ -30,6 +31,7 @@ from crawler.demo.behaviour import BehaviourTableError, SiteBehaviour, load_beha
 from crawler.demo.bundle import SITE_DIR, SOURCES_FILE, bundled_path
 from crawler.demo.faults import Exchange, Fault
 from crawler.demo.responder import PLACEHOLDER, SiteResponder
+from crawler.listening import listen_error
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -37,6 +39,7 @@ logger.addHandler(logging.NullHandler())
 BUNDLED_SITE_ROOT = bundled_path(SITE_DIR)
 KEEP_ALIVE_TIMEOUT_SECONDS = 30  # an idle connection is closed after this long
 _POLL_INTERVAL_SECONDS = 0.05  # how quickly stop() is noticed by the serving thread
+_SOURCES_START = re.compile(r"^sources:", re.MULTILINE)  # after the template's header
 
 
 @dataclass(frozen=True)
@@ -327,7 +330,10 @@ def render_sources(base_url: str) -> str:
             f"got {base_url!r}"
         )
     template = bundled_path(SOURCES_FILE).read_text(encoding="utf-8")
-    return template.replace(PLACEHOLDER.decode("ascii"), base_url.rstrip("/"))
+    # The template's own header explains the placeholder, which the result no longer has.
+    start = _SOURCES_START.search(template)
+    body = template[start.start() :] if start else template
+    return body.replace(PLACEHOLDER.decode("ascii"), base_url.rstrip("/"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -353,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site.start()
     except OSError as exc:
-        parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        parser.error(str(listen_error(exc, args.host, args.port)))
     try:
         print(site.base_url, flush=True)
         print(f"serving {site.root}; press Ctrl-C to stop", file=sys.stderr, flush=True)

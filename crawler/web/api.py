@@ -19,6 +19,7 @@ from crawler.web.schemas import (
     ResultOut,
     RunOut,
     SearchOut,
+    SnippetPartOut,
     SourceOut,
 )
 from storage.errors import QuerySyntaxError
@@ -51,7 +52,10 @@ def search(params: Annotated[SearchParams, Query()], session: SessionDep) -> Sea
                       title=item.article.title, published_at=item.article.published_at,
                       language=item.article.language, relevant=item.article.relevant,
                       duplicate_of=item.article.duplicate_of, cluster=item.article.cluster,
-                      snippet=item.snippet, score=item.score)
+                      snippet=item.snippet.text,
+                      snippet_parts=[SnippetPartOut(text=p.text, match=p.match)
+                                     for p in item.snippet.parts],
+                      score=item.score)
             for item in page.items
         ],
         facets=FacetsOut(

@@ -83,7 +83,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
         # 400 rather than FastAPI's 422: a bad query parameter is a bad request.
-        return JSONResponse({"detail": describe_errors(exc.errors())}, status_code=400)
+        if _wants_json(request):
+            return JSONResponse({"detail": describe_errors(exc.errors())}, status_code=400)
+        # A page's path that does not parse (/articles/abc) names no page at all.
+        if any(tuple(error.get("loc", ()))[:1] == ("path",) for error in exc.errors()):
+            return render(request, "error.html", {"heading": "Not found",
+                                                  "message": "There is no page at this address."},
+                          status_code=404)
+        return render(request, "error.html", {"heading": "Bad request",
+                                              "message": describe_errors(exc.errors())},
+                      status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -86,7 +86,7 @@ def _entry(request: Request, article: Article) -> Entry:
     categories = [(article.source.name, f"source: {article.source.name}")]
     if article.language:
         categories.append((f"lang:{article.language}", f"language: {article.language}"))
-    summary = article.description or make_snippet(article.text, (), size=SUMMARY_TOKENS)
+    summary = article.description or make_snippet(article.text, (), size=SUMMARY_TOKENS).text
     return Entry(
         # The article's URL is its permanent identity; our page's address may change.
         id=safe_href(article.url) or page,

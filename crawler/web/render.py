@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
+from storage.snippet import Snippet
+
 SAFE_SCHEMES = ("http", "https")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# The highlight markers of storage.snippet.make_snippet.
-_HIGHLIGHT = re.compile(r"\[([^\[\]]+)\]")
 
 
 def safe_href(url: str | None) -> str | None:
@@ -41,19 +41,19 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
 
-def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+def snippet_parts(snippet: Snippet) -> list[tuple[str, bool]]:
     """A snippet as ``(text, highlighted)`` pieces, so the template can wrap the matches in
     ``<mark>`` while escaping every piece."""
-    parts: list[tuple[str, bool]] = []
-    cursor = 0
-    for match in _HIGHLIGHT.finditer(snippet):
-        if match.start() > cursor:
-            parts.append((snippet[cursor : match.start()], False))
-        parts.append((match.group(1), True))
-        cursor = match.end()
-    if cursor < len(snippet):
-        parts.append((snippet[cursor:], False))
-    return parts
+    return [(part.text, part.match) for part in snippet.parts]
+
+
+def code_parts(text: str) -> list[tuple[str, bool]]:
+    """Docstring text as ``(text, is_code)`` pieces: the API's descriptions come from
+    docstrings, which mark code as ``code``; the template shows those pieces as <code>."""
+    pieces = text.split("``")
+    if len(pieces) % 2 == 0:  # an unpaired ``: show the text as written
+        return [(text, False)] if text else []
+    return [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
 
 
 def when(value: datetime | None) -> str:

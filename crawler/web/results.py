@@ -16,16 +16,16 @@ from storage.models import Article
 from storage.paging import Facets, count_articles, count_facets, list_articles
 from storage.queries import count_search_hits, search_articles, source_names
 from storage.related import list_duplicates, list_language_versions
-from storage.snippet import make_snippet
+from storage.snippet import Snippet, make_snippet
 
 
 @dataclass(frozen=True)
 class ResultItem:
     """One article in a result list; ``score`` only for a search, higher is better. The
-    snippet has the matching words in ``[`` ``]`` (see ``storage.snippet``)."""
+    snippet's parts say which words matched (see ``storage.snippet``)."""
 
     article: Article
-    snippet: str
+    snippet: Snippet
     score: float | None = None
 
 

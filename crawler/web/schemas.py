@@ -63,6 +63,13 @@ class ArticleOut(BaseModel):
         default_factory=list, description="The same story in other languages.")
 
 
+class SnippetPartOut(BaseModel):
+    """A piece of an excerpt and whether it is one of the words the query matched."""
+
+    text: str
+    match: bool
+
+
 class ResultOut(BaseModel):
     """One article in a result list."""
 
@@ -75,7 +82,10 @@ class ResultOut(BaseModel):
     relevant: bool | None
     duplicate_of: int | None
     cluster: int | None
-    snippet: str = Field(description="An excerpt; matched words are wrapped in [ and ].")
+    snippet: str = Field(description="An excerpt, as plain text (no marks of any kind).")
+    snippet_parts: list[SnippetPartOut] = Field(
+        description="The excerpt in pieces, each saying whether it matched the query; their "
+                    "texts joined are `snippet`. Without a query, one piece that did not match.")
     score: float | None = Field(description="Search score, higher is better (None when "
                                             "listing without a query).")
 

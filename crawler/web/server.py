@@ -7,7 +7,6 @@ that is not this machine's becomes one ``UsageError`` line instead of uvicorn's 
 from __future__ import annotations
 
 import contextlib
-import errno
 import socket
 from collections.abc import Callable
 
@@ -16,6 +15,7 @@ from fastapi import FastAPI
 
 from crawler.config import NewsmonConfig
 from crawler.errors import UsageError
+from crawler.listening import listen_error
 from crawler.web.app import create_app
 from storage.db import open_database
 
@@ -43,15 +43,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"--port {port}: already in use on {host} (is another server "
-                             "running? choose another port with --port)") from None
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise UsageError(f"--host {host!r}: not an address of this machine") from None
-        if exc.errno == errno.EACCES:
-            raise UsageError(f"--port {port}: permission denied on {host} (ports below 1024 "
-                             "need privileges)") from None
-        raise UsageError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
+        raise listen_error(exc, host, port) from None
     return sock
 
 

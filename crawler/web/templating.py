@@ -40,6 +40,7 @@ def make_templates() -> Jinja2Templates:
         when=helpers.when,
         day=helpers.day,
         snippet_parts=helpers.snippet_parts,
+        code_parts=helpers.code_parts,
     )
     return Jinja2Templates(env=environment)
 

@@ -167,6 +167,8 @@ CASES: list[Case] = [
          "/proc/newsmon-nowhere"),
     Case("demo", "port out of range", ("demo", "--port", "70000"),
          "'--port': 70000 is not in the range"),
+    Case("demo", "port in use", ("demo", "--port", "{busy_port}"),
+         "--port {busy_port}: already in use on 127.0.0.1 (is another server running?"),
 
     *_config_cases("sources check", "sources", "check", "real"),
     Case("sources check", "unknown source",

@@ -506,4 +506,5 @@ def test_module_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> Non
         port = str(urlsplit(running.base_url).port)
         with pytest.raises(SystemExit):
             server_main(["--port", port])
-    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert f"--port {port}: already in use on 127.0.0.1 (is another server running?" in \
+        capsys.readouterr().err

@@ -160,7 +160,7 @@ def test_search_finds_chinese_and_accent_insensitive_french(
 
     hits = search("环境科学研究院")
     assert [urlsplit(h["url"]).path for h in hits] == ["/cnportal/news/2024/0914/371245.html"]
-    assert "[" in hits[0]["snippet"]
+    assert {"text": "环境科学研究院", "match": True} in hits[0]["snippet_parts"]
     french = search("cooperation strategique", "--lang", "fr")
     assert "/prwire/fr/2024/09/wsso-craes-cooperation-strategique.html" in {
         urlsplit(h["url"]).path for h in french}

@@ -193,9 +193,9 @@ def test_hits_carry_the_source_and_a_snippet_of_the_original_text(
     with db.session() as session:
         (hit,) = search_articles(session, "cooperation")
         assert hit.article.source.name == "europe"
-        assert "[coopération]" in hit.snippet
+        assert "coopération" in hit.snippet.matches
         (zh_hit,) = search_articles(session, "碳中和")
-    assert "[碳中和]" in zh_hit.snippet
+    assert "碳中和" in zh_hit.snippet.matches
     assert zh_hit.article.source.name == "asia"  # loaded eagerly: usable after the session
 
 

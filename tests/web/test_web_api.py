@@ -41,7 +41,8 @@ def test_search_finds_words_in_every_language(client: TestClient, web_db: WebDb)
     assert _ids(_search(client, q="wspolprace")) == [ids["pl-wind"]]
     hit = _search(client, q="coastal")["results"][0]
     assert hit["source"] == "wire-en" and hit["language"] == "en" and hit["relevant"] is True
-    assert "[coastal]" in hit["snippet"] and hit["score"] > 0
+    assert {"text": "coastal", "match": True} in hit["snippet_parts"] and hit["score"] > 0
+    assert "".join(part["text"] for part in hit["snippet_parts"]) == hit["snippet"]
 
 
 def test_near_duplicates_are_hidden_unless_asked_for(client: TestClient, web_db: WebDb) -> None:
