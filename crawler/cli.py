@@ -24,6 +24,7 @@ from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_confi
 from crawler.errors import DatabaseLost, NewsmonError, UsageError
 from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
+from crawler.ids import ARTICLE_ID
 from crawler.output import output_file
 from crawler.selection import check_source_names
 from crawler.storyfilters import story_filter_options, story_filter_values
@@ -272,7 +273,7 @@ def _query_text(words: tuple[str, ...]) -> str:
 
 
 @main.command()
-@click.argument("article_id", metavar="ID", type=int)
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @pass_app

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from crawler.ids import ARTICLE_ID
+
 _KEY = "newsmon.story_filters"
 
 
@@ -35,7 +37,7 @@ def story_filter_options() -> list[Any]:
         click.option("--relevant/--no-relevant", "relevant", default=None, expose_value=False,
                      callback=_remember,
                      help="Only articles scored relevant (or, with --no-relevant, not)."),
-        click.option("--cluster", "cluster", type=click.IntRange(min=1), default=None,
+        click.option("--cluster", "cluster", type=ARTICLE_ID, default=None,
                      expose_value=False, callback=_remember, metavar="ID",
                      help="Only the reports of this story (see `newsmon stories`)."),
         click.option("--party", "party", default=None, expose_value=False, callback=_party,
