@@ -106,7 +106,17 @@ def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
 
 
 def filter_options(fn: F) -> F:
-    """``--source``, ``--lang``, ``--since``, ``--until``: shared by export and search."""
+    """``--source``, ``--lang``, ``--since``, ``--until`` and the story filters of search."""
+    return _add_filter_options(fn, duplicates_shown=False)
+
+
+def export_filter_options(fn: F) -> F:
+    """The same filters for export, which includes near-duplicates unless told not to: an
+    export is a dump of what is stored, and ``duplicate_of`` says which articles are copies."""
+    return _add_filter_options(fn, duplicates_shown=True)
+
+
+def _add_filter_options(fn: F, *, duplicates_shown: bool) -> F:
     options = [
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Only this source (repeatable)."),
@@ -114,7 +124,7 @@ def filter_options(fn: F) -> F:
                      help="Only this language, ISO 639-1 (repeatable)."),
         click.option("--since", type=DateParam(), help="Published on or after this date."),
         click.option("--until", type=DateParam(), help="Published before this date."),
-        *story_filter_options(),
+        *story_filter_options(duplicates_shown=duplicates_shown),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -190,12 +200,13 @@ def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("-o", "--output", metavar="FILE", default="-",
               help="Write to this file instead of stdout (replaced only when complete).")
-@filter_options
+@export_filter_options
 @pass_app
 @handle_errors
 def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
            languages: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
-    """Export stored articles, newest first, one object per article."""
+    """Export stored articles, newest first, one object per article; near-duplicates are
+    included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
     flt = make_filter(sources, languages, since, until)
     with output_file(output) as out:
         db = app.database(create=False)

@@ -15,30 +15,15 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from storage.models import ARTICLE_ID_MAX
-from tests.pg import PG_URL_ENV, PostgresServer
-from tests.web.conftest import populate
+from tests.web.conftest import WebDb
 
 TOO_BIG = ARTICLE_ID_MAX + 1  # 2147483648: the first id PostgreSQL's integer cannot hold
 HUGE = 10**23  # past what SQLite's driver can send
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def db_url(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    postgres_server: PostgresServer | None,
-) -> str:
-    """A database of a few articles and one story, on each backend."""
-    if request.param == "postgresql":
-        if postgres_server is None:
-            pytest.skip(f"{PG_URL_ENV} not set")
-        url = postgres_server.create_database()
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('ids') / 'newsmon.db'}"
-    populate(url)
-    return url
+@pytest.fixture(scope="module")
+def db_url(stored_db: WebDb) -> str:
+    return stored_db.url
 
 
 def run(*args: str) -> tuple[int, str, str]:
