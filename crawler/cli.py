@@ -55,9 +55,15 @@ class AppContext:
         return self.config() if self.config_given or self.config_path.exists() else None
 
     def database(self, *, create: bool = True) -> Database:
-        """The database, schema upgraded; ``create=False`` for commands that only read it
-        (a missing SQLite file is then an error naming it, not a new empty database)."""
+        """The database, schema upgraded; ``create=False`` for commands that change stored
+        articles but create none (a missing SQLite file is then an error naming it)."""
         return open_database(self.db_url, upgrade=True, create=create)
+
+    def reader_database(self) -> Database:
+        """The database for a command that only reads: a missing SQLite file is an error
+        naming it, and one that cannot be written (read-only directory or medium) is
+        opened read-only."""
+        return open_database(self.db_url, upgrade=True, create=False, read_only=True)
 
     @property
     def log_level(self) -> str:
@@ -209,7 +215,7 @@ def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
     included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
     flt = make_filter(sources, languages, since, until)
     with output_file(output) as out:
-        db = app.database(create=False)
+        db = app.reader_database()
         try:
             with db.session() as session:
                 check_source_names(sources, session, app.optional_config() if sources else None)
@@ -252,7 +258,7 @@ def search(app: AppContext, query: tuple[str, ...], sources: tuple[str, ...],
     skip = offset if offset is not None else ((page or 1) - 1) * limit
     flt = make_filter(sources, languages, since, until)
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         with db.session() as session:
             check_source_names(sources, session, app.optional_config() if sources else None)
@@ -293,7 +299,7 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     """Print one article in full with its metadata (IDs are in search and export output)."""
     from storage.queries import get_article
 
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         with db.session() as session:
             article = get_article(session, article_id)
@@ -393,7 +399,7 @@ def status(app: AppContext, fmt: str) -> None:
 
     # The sources file adds schedules; without the default one, status reports the database.
     config = app.optional_config()
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
     finally:
@@ -586,7 +592,7 @@ def stories(app: AppContext, since: datetime | None, until: datetime | None,
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         with db.session() as session:
             found = list_stories(session, since=since, until=until,
