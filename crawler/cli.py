@@ -24,6 +24,7 @@ from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_confi
 from crawler.errors import DatabaseLost, NewsmonError, UsageError
 from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
+from crawler.ids import ARTICLE_ID
 from crawler.output import output_file
 from crawler.selection import check_source_names
 from crawler.storyfilters import story_filter_options, story_filter_values
@@ -54,9 +55,15 @@ class AppContext:
         return self.config() if self.config_given or self.config_path.exists() else None
 
     def database(self, *, create: bool = True) -> Database:
-        """The database, schema upgraded; ``create=False`` for commands that only read it
-        (a missing SQLite file is then an error naming it, not a new empty database)."""
+        """The database, schema upgraded; ``create=False`` for commands that change stored
+        articles but create none (a missing SQLite file is then an error naming it)."""
         return open_database(self.db_url, upgrade=True, create=create)
+
+    def reader_database(self) -> Database:
+        """The database for a command that only reads: a missing SQLite file is an error
+        naming it, and one that cannot be written (read-only directory or medium) is
+        opened read-only."""
+        return open_database(self.db_url, upgrade=True, create=False, read_only=True)
 
     @property
     def log_level(self) -> str:
@@ -105,7 +112,17 @@ def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
 
 
 def filter_options(fn: F) -> F:
-    """``--source``, ``--lang``, ``--since``, ``--until``: shared by export and search."""
+    """``--source``, ``--lang``, ``--since``, ``--until`` and the story filters of search."""
+    return _add_filter_options(fn, duplicates_shown=False)
+
+
+def export_filter_options(fn: F) -> F:
+    """The same filters for export, which includes near-duplicates unless told not to: an
+    export is a dump of what is stored, and ``duplicate_of`` says which articles are copies."""
+    return _add_filter_options(fn, duplicates_shown=True)
+
+
+def _add_filter_options(fn: F, *, duplicates_shown: bool) -> F:
     options = [
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Only this source (repeatable)."),
@@ -113,7 +130,7 @@ def filter_options(fn: F) -> F:
                      help="Only this language, ISO 639-1 (repeatable)."),
         click.option("--since", type=DateParam(), help="Published on or after this date."),
         click.option("--until", type=DateParam(), help="Published before this date."),
-        *story_filter_options(),
+        *story_filter_options(duplicates_shown=duplicates_shown),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -189,15 +206,16 @@ def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("-o", "--output", metavar="FILE", default="-",
               help="Write to this file instead of stdout (replaced only when complete).")
-@filter_options
+@export_filter_options
 @pass_app
 @handle_errors
 def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
            languages: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
-    """Export stored articles, newest first, one object per article."""
+    """Export stored articles, newest first, one object per article; near-duplicates are
+    included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
     flt = make_filter(sources, languages, since, until)
     with output_file(output) as out:
-        db = app.database(create=False)
+        db = app.reader_database()
         try:
             with db.session() as session:
                 check_source_names(sources, session, app.optional_config() if sources else None)
@@ -240,7 +258,7 @@ def search(app: AppContext, query: tuple[str, ...], sources: tuple[str, ...],
     skip = offset if offset is not None else ((page or 1) - 1) * limit
     flt = make_filter(sources, languages, since, until)
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         with db.session() as session:
             check_source_names(sources, session, app.optional_config() if sources else None)
@@ -273,7 +291,7 @@ def _query_text(words: tuple[str, ...]) -> str:
 
 
 @main.command()
-@click.argument("article_id", metavar="ID", type=int)
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @pass_app
@@ -282,7 +300,7 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     """Print one article in full with its metadata (IDs are in search and export output)."""
     from storage.queries import get_article
 
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         with db.session() as session:
             article = get_article(session, article_id)
@@ -398,7 +416,7 @@ def status(app: AppContext, fmt: str) -> None:
 
     # The sources file adds schedules; without the default one, status reports the database.
     config = app.optional_config()
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
     finally:
@@ -591,7 +609,7 @@ def stories(app: AppContext, since: datetime | None, until: datetime | None,
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.database(create=False)
+    db = app.reader_database()
     try:
         with db.session() as session:
             found = list_stories(session, since=since, until=until,

@@ -1,13 +1,16 @@
-"""``--relevant/--no-relevant``, ``--cluster``, ``--party`` and ``--all`` for ``export`` and
-``search`` (issue 5), kept apart from ``crawler.cli`` so its commands' signatures stay as
-they are: the options store their values on the click context, and ``make_filter`` reads
-them back with ``story_filter_values``."""
+"""``--relevant/--no-relevant``, ``--cluster``, ``--party`` and the near-duplicate options
+(``--all`` for search, ``--duplicates/--no-duplicates`` for export), kept apart from
+``crawler.cli`` so its commands' signatures stay as they are: the options store their values
+on the click context, and ``make_filter`` reads them back with ``story_filter_values``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import click
+
+from crawler.errors import UsageError
+from crawler.ids import ARTICLE_ID
 
 _KEY = "newsmon.story_filters"
 
@@ -29,20 +32,39 @@ def _party(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return _remember(ctx, param, value)
 
 
-def story_filter_options() -> list[Any]:
-    """The click options, to add to a command beside its other filters."""
+def story_filter_options(*, duplicates_shown: bool = False) -> list[Any]:
+    """The click options, to add to a command beside its other filters.
+
+    Near-duplicates are hidden unless ``--all`` is given (search), or, with
+    ``duplicates_shown`` (export, a dump of what is stored), included unless
+    ``--no-duplicates`` is given; export still accepts ``--all``, its default.
+    """
     return [
         click.option("--relevant/--no-relevant", "relevant", default=None, expose_value=False,
                      callback=_remember,
                      help="Only articles scored relevant (or, with --no-relevant, not)."),
-        click.option("--cluster", "cluster", type=click.IntRange(min=1), default=None,
+        click.option("--cluster", "cluster", type=ARTICLE_ID, default=None,
                      expose_value=False, callback=_remember, metavar="ID",
                      help="Only the reports of this story (see `newsmon stories`)."),
         click.option("--party", "party", default=None, expose_value=False, callback=_party,
                      metavar="ID", help="Only articles naming this party (e.g. unep, eu)."),
-        click.option("--all", "include_duplicates", is_flag=True, default=False,
+        *_duplicate_options(duplicates_shown),
+    ]
+
+
+def _duplicate_options(shown: bool) -> list[Any]:
+    include_all = click.option(
+        "--all", "include_duplicates", is_flag=True, default=False, expose_value=False,
+        callback=_remember, hidden=shown,
+        help="Include near-duplicates (hidden by default).")
+    if not shown:
+        return [include_all]
+    return [
+        click.option("--duplicates/--no-duplicates", "duplicates", default=True,
                      expose_value=False, callback=_remember,
-                     help="Include near-duplicates (hidden by default)."),
+                     help="Include near-duplicates, each with duplicate_of naming its first "
+                          "copy (the default), or leave them out."),
+        include_all,
     ]
 
 
@@ -51,4 +73,11 @@ def story_filter_values() -> dict[str, Any]:
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return {}
-    return dict(ctx.meta.get(_KEY, {}))
+    values = dict(ctx.meta.get(_KEY, {}))
+    if "duplicates" in values:
+        shown = values.pop("duplicates")
+        if values.get("include_duplicates") and not shown:
+            raise UsageError("--all and --no-duplicates contradict each other: near-duplicates "
+                             "are exported unless --no-duplicates is given")
+        values["include_duplicates"] = shown
+    return values

@@ -5,6 +5,12 @@ SQLite runs in WAL mode with foreign keys on and a 30 s busy timeout. SQLAlchemy
 ``sqlite3`` module, emits ``BEGIN`` so that every transaction (DDL included) is real, and
 write sessions begin with ``BEGIN IMMEDIATE``: writers then queue on the busy timeout instead
 of failing with "database is locked" when a read turns into a write.
+
+An SQLite file that cannot be written (its directory or the file read-only, a copy on
+read-only media) is opened read-only for commands that only read (``read_only=True``):
+``mode=ro``, and ``immutable=1`` when no -wal file beside it holds changes, since WAL mode
+would otherwise need to create its -wal and -shm files in that directory. Writers are refused
+with one line naming the file.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote, unquote
 
 from alembic import command
 from alembic.config import Config
@@ -72,11 +79,12 @@ def _one_line(exc: BaseException) -> str:
     return "; ".join(line.strip() for line in str(original).splitlines() if line.strip())
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for an SQLite or PostgreSQL URL, checked by opening one connection.
 
     Raises ``DatabaseUnavailable`` for an unknown scheme or driver, an unreachable server,
-    or an SQLite file that cannot be created or opened.
+    or an SQLite file that cannot be created or opened, or written unless ``read_only``
+    (then such a file is opened read-only: see ``is_read_only``).
     """
     try:
         parsed = make_url(url)
@@ -86,7 +94,7 @@ def make_engine(url: str) -> Engine:
             "sqlite:///path/to/file.db or postgresql://user@host/dbname"
         ) from None
     if parsed.drivername in _SQLITE_DRIVERS:
-        engine = _sqlite_engine(parsed)
+        engine = _sqlite_engine(parsed, read_only=read_only)
     elif parsed.drivername in _POSTGRES_DRIVERS:
         engine = _postgres_engine(parsed.set(drivername="postgresql+psycopg"))
     else:
@@ -96,12 +104,15 @@ def make_engine(url: str) -> Engine:
         )
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            # SQLite opens the file lazily: reading the schema version makes it open (and
+            # read its WAL, when there is one) now.
+            probe = "PRAGMA schema_version" if engine.dialect.name == "sqlite" else "SELECT 1"
+            connection.execute(text(probe))
     except (DBAPIError, OSError) as exc:
         engine.dispose()
         raise DatabaseUnavailable(
-            f"cannot open database {mask_url(engine.url)}: {_one_line(exc)}"
-            f"{_full_disk_hint(parsed)}"
+            f"cannot open database {display_url(engine)}: {_one_line(exc)}"
+            f"{_full_disk_hint(parsed)}{_pending_wal_hint(engine)}"
         ) from exc
     return engine
 
@@ -117,10 +128,11 @@ def _full_disk_hint(url: URL) -> str:
     return f" (its disk is full: {free // 1024} KiB free)" if free < 1024 * 1024 else ""
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, *, read_only: bool = False) -> Engine:
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        directory = Path(database).expanduser().resolve().parent
+        path = Path(database).expanduser().resolve()
+        directory = path.parent
         if directory.exists() and not directory.is_dir():
             raise DatabaseUnavailable(
                 f"cannot create database {mask_url(url)}: {directory} is not a directory"
@@ -132,11 +144,12 @@ def _sqlite_engine(url: URL) -> Engine:
                 f"cannot create the directory {directory} for database {mask_url(url)}: "
                 f"{exc.strerror or exc}"
             ) from exc
-        if not os.access(directory, os.W_OK):
-            # WAL mode needs the -wal and -shm files next to the database.
-            raise DatabaseUnavailable(
-                f"cannot write to the directory {directory} of database {mask_url(url)}"
-            )
+        problem = _unwritable(path)
+        if problem and read_only:
+            url = _read_only_url(url, path)
+        elif problem:
+            raise DatabaseUnavailable(f"cannot write to database {path}: {problem}")
+    read_only_url = url.query.get("mode") == "ro"
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -147,8 +160,10 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            if not read_only_url:
+                # Changing the journal mode writes the file's header.
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
@@ -159,6 +174,52 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the SQLite file at ``path`` cannot be written, or None. ``os.access`` asks the
+    kernel, which also refuses root on read-only mounts and immutable (chattr +i) files."""
+    if not os.access(path.parent, os.W_OK):
+        # WAL mode needs to create the -wal and -shm files next to the database.
+        return f"its directory {path.parent} is read-only"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    return None
+
+
+def _read_only_url(url: URL, path: Path) -> URL:
+    """An SQLite URI opening ``path`` read-only. ``immutable=1`` when its directory is
+    read-only and no -wal file holds changes: nothing can write the file then, and SQLite
+    needs no -shm file (which it could not create) to read it."""
+    query = {"mode": "ro", "uri": "true"}
+    try:
+        pending = path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        pending = False
+    if not os.access(path.parent, os.W_OK) and not pending:
+        query["immutable"] = "1"
+    return url.set(database=f"file:{quote(str(path))}", query=query)
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether ``engine`` opened an SQLite file read-only because it cannot be written."""
+    return engine.dialect.name == "sqlite" and engine.url.query.get("mode") == "ro"
+
+
+def display_url(engine: Engine) -> str:
+    """The engine's URL for messages: password masked, a read-only SQLite file as the plain
+    ``sqlite:///path`` it was given as."""
+    if is_read_only(engine):
+        return "sqlite:///" + unquote((engine.url.database or "").removeprefix("file:"))
+    return mask_url(engine.url)
+
+
+def _pending_wal_hint(engine: Engine) -> str:
+    """Why a read-only file with changes in its -wal file may not open."""
+    if not is_read_only(engine) or "immutable" in engine.url.query:
+        return ""
+    return (" (it is read-only, and its -wal file holds changes that need its -shm file "
+            "too: open it once where it can be written, or copy all three files)")
 
 
 def _postgres_engine(url: URL) -> Engine:
@@ -218,9 +279,12 @@ def check_schema(engine: Engine) -> None:
         revisions = schema_revisions(connection)
     if revisions != (head_revision(),):
         shown = ", ".join(revisions) or "none (empty database)"
+        state, where = "", ""
+        if is_read_only(engine):
+            state, where = "read-only and ", " where it can be written"
         raise SchemaError(
-            f"database {mask_url(engine.url)} is at schema revision {shown}, not "
-            f"{head_revision()}: run `newsmon db upgrade`"
+            f"database {display_url(engine)} is {state}at schema revision {shown}, not "
+            f"{head_revision()}: run `newsmon db upgrade`{where}"
         )
 
 
@@ -230,7 +294,7 @@ def upgrade_schema(engine: Engine) -> None:
     Cheap when already there: one query. Concurrent callers are serialised (SQLite's write
     lock, a PostgreSQL advisory lock) and the whole upgrade is one transaction.
     """
-    where = mask_url(engine.url)
+    where = display_url(engine)
     try:
         with engine.connect() as connection:
             revisions = schema_revisions(connection)
@@ -270,7 +334,7 @@ class Database:
     @property
     def url(self) -> str:
         """The database URL with any password masked."""
-        return mask_url(self.engine.url)
+        return display_url(self.engine)
 
     def session(self) -> Session:
         """A new session; use it as a context manager (``with db.session() as s:``)."""
@@ -299,21 +363,26 @@ class Database:
         return f"Database({self.url!r})"
 
 
-def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Database:
+def open_database(url: str, *, upgrade: bool = True, create: bool = True,
+                  read_only: bool = False) -> Database:
     """Open the database at ``url``, upgrading its schema to the newest revision unless
     ``upgrade`` is false. Raises ``DatabaseUnavailable`` or ``SchemaError``.
 
     ``create=False`` is for readers: an SQLite file that does not exist is then an error
-    rather than a new empty database (a mistyped ``--db`` would otherwise find nothing)."""
-    if not create:
+    rather than a new empty database (a mistyped ``--db`` would otherwise find nothing).
+    ``read_only=True`` is for callers that never write: an SQLite file that cannot be
+    written is then opened read-only, its schema checked instead of upgraded."""
+    if not create or read_only:
         _require_sqlite_file(url)
-    engine = make_engine(url)
-    if upgrade:
-        try:
+    engine = make_engine(url, read_only=read_only)
+    try:
+        if is_read_only(engine):
+            check_schema(engine)
+        elif upgrade:
             upgrade_schema(engine)
-        except BaseException:
-            engine.dispose()
-            raise
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(engine)
 
 

@@ -11,12 +11,15 @@ from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Column,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -292,3 +295,26 @@ class PageValidator(Base):
 
 
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+
+
+def integer_range(column: Column[Any]) -> tuple[int, int]:
+    """The values an integer column holds on every backend: its SQL type's range (SQLite's
+    INTEGER is always 64-bit, PostgreSQL's ``integer`` 32), so that ids can be checked at the
+    edges instead of reaching a query as a value the driver cannot send."""
+    kind = column.type
+    bits = (64 if isinstance(kind, BigInteger) else 16 if isinstance(kind, SmallInteger)
+            else 32 if isinstance(kind, Integer) else None)
+    if bits is None:
+        raise TypeError(f"{column} is not an integer column")
+    return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+
+# Article ids, and the columns holding them (``duplicate_of``, ``cluster``): assigned from 1
+# up to the ``articles.id`` column type's largest value. Outside this range, no article.
+ARTICLE_ID_MIN = 1
+ARTICLE_ID_MAX = integer_range(cast(Column[Any], table_of(Article).c.id))[1]
+
+
+def is_article_id(value: int) -> bool:
+    """Whether ``value`` can be an article's id (else no query needs to look for it)."""
+    return ARTICLE_ID_MIN <= value <= ARTICLE_ID_MAX

@@ -23,6 +23,7 @@ from storage.models import (
     PageValidator,
     Source,
     UTCDateTime,
+    is_article_id,
 )
 from storage.search import COUNT_CAP, HitCount, count_matches, find_matches
 from storage.snippet import Snippet
@@ -52,6 +53,8 @@ class ArticleFilter:
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 raise ValueError(f"ArticleFilter.{name} must be timezone-aware, got {value!r}")
+        if self.cluster is not None and not is_article_id(self.cluster):
+            raise ValueError(f"ArticleFilter.cluster must be an article id, got {self.cluster}")
         if self.since is not None and self.until is not None and self.since >= self.until:
             raise ValueError(
                 f"ArticleFilter.since ({self.since.isoformat()}) must be before "
@@ -266,7 +269,10 @@ def iter_pages_for_reextract(
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
-    """The article with this id, its source loaded, or None."""
+    """The article with this id, its source loaded, or None (also for an id outside the
+    column's range, which the database driver would refuse)."""
+    if not is_article_id(article_id):
+        return None
     return session.get(Article, article_id, options=[joinedload(Article.source)])
 
 

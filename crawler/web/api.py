@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from crawler.formats import article_record
 from crawler.web.database import SessionDep
-from crawler.web.params import SearchParams
+from crawler.web.params import ArticleId, SearchParams
 from crawler.web.results import find_articles, find_related, is_known_source, source_health
 from crawler.web.schemas import (
     ArticleOut,
@@ -67,7 +67,7 @@ def search(params: Annotated[SearchParams, Query()], session: SessionDep) -> Sea
 
 @router.get("/articles/{article_id}", name="api_article", response_model=ArticleOut,
             summary="One article", responses=NOT_FOUND)
-def article(article_id: Annotated[int, Path(ge=1)], session: SessionDep) -> ArticleOut:
+def article(article_id: Annotated[ArticleId, Path()], session: SessionDep) -> ArticleOut:
     """The article's clean text and metadata (the fields of ``newsmon export``), with its
     duplicates and its versions in other languages."""
     found = get_article(session, article_id)

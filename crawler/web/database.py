@@ -17,11 +17,12 @@ def open_read_only(url: str) -> Database:
     """Open the database at ``url`` with every connection refusing writes.
 
     The schema is not upgraded (that is a write): it must already be at the newest revision,
-    else ``SchemaError`` (``newsmon serve`` upgrades it before starting the app). SQLite's
-    ``mode=ro`` is not used because a read-only connection cannot create the WAL index that
-    reading a WAL database may need; ``query_only`` refuses writes just as well.
+    else ``SchemaError`` (``newsmon serve`` upgrades it before starting the app). A writable
+    SQLite file is opened as usual, so that reads share the crawler's WAL index, with
+    ``query_only`` refusing writes; one that cannot be written (read-only directory or
+    medium) is opened with ``mode=ro`` (see ``storage.db``).
     """
-    db = open_database(url, upgrade=False)
+    db = open_database(url, upgrade=False, read_only=True)
     try:
         check_schema(db.engine)
         dialect = db.engine.dialect.name

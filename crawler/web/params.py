@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from storage.models import ARTICLE_ID_MAX, ARTICLE_ID_MIN
 from storage.queries import ArticleFilter
 
 # search_articles cannot skip rows cheaply, so paging stops this deep (as search engines do).
@@ -49,6 +50,9 @@ def _blank_none(value: Any) -> Any:
 
 
 When = Annotated[datetime | None, BeforeValidator(_when)]
+# An article id (also a story's cluster id), within the id column's range: a larger number
+# is a bad parameter, not a value for the database driver to refuse.
+ArticleId = Annotated[int, Field(ge=ARTICLE_ID_MIN, le=ARTICLE_ID_MAX)]
 Values = Annotated[list[str], BeforeValidator(_values)]
 
 
@@ -72,8 +76,8 @@ class FilterParams(BaseModel):
     relevant: Annotated[bool | None, BeforeValidator(_blank_none)] = Field(
         None, description="true: only articles scored relevant to climate cooperation; "
                           "false: only those scored not relevant; empty: both.")
-    cluster: Annotated[int | None, BeforeValidator(_blank_none)] = Field(
-        None, ge=1, description="Only the reports of this story (its cluster id).")
+    cluster: Annotated[ArticleId | None, BeforeValidator(_blank_none)] = Field(
+        None, description="Only the reports of this story (its cluster id).")
     party: Annotated[str | None, BeforeValidator(_blank_none)] = Field(
         None, max_length=64, description="Only articles naming this party id (e.g. unep, eu).")
     duplicates: bool = Field(False, description="Include near-duplicates (hidden by default).")
@@ -161,7 +165,7 @@ def describe_errors(errors: Sequence[Any]) -> str:
     the page and for the API's 400 detail."""
     parts = []
     for error in errors:
-        location = [str(x) for x in error.get("loc", ()) if x not in ("query", "body")]
+        location = [str(x) for x in error.get("loc", ()) if x not in ("query", "path", "body")]
         message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         if error.get("type") == "extra_forbidden":
             message = "unknown parameter"

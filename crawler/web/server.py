@@ -65,7 +65,7 @@ def run_server(database_url: str, config: NewsmonConfig | None, host: str, port:
     """Serve the web app until SIGINT/SIGTERM. The schema is upgraded first, as every
     command does; after that the app only reads. A missing SQLite file is an error, not a
     new empty database: a mistyped ``--db`` must not serve nothing."""
-    open_database(database_url, upgrade=True, create=False).dispose()
+    open_database(database_url, upgrade=True, create=False, read_only=True).dispose()
     app = create_app(database_url, config)
     sock = bind_socket(host, port)
     with sock:
