@@ -24,6 +24,7 @@ from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_confi
 from crawler.errors import DatabaseLost, NewsmonError, UsageError
 from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
+from crawler.language import check_language
 from crawler.output import output_file
 from crawler.selection import check_source_names
 from crawler.storyfilters import story_filter_options, story_filter_values
@@ -104,12 +105,24 @@ def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
     fail(message, verbose=verbose, code=code)
 
 
+def _language_codes(ctx: click.Context, param: click.Parameter,
+                    value: tuple[str, ...] | str | None) -> Any:
+    """``--lang`` values as known language codes: an unknown one would match nothing."""
+    try:
+        if isinstance(value, tuple):
+            return tuple(dict.fromkeys(check_language(v) for v in value))
+        return None if value is None else check_language(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 def filter_options(fn: F) -> F:
     """``--source``, ``--lang``, ``--since``, ``--until``: shared by export and search."""
     options = [
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Only this source (repeatable)."),
         click.option("--lang", "languages", multiple=True, metavar="CODE",
+                     callback=_language_codes,
                      help="Only this language, ISO 639-1 (repeatable)."),
         click.option("--since", type=DateParam(), help="Published on or after this date."),
         click.option("--until", type=DateParam(), help="Published before this date."),
@@ -124,7 +137,7 @@ def make_filter(sources: tuple[str, ...], languages: tuple[str, ...],
                 since: datetime | None, until: datetime | None) -> ArticleFilter:
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
-    return ArticleFilter(sources=sources, languages=tuple(x.lower() for x in languages),
+    return ArticleFilter(sources=sources, languages=languages,
                          since=since, until=until, **story_filter_values())
 
 
@@ -476,7 +489,8 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 @click.option("--url", default=None, help="The page's URL, if known (helps metadata).")
-@click.option("--lang", "language", default=None, help="Language hint (ISO 639-1).")
+@click.option("--lang", "language", default=None, metavar="CODE", callback=_language_codes,
+              help="Language hint (ISO 639-1).")
 @click.option("--topics", "topics_file", default=None, type=click.Path(dir_okay=False),
               help="Topics file judging relevance (default: newsmon's climate cooperation).")
 @handle_errors

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError
+from crawler.language import check_language
 from crawler.yamlfile import parse_mapping, read_user_file
 
 DEFAULT_CONFIG_PATH = Path("sources.yaml")
@@ -246,7 +247,8 @@ class SourceConfig(_Frozen):
     def _iso639_1(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[a-z]{2}", value):
             raise ValueError(f"{value!r} is not an ISO 639-1 code such as 'en', 'zh', 'pl'")
-        return value
+        # Text too short to detect takes the hint as its language: one `--lang` can match.
+        return None if value is None else check_language(value)
 
     @field_validator("allowed_domains")
     @classmethod

@@ -21,6 +21,9 @@ from crawler.cli import main
 from storage.db import open_database
 
 GOOD_CONFIG = "sources:\n  - name: real\n    feeds: ['http://127.0.0.1:9/rss']\n"
+PAGE = ("<html><head><title>Accord</title></head><body><article><h1>Accord</h1>"
+        + "<p>The two cities signed a climate cooperation agreement on carbon markets.</p>" * 5
+        + "</article></body></html>")
 # Not valid YAML: the flow sequence is never closed.
 BAD_YAML = "sources: [\n  - name: x\n"
 
@@ -98,6 +101,15 @@ def _date_cases(command: str, *args: str) -> list[Case]:
     ]
 
 
+def _language_cases(command: str, *args: str) -> list[Case]:
+    """A code no article can have, and a language's name for its code."""
+    return [
+        Case(command, f"--lang {value}", ("--db", "{db}", *args, "--lang", "en", "--lang", value),
+             f"'--lang': {value!r} is not a language code newsmon knows")
+        for value in ("xx", "english")
+    ]
+
+
 def _format_case(command: str, *args: str) -> Case:
     return Case(command, "unknown format", ("--db", "{db}", *args, "--format", "xml"),
                 "'--format': 'xml' is not one of")
@@ -128,6 +140,7 @@ CASES: list[Case] = [
 
     *_date_cases("export", "export"),
     _format_case("export", "export"),
+    *_language_cases("export", "export"),
     *_source_cases("export", "export"),
     *_database_cases("export", "export", config=False),
     Case("export", "output in a missing directory",
@@ -138,6 +151,7 @@ CASES: list[Case] = [
 
     *_date_cases("search", "search", "carbon"),
     _format_case("search", "search", "carbon"),
+    *_language_cases("search", "search", "carbon"),
     *_source_cases("search", "search", "carbon"),
     *_database_cases("search", "search", "carbon", config=False),
     Case("search", "unbalanced quote", ("--db", "{db}", "search", '"carbon market'),
@@ -159,6 +173,8 @@ CASES: list[Case] = [
          "{missing}: cannot read: No such file or directory"),
     Case("extract", "a directory", ("extract", "{confdir}"),
          "{confdir}: cannot read: Is a directory"),
+    Case("extract", "--lang hint unknown", ("extract", "--lang", "english", "{page}"),
+         "'--lang': 'english' is not a language code newsmon knows"),
 
     Case("demo", "--keep is a file", ("demo", "--keep", "{config}"), "{config}"),
     Case("demo", "--keep cannot be created", ("demo", "--keep", "/proc/newsmon-nowhere"),
@@ -249,8 +265,13 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
         open_database(f"sqlite:///{path}").dispose()
     with sqlite3.connect(newer) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "empty.html").write_bytes(b"")
+    (tmp_path / "binary.html").write_bytes(bytes(range(256)) * 8)
     port = _closed_port()
     return {
+        "page": str(tmp_path / "page.html"), "empty": str(tmp_path / "empty.html"),
+        "binary": str(tmp_path / "binary.html"),
         "config": str(config), "missing": str(tmp_path / "missing.yaml"),
         "badyaml": str(tmp_path / "bad.yaml"), "confdir": str(tmp_path / "confdir"),
         "db": str(db), "newer": str(newer), "nowhere": str(tmp_path / "nowhere" / "news.db"),

@@ -72,6 +72,8 @@ def test_a_source_may_combine_discovery_kinds() -> None:
          "source 'a' (sources[0]): start_urls needs article_urls"),
         ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: chinese\n",
          "source 'a' (sources[0]): language: 'chinese' is not an ISO 639-1 code"),
+        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: xx\n",
+         "source 'a' (sources[0]): language: 'xx' is not a language code newsmon knows"),
         ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    timezone: Mars/Base\n",
          "source 'a' (sources[0]): timezone: unknown time zone 'Mars/Base'"),
         ("sources:\n  - feeds: ['https://a.org/rss']\n",
