@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -31,6 +31,9 @@ from crawler.storyfilters import story_filter_options, story_filter_values
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.queries import ArticleFilter, iter_articles, search_articles
+
+if TYPE_CHECKING:
+    from crawler.extraction import Rejection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -501,16 +504,20 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
     from crawler.relevance import load_topics
 
     topics = load_topics(topics_file).path if topics_file else None  # a bad file fails here
+    not_html: list[str] = []
     for name, body in _read_inputs(files):
         result = extract_page(PageInput(url=url or Path(name).resolve().as_uri(), body=body,
                                         content_type="text/html", language_hint=language,
                                         topics=topics))
         if isinstance(result, Rejection):
+            problem = _not_html(name, body, result)
             if as_json:
                 click.echo(json.dumps({"file": name, "error": result.reason,
                                        "detail": result.detail}, ensure_ascii=False))
-            else:
+            elif not problem:
                 click.echo(f"{name}: no article ({result.reason}: {result.detail})", err=True)
+            if problem:
+                not_html.append(problem)
             continue
         if as_json:
             record = {"file": name, "text": result.text, "title": result.title,
@@ -525,6 +532,22 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
             if len(files) > 1:
                 click.echo(f"==> {name} <==")
             click.echo(result.text)
+    if not_html:
+        # The other files' results are out already; the wrong input is the user's error.
+        raise UsageError("; ".join(not_html))
+
+
+def _not_html(name: str, body: bytes, rejection: Rejection) -> str | None:
+    """Why ``name`` is no HTML page at all (empty, binary), or None for a page that merely
+    holds no article: the first is a wrong input file, the second an answer."""
+    label = "standard input" if name == "-" else name
+    if rejection.reason == "NotHtml":
+        return f"{label}: binary data, not an HTML page"
+    if rejection.reason == "EmptyPage":
+        if not body.strip():
+            return f"{label}: empty" if name == "-" else f"{label}: the file is empty"
+        return f"{label}: not HTML that can be parsed"
+    return None
 
 
 def _read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:

@@ -7,6 +7,7 @@ traceback. ``test_every_command_is_audited`` fails when a command without cases 
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -22,7 +23,8 @@ from storage.db import open_database
 
 GOOD_CONFIG = "sources:\n  - name: real\n    feeds: ['http://127.0.0.1:9/rss']\n"
 PAGE = ("<html><head><title>Accord</title></head><body><article><h1>Accord</h1>"
-        + "<p>The two cities signed a climate cooperation agreement on carbon markets.</p>" * 5
+        + "".join(f"<p>On day {n}, the two cities signed a climate cooperation agreement on "
+                  f"carbon market number {n}.</p>" for n in range(5))
         + "</article></body></html>")
 # Not valid YAML: the flow sequence is never closed.
 BAD_YAML = "sources: [\n  - name: x\n"
@@ -175,6 +177,10 @@ CASES: list[Case] = [
          "{confdir}: cannot read: Is a directory"),
     Case("extract", "--lang hint unknown", ("extract", "--lang", "english", "{page}"),
          "'--lang': 'english' is not a language code newsmon knows"),
+    Case("extract", "empty file", ("extract", "{empty}"), "{empty}: the file is empty"),
+    Case("extract", "empty standard input", ("extract", "-"), "standard input: empty"),
+    Case("extract", "binary file", ("extract", "--json", "{page}", "{binary}"),
+         "{binary}: binary data, not an HTML page"),
 
     Case("demo", "--keep is a file", ("demo", "--keep", "{config}"), "{config}"),
     Case("demo", "--keep cannot be created", ("demo", "--keep", "/proc/newsmon-nowhere"),
@@ -333,3 +339,17 @@ def test_a_group_without_command_shows_its_help(args: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, list(args))
     assert result.output.startswith("Usage: ") and "newsmon: error" not in result.output
     assert "Commands:" in result.output
+
+
+def test_extract_reports_every_file_and_fails_on_the_one_that_is_not_html(
+        world: dict[str, str]) -> None:
+    # The good page's result still comes out; the exit status and the one error line tell a
+    # script that one of its inputs was not a page at all.
+    result = CliRunner().invoke(main, ["extract", "--json", world["binary"], world["page"],
+                                       world["empty"]])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in records] == [world["binary"], world["page"], world["empty"]]
+    assert "climate cooperation agreement" in records[1]["text"]
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"newsmon: error: {world['binary']}: binary data, not an "
+                                     f"HTML page; {world['empty']}: the file is empty")
