@@ -312,11 +312,22 @@ class NewsmonConfig(_Frozen):
     # newsmon's climate-cooperation topics (crawler/data/topics/).
     topics: str | None = Field(default=None, min_length=1)
 
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any) -> Any:
+        # An empty `sources:` is null and `sources: {}` a mapping: pydantic would call either
+        # "not a valid tuple", which does not say what is wrong.
+        if value is None or value == [] or value == {}:
+            raise ValueError("the file lists no sources (give a list: '- name: ...')")
+        if isinstance(value, dict):
+            raise ValueError("a mapping, not a list of sources: write each as '- name: ...'")
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"{value!r} is not a list of sources: write each as '- name: ...'")
+        return value
+
     @field_validator("sources")
     @classmethod
     def _non_empty_unique(cls, value: tuple[SourceConfig, ...]) -> tuple[SourceConfig, ...]:
-        if not value:
-            raise ValueError("the file lists no sources")
         seen: set[str] = set()
         for source in value:
             if source.name in seen:

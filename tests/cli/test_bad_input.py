@@ -53,6 +53,10 @@ def _config_cases(command: str, *args: str) -> list[Case]:
              "{confdir}: cannot read the sources file"),
         Case(command, "invalid YAML", ("--config", "{badyaml}", "--db", "{db}", *args),
              "{badyaml}: not valid YAML at line 2"),
+        Case(command, "key given twice", ("--config", "{dupkey}", "--db", "{db}", *args),
+             "{dupkey}:4: duplicate key 'feeds' (first at line 3)"),
+        Case(command, "empty sources mapping", ("--config", "{nosources}", "--db", "{db}", *args),
+             "{nosources}: sources: the file lists no sources"),
     ]
 
 
@@ -265,6 +269,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
     config = tmp_path / "ok.yaml"
     config.write_text(GOOD_CONFIG, encoding="utf-8")
     (tmp_path / "bad.yaml").write_text(BAD_YAML, encoding="utf-8")
+    (tmp_path / "dup.yaml").write_text(GOOD_CONFIG + "    feeds: ['http://127.0.0.1:9/atom']\n",
+                                       encoding="utf-8")
+    (tmp_path / "nosources.yaml").write_text("sources: {}\n", encoding="utf-8")
     (tmp_path / "confdir").mkdir()
     db, newer = tmp_path / "ok.db", tmp_path / "newer.db"
     for path in (db, newer):
@@ -279,7 +286,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
         "page": str(tmp_path / "page.html"), "empty": str(tmp_path / "empty.html"),
         "binary": str(tmp_path / "binary.html"),
         "config": str(config), "missing": str(tmp_path / "missing.yaml"),
-        "badyaml": str(tmp_path / "bad.yaml"), "confdir": str(tmp_path / "confdir"),
+        "badyaml": str(tmp_path / "bad.yaml"), "dupkey": str(tmp_path / "dup.yaml"),
+        "nosources": str(tmp_path / "nosources.yaml"), "confdir": str(tmp_path / "confdir"),
         "db": str(db), "newer": str(newer), "nowhere": str(tmp_path / "nowhere" / "news.db"),
         "nowhere_dir": str(tmp_path / "nowhere"), "pg_port": str(port),
         "pg_closed": f"postgresql://newsmon:secret@127.0.0.1:{port}/x",
