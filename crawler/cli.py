@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -25,12 +25,16 @@ from crawler.errors import DatabaseLost, NewsmonError, UsageError
 from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
 from crawler.ids import ARTICLE_ID
+from crawler.language import check_language
 from crawler.output import output_file
 from crawler.selection import check_source_names
 from crawler.storyfilters import story_filter_options, story_filter_values
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.queries import ArticleFilter, iter_articles, search_articles
+
+if TYPE_CHECKING:
+    from crawler.extraction import Rejection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,6 +115,17 @@ def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
     fail(message, verbose=verbose, code=code)
 
 
+def _language_codes(ctx: click.Context, param: click.Parameter,
+                    value: tuple[str, ...] | str | None) -> Any:
+    """``--lang`` values as known language codes: an unknown one would match nothing."""
+    try:
+        if isinstance(value, tuple):
+            return tuple(dict.fromkeys(check_language(v) for v in value))
+        return None if value is None else check_language(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 def filter_options(fn: F) -> F:
     """``--source``, ``--lang``, ``--since``, ``--until`` and the story filters of search."""
     return _add_filter_options(fn, duplicates_shown=False)
@@ -127,6 +142,7 @@ def _add_filter_options(fn: F, *, duplicates_shown: bool) -> F:
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Only this source (repeatable)."),
         click.option("--lang", "languages", multiple=True, metavar="CODE",
+                     callback=_language_codes,
                      help="Only this language, ISO 639-1 (repeatable)."),
         click.option("--since", type=DateParam(), help="Published on or after this date."),
         click.option("--until", type=DateParam(), help="Published before this date."),
@@ -141,7 +157,7 @@ def make_filter(sources: tuple[str, ...], languages: tuple[str, ...],
                 since: datetime | None, until: datetime | None) -> ArticleFilter:
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
-    return ArticleFilter(sources=sources, languages=tuple(x.lower() for x in languages),
+    return ArticleFilter(sources=sources, languages=languages,
                          since=since, until=until, **story_filter_values())
 
 
@@ -511,7 +527,8 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 @click.option("--url", default=None, help="The page's URL, if known (helps metadata).")
-@click.option("--lang", "language", default=None, help="Language hint (ISO 639-1).")
+@click.option("--lang", "language", default=None, metavar="CODE", callback=_language_codes,
+              help="Language hint (ISO 639-1).")
 @click.option("--topics", "topics_file", default=None, type=click.Path(dir_okay=False),
               help="Topics file judging relevance (default: newsmon's climate cooperation).")
 @handle_errors
@@ -522,16 +539,20 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
     from crawler.relevance import load_topics
 
     topics = load_topics(topics_file).path if topics_file else None  # a bad file fails here
+    not_html: list[str] = []
     for name, body in _read_inputs(files):
         result = extract_page(PageInput(url=url or Path(name).resolve().as_uri(), body=body,
                                         content_type="text/html", language_hint=language,
                                         topics=topics))
         if isinstance(result, Rejection):
+            problem = _not_html(name, body, result)
             if as_json:
                 click.echo(json.dumps({"file": name, "error": result.reason,
                                        "detail": result.detail}, ensure_ascii=False))
-            else:
+            elif not problem:
                 click.echo(f"{name}: no article ({result.reason}: {result.detail})", err=True)
+            if problem:
+                not_html.append(problem)
             continue
         if as_json:
             record = {"file": name, "text": result.text, "title": result.title,
@@ -546,6 +567,22 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
             if len(files) > 1:
                 click.echo(f"==> {name} <==")
             click.echo(result.text)
+    if not_html:
+        # The other files' results are out already; the wrong input is the user's error.
+        raise UsageError("; ".join(not_html))
+
+
+def _not_html(name: str, body: bytes, rejection: Rejection) -> str | None:
+    """Why ``name`` is no HTML page at all (empty, binary), or None for a page that merely
+    holds no article: the first is a wrong input file, the second an answer."""
+    label = "standard input" if name == "-" else name
+    if rejection.reason == "NotHtml":
+        return f"{label}: binary data, not an HTML page"
+    if rejection.reason == "EmptyPage":
+        if not body.strip():
+            return f"{label}: empty" if name == "-" else f"{label}: the file is empty"
+        return f"{label}: not HTML that can be parsed"
+    return None
 
 
 def _read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError
+from crawler.language import check_language
 from crawler.yamlfile import parse_mapping, read_user_file
 
 DEFAULT_CONFIG_PATH = Path("sources.yaml")
@@ -246,7 +247,8 @@ class SourceConfig(_Frozen):
     def _iso639_1(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[a-z]{2}", value):
             raise ValueError(f"{value!r} is not an ISO 639-1 code such as 'en', 'zh', 'pl'")
-        return value
+        # Text too short to detect takes the hint as its language: one `--lang` can match.
+        return None if value is None else check_language(value)
 
     @field_validator("allowed_domains")
     @classmethod
@@ -310,11 +312,22 @@ class NewsmonConfig(_Frozen):
     # newsmon's climate-cooperation topics (crawler/data/topics/).
     topics: str | None = Field(default=None, min_length=1)
 
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any) -> Any:
+        # An empty `sources:` is null and `sources: {}` a mapping: pydantic would call either
+        # "not a valid tuple", which does not say what is wrong.
+        if value is None or value == [] or value == {}:
+            raise ValueError("the file lists no sources (give a list: '- name: ...')")
+        if isinstance(value, dict):
+            raise ValueError("a mapping, not a list of sources: write each as '- name: ...'")
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"{value!r} is not a list of sources: write each as '- name: ...'")
+        return value
+
     @field_validator("sources")
     @classmethod
     def _non_empty_unique(cls, value: tuple[SourceConfig, ...]) -> tuple[SourceConfig, ...]:
-        if not value:
-            raise ValueError("the file lists no sources")
         seen: set[str] = set()
         for source in value:
             if source.name in seen:

@@ -27,9 +27,8 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from crawler.demo.faults import Fault, parse_fault
+from crawler.yamlfile import parse_yaml
 
 DEFAULT_CONTENT_TYPES: Mapping[str, str] = MappingProxyType(
     {
@@ -103,9 +102,9 @@ def load_behaviour(table: Path) -> SiteBehaviour:
     except OSError as exc:
         raise BehaviourTableError(f"{table}: cannot read: {exc.strerror}") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise BehaviourTableError(f"{table}: not valid YAML: {exc}") from None
+        data = parse_yaml(text, str(table))
+    except ValueError as exc:
+        raise BehaviourTableError(str(exc)) from None
     return parse_behaviour(data, origin=str(table))
 
 

@@ -5,11 +5,13 @@ depend on the language it is told in.
 Matching runs over the text's tokens (``tokens``: folded words, one token per CJK
 character), so "Unii Europejskiej", "UE" and "欧盟" are found by one dictionary walk
 instead of a regex of 1,500 alternatives. At each position the longest name wins:
-"印度尼西亚" is Indonesia, not India.
+"印度尼西亚" is Indonesia, not India. A city named as part of a treaty's name ("Paris
+Agreement", "Accord de Paris", 巴黎协定: ``crawler/data/instruments.yaml``) is not counted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +24,7 @@ from crawler.tokencache import TokenCache
 from crawler.yamlfile import load_data_file
 
 PARTIES_FILE = Path(__file__).resolve().parents[1] / "data" / "parties.yaml"
+INSTRUMENTS_FILE = PARTIES_FILE.with_name("instruments.yaml")
 KINDS = ("country", "region", "city", "body", "agency", "bank", "company")
 # How much a shared party says about two reports being one story: countries are named in
 # half of all climate news, a company or agency rarely.
@@ -31,6 +34,9 @@ KIND_WEIGHTS = {"country": 0.5, "region": 1.0, "city": 1.5, "body": 1.0, "agency
 MAX_ACRONYM = 6
 # Tokens whose candidate names are remembered per table (cleared when full).
 TOKEN_CACHE_SIZE = 100_000
+# At most this many words between a city and the instrument named after it ("Paris climate
+# change agreement", "Kunming-Montreal Global Biodiversity Framework").
+MAX_BETWEEN = 4
 
 
 class PartiesFileError(ValueError):
@@ -59,11 +65,23 @@ class _Pattern:
     capitals: bool
 
 
+@dataclass(frozen=True)
+class Instruments:
+    """Words that make a city part of a treaty's name (see ``instruments.yaml``)."""
+
+    instruments: tuple[_Pattern, ...] = ()
+    links: tuple[_Pattern, ...] = ()
+    between: tuple[_Pattern, ...] = ()
+
+
 class PartyTable:
     """Every party and a matcher for their names."""
 
-    def __init__(self, parties: dict[str, Party], patterns: list[_Pattern]) -> None:
+    def __init__(self, parties: dict[str, Party], patterns: list[_Pattern],
+                 instruments: Instruments = Instruments()) -> None:
         self.parties = parties
+        self._instruments = instruments
+        self._cities = frozenset(p for p, party in parties.items() if party.kind == "city")
         self._exact: dict[str, list[_Pattern]] = {}
         self._prefix: dict[str, list[_Pattern]] = {}
         for pattern in patterns:
@@ -100,10 +118,46 @@ class PartyTable:
                 continue
             for pattern in candidates[position]:
                 if _matches(pattern, terms, raws, position):
-                    counts[pattern.party] += 1
                     after = position + len(pattern.words)
+                    if pattern.party not in self._cities or not self._in_instrument(
+                            terms, raws, position, after, candidates):
+                        counts[pattern.party] += 1
                     break
         return counts
+
+    def _in_instrument(self, terms: list[str], raws: list[str], start: int, end: int,
+                       candidates: list[tuple[_Pattern, ...]]) -> bool:
+        """Whether the city named at ``terms[start:end]`` is part of a treaty's name."""
+        words = self._instruments
+        # After it: "Paris (climate) Agreement", "Kunming-Montreal ... Framework", 巴黎协定.
+        position = end
+        for _ in range(MAX_BETWEEN + 1):
+            if _longest(words.instruments, terms, raws, position):
+                return True
+            step = _longest(words.between, terms, raws, position) or self._city_at(
+                terms, raws, position, candidates)
+            if not step:
+                break
+            position += step
+        # Before it: "Accord (climatique) de Paris", "Protokół z Kioto": a link word, then
+        # back over the words between to the instrument.
+        link = start - 1
+        if link < 1 or not _longest(words.links, terms, raws, link):
+            return False
+        for position in range(link - 1, max(link - 2 - MAX_BETWEEN, -1), -1):
+            if _longest(words.instruments, terms, raws, position) == 1:
+                return True
+            if _longest(words.between, terms, raws, position) != 1:
+                return False
+        return False
+
+    def _city_at(self, terms: list[str], raws: list[str], position: int,
+                 candidates: list[tuple[_Pattern, ...]]) -> int:
+        """How many tokens a city's name at ``position`` spans (0: none there)."""
+        if position >= len(terms):
+            return 0
+        return _longest(tuple(p for p in candidates[position] if p.party in self._cities),
+                        terms, raws, position)
 
     def _sorted_candidates(self, term: str) -> tuple[_Pattern, ...]:
         """``_candidates``, most words first (the first that matches is the longest name
@@ -135,6 +189,14 @@ def _matches(pattern: _Pattern, terms: list[str], raws: list[str], position: int
     return True
 
 
+def _longest(patterns: tuple[_Pattern, ...], terms: list[str], raws: list[str],
+             position: int) -> int:
+    """How many tokens the longest of ``patterns`` matching at ``position`` spans (0: none)."""
+    if not 0 <= position < len(terms):
+        return 0
+    return max((len(p.words) for p in patterns if _matches(p, terms, raws, position)), default=0)
+
+
 def _pattern(party: str, name: str) -> _Pattern | None:
     """A name as token patterns; None when it has no tokens (punctuation only)."""
     words: list[tuple[str, bool]] = []
@@ -150,7 +212,8 @@ def _pattern(party: str, name: str) -> _Pattern | None:
     return _Pattern(party, tuple(words), capitals) if words else None
 
 
-def parse_parties(raw: Any, where: str = str(PARTIES_FILE)) -> PartyTable:
+def parse_parties(raw: Any, where: str = str(PARTIES_FILE),
+                  instruments: Instruments = Instruments()) -> PartyTable:
     """Validate the parsed parties file; raise ``PartiesFileError`` naming what is wrong."""
     if not isinstance(raw, list):
         raise PartiesFileError(f"{where}: expected a list of parties")
@@ -179,13 +242,36 @@ def parse_parties(raw: Any, where: str = str(PARTIES_FILE)) -> PartyTable:
                 if pattern is None:
                     raise PartiesFileError(f"{label}: names.{language}: {name!r} has no letters")
                 patterns.append(pattern)
-    return PartyTable(parties, patterns)
+    return PartyTable(parties, patterns, instruments)
+
+
+def parse_instruments(raw: Any, where: str = str(INSTRUMENTS_FILE)) -> Instruments:
+    """Validate the parsed instruments file; raise ``PartiesFileError`` naming what is wrong."""
+    if not isinstance(raw, dict) or set(raw) != {"instruments", "links", "between"}:
+        raise PartiesFileError(f"{where}: needs exactly the keys instruments, links, between")
+    lists: dict[str, tuple[_Pattern, ...]] = {}
+    for key, by_language in raw.items():
+        if not isinstance(by_language, dict):
+            raise PartiesFileError(f"{where}: {key} must map languages to lists of words")
+        patterns = []
+        for language, words in by_language.items():
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise PartiesFileError(f"{where}: {key}.{language} must be a list of words")
+            for word in words:
+                pattern = _pattern("", word)
+                if pattern is None:
+                    raise PartiesFileError(f"{where}: {key}.{language}: {word!r} has no letters")
+                # Matched in any case: "Paris agreement" is the Paris Agreement too.
+                patterns.append(dataclasses.replace(pattern, capitals=False))
+        lists[key] = tuple(patterns)
+    return Instruments(**lists)
 
 
 @cache
 def party_table() -> PartyTable:
     """The bundled parties table (read once per process)."""
-    return parse_parties(load_data_file(PARTIES_FILE))
+    return parse_parties(load_data_file(PARTIES_FILE),
+                         instruments=parse_instruments(load_data_file(INSTRUMENTS_FILE)))
 
 
 def find_parties(text: str) -> Counter[str]:

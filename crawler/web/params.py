@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from crawler.language import check_language
 from storage.models import ARTICLE_ID_MAX, ARTICLE_ID_MIN
 from storage.queries import ArticleFilter
 
@@ -49,11 +50,17 @@ def _blank_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _languages(values: list[str]) -> list[str]:
+    """Known language codes, lower-cased: an unknown one would match nothing, silently."""
+    return list(dict.fromkeys(check_language(v) for v in values))
+
+
 When = Annotated[datetime | None, BeforeValidator(_when)]
 # An article id (also a story's cluster id), within the id column's range: a larger number
 # is a bad parameter, not a value for the database driver to refuse.
 ArticleId = Annotated[int, Field(ge=ARTICLE_ID_MIN, le=ARTICLE_ID_MAX)]
 Values = Annotated[list[str], BeforeValidator(_values)]
+Languages = Annotated[list[str], BeforeValidator(_values), AfterValidator(_languages)]
 
 
 _P = TypeVar("_P", bound="FilterParams")
@@ -68,7 +75,7 @@ class FilterParams(BaseModel):
         'Search query: words (all must match), "exact phrases", OR, -excluded. '
         "Empty: every article, newest first."))
     source: Values = Field(default_factory=list, description="Only these sources (repeatable).")
-    lang: Values = Field(default_factory=list,
+    lang: Languages = Field(default_factory=list,
                          description="Only these languages, ISO 639-1 codes (repeatable).")
     since: When = Field(None, description="Published on or after this date (YYYY-MM-DD or "
                                           "ISO 8601; UTC unless an offset is given).")
@@ -96,7 +103,7 @@ class FilterParams(BaseModel):
 
     def article_filter(self) -> ArticleFilter:
         return ArticleFilter(sources=tuple(dict.fromkeys(self.source)),
-                             languages=tuple(dict.fromkeys(x.lower() for x in self.lang)),
+                             languages=tuple(self.lang),
                              since=self.since, until=self.until, relevant=self.relevant,
                              cluster=self.cluster,
                              party=self.party.strip().lower() if self.party else None,

@@ -7,6 +7,7 @@ traceback. ``test_every_command_is_audited`` fails when a command without cases 
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -23,6 +24,10 @@ from storage.db import open_database
 GOOD_CONFIG = "sources:\n  - name: real\n    feeds: ['http://127.0.0.1:9/rss']\n"
 GOOD_OPML = ('<opml version="2.0"><body><outline text="News" '
              'xmlUrl="http://127.0.0.1:9/rss"/></body></opml>')
+PAGE = ("<html><head><title>Accord</title></head><body><article><h1>Accord</h1>"
+        + "".join(f"<p>On day {n}, the two cities signed a climate cooperation agreement on "
+                  f"carbon market number {n}.</p>" for n in range(5))
+        + "</article></body></html>")
 # Not valid YAML: the flow sequence is never closed.
 BAD_YAML = "sources: [\n  - name: x\n"
 
@@ -50,6 +55,10 @@ def _config_cases(command: str, *args: str) -> list[Case]:
              "{confdir}: cannot read the sources file"),
         Case(command, "invalid YAML", ("--config", "{badyaml}", "--db", "{db}", *args),
              "{badyaml}: not valid YAML at line 2"),
+        Case(command, "key given twice", ("--config", "{dupkey}", "--db", "{db}", *args),
+             "{dupkey}:4: duplicate key 'feeds' (first at line 3)"),
+        Case(command, "empty sources mapping", ("--config", "{nosources}", "--db", "{db}", *args),
+             "{nosources}: sources: the file lists no sources"),
     ]
 
 
@@ -100,6 +109,15 @@ def _date_cases(command: str, *args: str) -> list[Case]:
     ]
 
 
+def _language_cases(command: str, *args: str) -> list[Case]:
+    """A code no article can have, and a language's name for its code."""
+    return [
+        Case(command, f"--lang {value}", ("--db", "{db}", *args, "--lang", "en", "--lang", value),
+             f"'--lang': {value!r} is not a language code newsmon knows")
+        for value in ("xx", "english")
+    ]
+
+
 def _format_case(command: str, *args: str) -> Case:
     return Case(command, "unknown format", ("--db", "{db}", *args, "--format", "xml"),
                 "'--format': 'xml' is not one of")
@@ -130,6 +148,7 @@ CASES: list[Case] = [
 
     *_date_cases("export", "export"),
     _format_case("export", "export"),
+    *_language_cases("export", "export"),
     *_source_cases("export", "export"),
     *_database_cases("export", "export", config=False),
     Case("export", "output in a missing directory",
@@ -140,6 +159,7 @@ CASES: list[Case] = [
 
     *_date_cases("search", "search", "carbon"),
     _format_case("search", "search", "carbon"),
+    *_language_cases("search", "search", "carbon"),
     *_source_cases("search", "search", "carbon"),
     *_database_cases("search", "search", "carbon", config=False),
     Case("search", "unbalanced quote", ("--db", "{db}", "search", '"carbon market'),
@@ -161,6 +181,12 @@ CASES: list[Case] = [
          "{missing}: cannot read: No such file or directory"),
     Case("extract", "a directory", ("extract", "{confdir}"),
          "{confdir}: cannot read: Is a directory"),
+    Case("extract", "--lang hint unknown", ("extract", "--lang", "english", "{page}"),
+         "'--lang': 'english' is not a language code newsmon knows"),
+    Case("extract", "empty file", ("extract", "{empty}"), "{empty}: the file is empty"),
+    Case("extract", "empty standard input", ("extract", "-"), "standard input: empty"),
+    Case("extract", "binary file", ("extract", "--json", "{page}", "{binary}"),
+         "{binary}: binary data, not an HTML page"),
 
     Case("demo", "--keep is a file", ("demo", "--keep", "{config}"), "{config}"),
     Case("demo", "--keep cannot be created", ("demo", "--keep", "/proc/newsmon-nowhere"),
@@ -260,6 +286,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
     config = tmp_path / "ok.yaml"
     config.write_text(GOOD_CONFIG, encoding="utf-8")
     (tmp_path / "bad.yaml").write_text(BAD_YAML, encoding="utf-8")
+    (tmp_path / "dup.yaml").write_text(GOOD_CONFIG + "    feeds: ['http://127.0.0.1:9/atom']\n",
+                                       encoding="utf-8")
+    (tmp_path / "nosources.yaml").write_text("sources: {}\n", encoding="utf-8")
     (tmp_path / "confdir").mkdir()
     (tmp_path / "feeds.opml").write_text(GOOD_OPML, encoding="utf-8")
     db, newer = tmp_path / "ok.db", tmp_path / "newer.db"
@@ -267,10 +296,16 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_port: int) -> di
         open_database(f"sqlite:///{path}").dispose()
     with sqlite3.connect(newer) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "empty.html").write_bytes(b"")
+    (tmp_path / "binary.html").write_bytes(bytes(range(256)) * 8)
     port = _closed_port()
     return {
+        "page": str(tmp_path / "page.html"), "empty": str(tmp_path / "empty.html"),
+        "binary": str(tmp_path / "binary.html"),
         "config": str(config), "missing": str(tmp_path / "missing.yaml"),
-        "badyaml": str(tmp_path / "bad.yaml"), "confdir": str(tmp_path / "confdir"),
+        "badyaml": str(tmp_path / "bad.yaml"), "dupkey": str(tmp_path / "dup.yaml"),
+        "nosources": str(tmp_path / "nosources.yaml"), "confdir": str(tmp_path / "confdir"),
         "db": str(db), "newer": str(newer), "nowhere": str(tmp_path / "nowhere" / "news.db"),
         "nowhere_dir": str(tmp_path / "nowhere"), "pg_port": str(port),
         "pg_closed": f"postgresql://newsmon:secret@127.0.0.1:{port}/x",
@@ -331,3 +366,17 @@ def test_a_group_without_command_shows_its_help(args: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, list(args))
     assert result.output.startswith("Usage: ") and "newsmon: error" not in result.output
     assert "Commands:" in result.output
+
+
+def test_extract_reports_every_file_and_fails_on_the_one_that_is_not_html(
+        world: dict[str, str]) -> None:
+    # The good page's result still comes out; the exit status and the one error line tell a
+    # script that one of its inputs was not a page at all.
+    result = CliRunner().invoke(main, ["extract", "--json", world["binary"], world["page"],
+                                       world["empty"]])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in records] == [world["binary"], world["page"], world["empty"]]
+    assert "climate cooperation agreement" in records[1]["text"]
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"newsmon: error: {world['binary']}: binary data, not an "
+                                     f"HTML page; {world['empty']}: the file is empty")

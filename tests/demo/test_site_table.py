@@ -182,6 +182,9 @@ def test_table_errors_name_the_file(tmp_path: Path) -> None:
     bad.write_text("paths: {/a.html: {status: [}", encoding="utf-8")
     with pytest.raises(BehaviourTableError, match=r"site\.yaml: not valid YAML"):
         load_behaviour(bad)
+    bad.write_text("paths:\n  /a.html: {status: 404}\n  /a.html: {status: 200}\n", "utf-8")
+    with pytest.raises(BehaviourTableError, match=r"site\.yaml:3: duplicate key '/a\.html'"):
+        load_behaviour(bad)
     bad.write_text("", encoding="utf-8")
     assert load_behaviour(bad).paths == {}
 

@@ -64,12 +64,14 @@ def test_a_topics_file_of_ones_own_reuses_the_machinery() -> None:
         "  parties:\n    group: party", "  parties:\n    group: penalty\n    pairs: {en: [and]}"),
      "pairs are only for concepts of group 'party'"),
     ("name: [unclosed", "not valid YAML at line 1"),
+    (OCEAN.replace("    group: subject", "    group: subject\n    group: cooperation"),
+     "duplicate key 'group'"),
     ("- a list", "expected a mapping"),
 ])
 def test_an_invalid_topics_file_names_the_file_and_key(text: str, message: str) -> None:
     with pytest.raises(TopicsError) as caught:
         parse_topics(text, "mine.yaml")
-    assert str(caught.value).startswith("mine.yaml: ")
+    assert str(caught.value).startswith("mine.yaml:")
     assert message in str(caught.value)
 
 

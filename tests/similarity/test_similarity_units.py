@@ -34,6 +34,34 @@ def test_acronyms_match_only_in_capitals_and_the_longest_name_wins() -> None:
     assert found["id"] == 1 and found["in"] == 1
 
 
+@pytest.mark.parametrize("text", [
+    "Both signed the Paris Agreement.", "the Paris climate agreement",
+    "l'Accord de Paris sur le climat", "das Paris-Abkommen", "el Acuerdo de París",
+    "el acuerdo climático de París", "《巴黎协定》", "巴黎協定", "巴黎气候协定", "パリ協定",
+    "Парижское соглашение", "Парижского соглашения по климату", "Porozumienie paryskie",
+    "porozumienia z Paryża", "Accordo di Parigi", "Acordo de Paris", "Übereinkommen von Paris",
+    "the Stockholm Convention", "the Glasgow Climate Pact", "the Treaty of Lisbon",
+    "Kunming-Montreal Global Biodiversity Framework",
+])
+def test_a_treaty_named_after_a_city_is_not_that_city(text: str) -> None:
+    assert not find_parties(text)
+
+
+@pytest.mark.parametrize(("text", "city"), [
+    ("China and France signed the Paris Agreement in Paris.", "paris"),
+    ("Paris and Berlin signed a climate agreement.", "paris"),
+    ("Le maire de Paris a signé un accord.", "paris"),
+    ("The agreement was signed in Stockholm.", "stockholm"),
+    ("巴黎市与上海签署合作协议", "paris"),
+])
+def test_the_city_itself_is_still_found_beside_agreements(text: str, city: str) -> None:
+    assert find_parties(text)[city] == 1
+
+
+def test_agreements_between_countries_keep_their_parties() -> None:
+    assert set(find_parties("the China-EU climate agreement")) == {"cn", "eu"}
+
+
 def test_a_malformed_parties_file_names_the_entry() -> None:
     with pytest.raises(PartiesFileError, match=r"party 'x' \(parties\[0\]\): kind"):
         parse_parties([{"id": "x", "name": "X", "kind": "planet", "names": {"en": ["X"]}}])

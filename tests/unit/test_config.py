@@ -63,6 +63,11 @@ def test_a_source_may_combine_discovery_kinds() -> None:
          "  - name: a\n    feeds: ['https://b.org/rss']\n",
          "sources: duplicate source name 'a'"),
         ("sources: []\n", "sources: the file lists no sources"),
+        ("sources: {}\n", "sources: the file lists no sources"),
+        ("sources:\n# none yet\n", "sources: the file lists no sources"),
+        ("sources:\n  real: {feeds: ['https://a.org/rss']}\n",
+         "sources: a mapping, not a list of sources: write each as '- name: ...'"),
+        ("sources: carbon-brief\n", "sources: 'carbon-brief' is not a list of sources"),
         ("sources:\n  - name: empty\n",
          "source 'empty' (sources[0]): a source needs at least one of feeds, sitemaps or "
          "start_urls"),
@@ -72,6 +77,8 @@ def test_a_source_may_combine_discovery_kinds() -> None:
          "source 'a' (sources[0]): start_urls needs article_urls"),
         ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: chinese\n",
          "source 'a' (sources[0]): language: 'chinese' is not an ISO 639-1 code"),
+        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: xx\n",
+         "source 'a' (sources[0]): language: 'xx' is not a language code newsmon knows"),
         ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    timezone: Mars/Base\n",
          "source 'a' (sources[0]): timezone: unknown time zone 'Mars/Base'"),
         ("sources:\n  - feeds: ['https://a.org/rss']\n",
@@ -81,6 +88,11 @@ def test_a_source_may_combine_discovery_kinds() -> None:
         ("feeds: [x]\n", "sources: required key is missing"),
         ("- just\n- a list\n", "expected a mapping with a 'sources' list"),
         ("sources: [\n", "not valid YAML at line"),
+        # YAML forbids a key twice in a mapping; PyYAML would keep the last one silently.
+        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
+         "    feeds: ['https://a.org/atom']\n", "4: duplicate key 'feeds' (first at line 3)"),
+        ("crawl: {concurrency: 4}\nsources:\n  - name: a\n    feeds: ['https://a.org/r']\n"
+         "crawl: {concurrency: 8}\n", "5: duplicate key 'crawl' (first at line 1)"),
     ],
 )
 def test_invalid_files_name_source_and_field(text: str, expected: str) -> None:
@@ -88,6 +100,15 @@ def test_invalid_files_name_source_and_field(text: str, expected: str) -> None:
         parse_config(text, origin="sources.yaml")
     assert f"sources.yaml: {expected}" in str(info.value) or expected in str(info.value)
     assert str(info.value).startswith("sources.yaml:")
+
+
+def test_keys_merged_in_may_be_overridden() -> None:
+    # `<<` merges a mapping's keys in, and giving one of them again is the point of merging.
+    config = parse_config(
+        "sources:\n  - &a {name: a, feeds: ['https://a.org/rss'], language: fr}\n"
+        "  - <<: *a\n    name: b\n    language: de\n"
+    )
+    assert [(s.name, s.language) for s in config.sources] == [("a", "fr"), ("b", "de")]
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:

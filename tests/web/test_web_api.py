@@ -3,6 +3,7 @@ the OpenAPI schema, and that the app only ever reads."""
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,17 @@ def test_bad_parameters_are_400_with_a_detail_naming_them(client: TestClient,
     response = client.get("/api/search", params=params)
     assert response.status_code == 400
     assert named in response.json()["detail"]
+
+
+@pytest.mark.parametrize("lang", ["xx", "english", "EN-us"])
+def test_an_unknown_language_is_400_on_the_api_the_page_and_the_feed(client: TestClient,
+                                                                     lang: str) -> None:
+    # Without the check, each matched no article and answered 200 with nothing.
+    for path in ("/api/search", "/", "/feed.atom"):
+        response = client.get(path, params={"lang": ["en", lang]})
+        assert response.status_code == 400, path
+        assert f"lang: {lang!r} is not a language code newsmon knows" in (
+            response.json()["detail"] if path.startswith("/api") else unescape(response.text)), path
 
 
 def test_article_has_the_export_fields_and_related_lists(client: TestClient,
