@@ -155,7 +155,10 @@ class CrawlSupervisor:
             reason = f"the crawl process died of signal {signal.Signals(-code).name}"
         else:
             reason = f"the crawl process exited with status {code}" + (f": {tail}" if tail else "")
-        if not fail_process_runs(self.db, process.pid, reason):
+        # A crawl that failed on its own (exit 1) has recorded why, in its own rows.
+        if not fail_process_runs(self.db, process.pid, reason) and (
+            self._last_run(process.pid) is None
+        ):
             record_failed_run(self.db, source, trigger, reason, pid=process.pid)
 
     def _last_run(self, pid: int) -> CrawlRun | None:
