@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_config_path
-from crawler.errors import DatabaseLost, NewsmonError, UsageError
+from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
 from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
 from crawler.ids import ARTICLE_ID
@@ -215,6 +215,9 @@ def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
         if exc.runs:
             print_summary(exc.runs)
         _fail(str(exc), verbose=False, code=1)
+    except WorkersUnavailable as exc:
+        # Not a user error either: the machine could not start processes (exit 1).
+        _fail(str(exc), verbose=bool(app.verbose), code=1)
     print_summary(runs)
 
 

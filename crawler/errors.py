@@ -5,8 +5,10 @@
     ├── UsageError          a CLI argument is wrong (unknown source, bad date, bad format)
     ├── OutputError         an output file (``export -o``) cannot be written
     └── CrawlError          a crawl could not run at all (not: a page failed, that is recorded)
-        └── DatabaseLost    the database failed mid-crawl (disk full, server gone): the CLI
-                            exits 1, not 2, after the summary of what was crawled
+        ├── DatabaseLost    the database failed mid-crawl (disk full, server gone): the CLI
+        │                   exits 1, not 2, after the summary of what was crawled
+        └── WorkersUnavailable  the extraction worker processes could not be started: the
+                            crawl records a failed run per source and the CLI exits 1
 
 Storage errors live in ``storage.errors`` (``StorageError`` and subclasses); the CLI treats them
 the same way.
@@ -48,3 +50,8 @@ class DatabaseLost(CrawlError):
     def __init__(self, message: str, runs: Sequence[CrawlRun] = ()) -> None:
         super().__init__(message)
         self.runs = list(runs)
+
+
+class WorkersUnavailable(CrawlError):
+    """The extraction worker processes could not be started (no process or semaphore could
+    be created, the fork server could not listen): no page could be extracted."""

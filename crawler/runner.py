@@ -7,6 +7,7 @@ each crawl in a fresh subprocess for that reason.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,14 @@ from sqlalchemy.orm import joinedload
 
 from crawler.config import NewsmonConfig, SourceConfig
 from crawler.dbguard import lost_database
-from crawler.errors import DatabaseLost
+from crawler.errors import DatabaseLost, WorkersUnavailable
 from crawler.extensions import CrawlRunRecorder
+from crawler.workers import POOL
 from spiders.registry import site_spiders, spider_class
 from storage.db import open_database
 from storage.errors import StorageError
 from storage.models import CrawlRun
+from storage.writes import record_failed_run
 
 logger = logging.getLogger("newsmon.crawl")
 
@@ -62,7 +65,9 @@ def run_crawl(
 ) -> list[CrawlRun]:
     """Crawl ``sources`` once, together; return their finished crawl_runs rows.
 
-    Raises ``DatabaseLost`` when the database failed mid-crawl (full disk, server gone)."""
+    Raises ``DatabaseLost`` when the database failed mid-crawl (full disk, server gone), and
+    ``WorkersUnavailable`` (after recording a failed run per source) when the extraction
+    workers cannot be started."""
     # Fail early, with a clean message, on a database that cannot be reached or upgraded.
     open_database(options.db_url, upgrade=True).dispose()
     process = CrawlerProcess(project_settings(options, config))
@@ -72,12 +77,22 @@ def run_crawl(
         crawler = process.create_crawler(spider_class(source, config, overrides))
         crawlers.append(crawler)
         process.crawl(crawler)
+    # Started here, before the reactor: a pool that cannot start fails the crawl with one
+    # reason, instead of a traceback from each spider's opening and a crawl that looks fine.
+    POOL.acquire(config.crawl.extraction_workers)
+    try:
+        POOL.warm()
+    except WorkersUnavailable as exc:
+        POOL.release()
+        _record_not_started(options, sources, str(exc))
+        raise
     display = _start_progress(crawlers) if options.progress else None
     try:
         process.start()
     finally:
         if display is not None:
             display.stop()
+        POOL.release()
     lost = [message for message in map(lost_database, crawlers) if message]
     try:
         runs = _finished_runs(options.db_url, crawlers)
@@ -88,6 +103,17 @@ def run_crawl(
     if lost:
         raise DatabaseLost(f"the crawl stopped: {lost[0]}", runs)
     return runs
+
+
+def _record_not_started(options: CrawlOptions, sources: tuple[SourceConfig, ...],
+                        reason: str) -> None:
+    """A failed crawl_runs row per source, so ``status`` and health show why nothing ran."""
+    db = open_database(options.db_url, upgrade=False)
+    try:
+        for source in sources:
+            record_failed_run(db, source.name, options.trigger, reason, pid=os.getpid())
+    finally:
+        db.dispose()
 
 
 def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:

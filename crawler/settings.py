@@ -49,6 +49,9 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Scrapy's own, with the per-site concurrency limit enforced (see crawler/downloader.py).
 DOWNLOADER = "crawler.downloader.BoundedDownloader"
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control HTTP server: a port per crawl and a job file in
+# ~/.local/state/scrapy/job_files that a killed crawl leaves behind; newsmon does not use it.
+REMOTE_CONTROL_ENABLED = False
 LOG_FORMATTER = "crawler.logformatter.NewsmonLogFormatter"
 ROBOTSTXT_OBEY = True
 COMPRESSION_ENABLED = True

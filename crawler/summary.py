@@ -49,6 +49,38 @@ def print_summary(runs: Sequence[CrawlRun]) -> None:
             console.print(f"{run.source.name}: {run.reason}", markup=False)
         for error in (run.errors or [])[:5]:
             console.print(f"  {run.source.name}: {error}", markup=False)
+    offline = unreachable_hint(runs)
+    if offline:
+        console.print(offline, markup=False)
+
+
+def unreachable_hint(runs: Sequence[CrawlRun]) -> str | None:
+    """One line when no source could be reached at all (each failed without a page, every
+    error a failed DNS lookup or a refused connection): the network, not 30 broken sites,
+    is then the likely cause."""
+    # Imported here: spiders pull in Scrapy, which `newsmon status` does not need.
+    from spiders.failures import CONNECTION_REFUSED, HOST_NOT_FOUND
+
+    kinds: list[str] = []
+    for run in runs:
+        errors = run.errors or []
+        if run.status != "failed" or run.pages_fetched or not errors:
+            return None
+        if all(HOST_NOT_FOUND in error for error in errors):
+            kinds.append("DNS lookup failed")
+        elif all(HOST_NOT_FOUND in error or CONNECTION_REFUSED in error for error in errors):
+            kinds.append("connection refused")
+        else:
+            return None
+    if not kinds:
+        return None
+    counts = {kind: kinds.count(kind) for kind in dict.fromkeys(kinds)}
+    if len(counts) == 1:
+        detail = f"{kinds[0]} for all {len(kinds)}"
+    else:
+        detail = f"of {len(kinds)}: " + ", ".join(f"{kind} for {n}" for kind, n in counts.items())
+    return (f"no source could be reached ({detail}): is this machine offline? "
+            "Try `newsmon demo` for a sample run without network.")
 
 
 def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:

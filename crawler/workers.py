@@ -12,10 +12,13 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from crawler.errors import WorkersUnavailable
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,10 +60,24 @@ class ExtractionPool:
         return self._executor
 
     def warm(self) -> None:
-        """Start the workers now, while the crawl is still fetching feeds and listings."""
-        executor = self._start()
-        for _ in range(self.workers or 1):
-            executor.submit(os.getpid)
+        """Start the workers now, while the crawl is still fetching feeds and listings;
+        ``WorkersUnavailable`` when they cannot be started at all."""
+        if self._executor is not None:
+            return
+        try:
+            executor = self._start()
+            for _ in range(self.workers or 1):
+                executor.submit(os.getpid)
+        except Exception as exc:
+            # Starting processes fails as the OS says: OSError (no fork server socket, no
+            # process or semaphore left), ImportError (no working sem_open), RuntimeError.
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+            raise WorkersUnavailable(
+                f"the extraction worker processes could not be started: "
+                f"{type(exc).__name__}: {exc}" + _hint(exc)
+            ) from exc
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         executor = self._start()
@@ -86,6 +103,14 @@ class ExtractionPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+def _hint(exc: Exception) -> str:
+    """What to do about the usual cause, when it is known."""
+    if isinstance(exc, OSError) and "AF_UNIX path too long" in str(exc):
+        return f" (the temporary directory {tempfile.gettempdir()!r} has too long a path: set " \
+               "TMPDIR to a shorter one)"
+    return ""
 
 
 # The process-wide pool (see module docstring for why it is shared).

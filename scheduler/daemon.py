@@ -10,6 +10,9 @@ Design, and why:
   contained, at the cost of a few seconds of start-up per crawl (3.5 s measured here). The
   daemon itself stays small (~70 MB, flat over 100 crawls) because it never imports Scrapy or
   trafilatura.
+- Crawls read the configuration the daemon validated (``scheduler.snapshot``): an edit that
+  breaks the sources file is refused on SIGHUP and changes nothing, crawls included, until a
+  valid edit replaces it.
 - A BackgroundScheduler runs the jobs in a thread pool (``max_concurrent_crawls``;
   ``max_instances=1`` keeps two crawls of one source from overlapping). The main thread only
   handles signals: SIGHUP re-reads the sources file and syncs the jobs, SIGTERM/SIGINT stop
@@ -37,8 +40,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 
-from crawler.config import NewsmonConfig, load_config, parse_duration
+from crawler.config import NewsmonConfig, parse_duration
 from scheduler.jobs import CrawlOutcome, CrawlSupervisor
+from scheduler.snapshot import ConfigSnapshots
 from scheduler.triggers import build_trigger, is_due
 from storage.db import Database, open_database
 from storage.queries import last_started_by_source
@@ -86,7 +90,8 @@ class Daemon:
     def __init__(self, config_path: Path, db_url: str) -> None:
         self.config_path = config_path
         self.db_url = db_url
-        self.config = load_config(config_path)
+        self.snapshots = ConfigSnapshots()
+        self.config = self.snapshots.take(config_path)
         self._wake = threading.Event()
         self._signals: list[int] = []
         # Signals first: a SIGTERM while the schema is being upgraded waits for it.
@@ -99,6 +104,7 @@ class Daemon:
         self.supervisor = CrawlSupervisor(
             config_path, db_url, self.db,
             timeout=parse_duration(scheduler_config.crawl_timeout),
+            snapshots=self.snapshots,
         )
         self.stopping = threading.Event()
         self.scheduler = _Scheduler(
@@ -137,6 +143,7 @@ class Daemon:
                 signal.signal(sig, handler)
             Daemon.current = None
             self.db.dispose()
+            self.snapshots.close()
 
     def _serve(self) -> int:
         while True:
@@ -156,11 +163,14 @@ class Daemon:
         self._wake.set()
 
     def reload(self) -> None:
-        """Re-read the sources file and make the jobs match it (on SIGHUP)."""
+        """Re-read the sources file and make the jobs match it (on SIGHUP); crawls started from
+        now on read it. A broken file changes nothing: schedule and crawls keep the last
+        valid configuration."""
         try:
-            config = load_config(self.config_path)
+            config = self.snapshots.take(self.config_path)
         except Exception as exc:  # a bad edit must not stop a running daemon
-            logger.error("reload failed, keeping the current schedule: %s", exc)
+            logger.error("reload failed, keeping the current schedule and configuration: %s",
+                         " | ".join(str(exc).splitlines()))
             return
         self.config = config
         self._log_sync(self.sync_jobs(config))
@@ -258,12 +268,15 @@ class Daemon:
 def run_once(config_path: Path, db_url: str) -> list[CrawlOutcome]:
     """Crawl every source that is due now, ``max_concurrent_crawls`` at a time, and return
     (``newsmon schedule --once``, for cron users and tests)."""
-    config = load_config(config_path)
+    # The crawls read this validated copy: an edit while they run does not reach them.
+    snapshots = ConfigSnapshots()
+    config = snapshots.take(config_path)
     db = open_database(db_url, upgrade=True)
     try:
         mark_interrupted_runs(db)
         supervisor = CrawlSupervisor(config_path, db_url, db,
-                                     timeout=parse_duration(config.scheduler.crawl_timeout))
+                                     timeout=parse_duration(config.scheduler.crawl_timeout),
+                                     snapshots=snapshots)
         now = datetime.now(UTC)
         with db.session() as session:
             last = last_started_by_source(session)
@@ -277,6 +290,7 @@ def run_once(config_path: Path, db_url: str) -> list[CrawlOutcome]:
         return outcomes
     finally:
         db.dispose()
+        snapshots.close()
 
 
 class _stop_on_signal:

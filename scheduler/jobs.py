@@ -17,12 +17,14 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
 
+from scheduler.snapshot import ConfigSnapshots
 from storage.db import Database
 from storage.models import CrawlRun, Source
 from storage.writes import (
@@ -48,11 +50,16 @@ class CrawlOutcome:
 
 
 class CrawlSupervisor:
-    """Starts crawl processes, at most one per source, and stops them when asked."""
+    """Starts crawl processes, at most one per source, and stops them when asked.
+
+    With ``snapshots``, each crawl reads the configuration the daemon last validated (see
+    ``scheduler.snapshot``), not ``config_path``, which may have been edited since."""
 
     def __init__(self, config_path: Path, db_url: str, db: Database, *, timeout: float,
-                 python: str = sys.executable) -> None:
+                 python: str = sys.executable,
+                 snapshots: ConfigSnapshots | None = None) -> None:
         self.config_path = config_path
+        self.snapshots = snapshots
         self.db_url = db_url  # unmasked: handed to the crawl process
         self.db = db
         self.timeout = timeout
@@ -66,9 +73,13 @@ class CrawlSupervisor:
         with self._lock:
             return list(self._running)
 
-    def command(self, source: str, trigger: str) -> list[str]:
-        return [self.python, "-m", "crawler", "--config", str(self.config_path),
+    def command(self, source: str, trigger: str, config_path: Path | None = None) -> list[str]:
+        return [self.python, "-m", "crawler", "--config", str(config_path or self.config_path),
                 "--db", self.db_url, "crawl", "--source", source, "--trigger", trigger]
+
+    def _config_file(self) -> AbstractContextManager[Path]:
+        """The sources file the next crawl reads, kept on disk while it runs."""
+        return self.snapshots.use() if self.snapshots else nullcontext(self.config_path)
 
     def run(self, source: str, trigger: str = "schedule") -> CrawlOutcome:
         """Crawl ``source`` in a subprocess and wait for it (at most ``timeout`` seconds)."""
@@ -79,9 +90,9 @@ class CrawlSupervisor:
             logger.warning("crawl skip source=%s: a crawl of it is still running", source)
             return CrawlOutcome(source, "skipped", 0.0, "a crawl of this source is running")
         logger.info("crawl start source=%s trigger=%s", source, trigger)
-        with tempfile.TemporaryFile() as output:
+        with self._config_file() as config_path, tempfile.TemporaryFile() as output:
             process = subprocess.Popen(
-                self.command(source, trigger), stdin=subprocess.DEVNULL, stdout=output,
+                self.command(source, trigger, config_path), stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, start_new_session=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
@@ -144,7 +155,10 @@ class CrawlSupervisor:
             reason = f"the crawl process died of signal {signal.Signals(-code).name}"
         else:
             reason = f"the crawl process exited with status {code}" + (f": {tail}" if tail else "")
-        if not fail_process_runs(self.db, process.pid, reason):
+        # A crawl that failed on its own (exit 1) has recorded why, in its own rows.
+        if not fail_process_runs(self.db, process.pid, reason) and (
+            self._last_run(process.pid) is None
+        ):
             record_failed_run(self.db, source, trigger, reason, pid=process.pid)
 
     def _last_run(self, pid: int) -> CrawlRun | None:

@@ -27,6 +27,9 @@ from twisted.python.failure import Failure
 # Request.meta key set by crawler.retry when a Retry-After asked for a longer wait than a
 # crawl allows: the value is the requested wait in seconds.
 RETRY_AFTER_REFUSED = "newsmon_retry_after_refused"
+# How describe_failure words a site that could not be reached (crawler.summary reads them).
+HOST_NOT_FOUND = "host name not found (DNS)"
+CONNECTION_REFUSED = "connection refused"
 
 
 class RedirectLoop(IgnoreRequest):
@@ -97,9 +100,9 @@ def describe_failure(failure: Failure, limits: FetchLimits) -> str:
     if isinstance(error, DownloadFailedError):
         return f"connection failed: {_twisted_reasons(error)}{redirected}{retries}"
     if isinstance(error, DownloadConnectionRefusedError):
-        return f"connection refused{redirected}{retries}"
+        return f"{CONNECTION_REFUSED}{redirected}{retries}"
     if isinstance(error, CannotResolveHostError):
-        return f"host name not found (DNS){redirected}{retries}"
+        return f"{HOST_NOT_FOUND}{redirected}{retries}"
     if isinstance(error, UnsupportedURLSchemeError):
         return f"unsupported URL scheme: {error}"
     if isinstance(error, IgnoreRequest):
