@@ -1,6 +1,6 @@
 """Benchmark: the extraction worker's cost of relevance scoring and text signatures, per text.
 
-Texts: ``--pages`` generated article pages (``benchmarks/sitegen.py``, extracted once by
+Texts: ``--pages`` generated article pages (``benchmarks/support/sitegen.py``, extracted once by
 ``extract_page`` and cached in ``--cache`` outside the repository, since extraction is not what
 is measured) plus the labelled sets ``tests/data/relevance/*.jsonl`` and
 ``tests/data/similarity/*.json``. Prints milliseconds of CPU time per text for ``assess`` and
@@ -9,7 +9,7 @@ is measured) plus the labelled sets ``tests/data/relevance/*.jsonl`` and
 ``--record FILE`` writes every output; ``--compare FILE`` checks the outputs are identical to
 a recording and exits 1 naming the first texts that differ. An optimisation must keep them so.
 
-    .venv/bin/python benchmarks/analysis_cost.py [--pages 200] [--repeat 3]
+    .venv/bin/python -m benchmarks.analysis_cost [--pages 200] [--repeat 3]
         [--record /tmp/h11_golden.json | --compare /tmp/h11_golden.json] [--profile]
 """
 
@@ -27,13 +27,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchmarks.support.sitegen import plan_pages, render_page
+from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.relevance import assess, load_topics
+from crawler.similarity.signature import text_signature
 
-from benchmarks.sitegen import plan_pages, render_page  # noqa: E402
-from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
-from crawler.relevance import assess, load_topics  # noqa: E402
-from crawler.similarity.signature import text_signature  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 DATA = REPO / "tests" / "data"
 SEED = 2024

@@ -1,6 +1,6 @@
 """Story clustering on the fixture set: pairwise precision, recall, F1 and ms/doc.
 
-    .venv/bin/python benchmarks/clusters.py
+    .venv/bin/python -m benchmarks.clusters
 
 Stores every document of ``tests/data/similarity/stories.json`` (in order of publication)
 through ``storage.writes.store_article`` into a fresh SQLite database, exactly as a crawl
@@ -12,7 +12,6 @@ that names a party it names (parties alone, no other evidence).
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 import time
 import zlib
@@ -22,11 +21,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from harness import pair_scores
 from sqlalchemy import select
 
+from benchmarks.support.harness import pair_scores
 from crawler.extraction import content_hash
 from crawler.similarity.parties import party_table
 from crawler.similarity.scoring import STORY_WINDOW

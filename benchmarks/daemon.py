@@ -31,7 +31,7 @@ Exit status: 0 when the benchmark ran, whether or not the targets were met (it r
 not gate); 1 when it could not measure (the daemon died or did not stop cleanly, a crawl did
 not end "ok", the cycles took far too long).
 
-    .venv/bin/python benchmarks/daemon.py [--cycles 100] [--every 16] [--together] [--keep DIR]
+    .venv/bin/python -m benchmarks.daemon [--cycles 100] [--every 16] [--together] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ from typing import Any
 
 import psutil
 import yaml
-from harness import MachineClock, at_least
-from harness import workdir as bench_workdir
 
+from benchmarks.support.harness import MachineClock, at_least
+from benchmarks.support.harness import workdir as bench_workdir
 from crawler.demo.server import render_sources
 
 SOURCES = ("prwire", "cnportal", "carbontrade", "pap")  # distinct feeds, distinct articles

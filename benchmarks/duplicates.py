@@ -1,6 +1,6 @@
 """Near-duplicate detection on the fixture set: pairwise precision, recall, F1 and ms/doc.
 
-    .venv/bin/python benchmarks/duplicates.py
+    .venv/bin/python -m benchmarks.duplicates
 
 Every pair of documents in ``tests/data/similarity/duplicates.json`` is judged the way
 ``storage.dedup`` judges a new article against a stored one: a candidate only when the two
@@ -11,15 +11,11 @@ in the same run, is exact-text matching (what a content hash finds).
 from __future__ import annotations
 
 import json
-import sys
 import time
 from itertools import combinations
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from harness import pair_scores
-
+from benchmarks.support.harness import pair_scores
 from crawler.similarity.minhash import band_keys
 from crawler.similarity.scoring import is_near_duplicate, resemblance
 from crawler.similarity.tokens import shingles, tokens

@@ -15,7 +15,7 @@ CPU-second of each extractor alone, timed inside the worker processes after a wa
 Exit status: 0 when the benchmark ran, whether or not the targets were met (it reports, it does
 not gate: ``tests/extraction/test_corpus_scores.py`` does); 1 when no corpus was found.
 
-    .venv/bin/python benchmarks/extraction.py [--corpus DIR] [--only aeb] [--workers 2]
+    .venv/bin/python -m benchmarks.extraction [--corpus DIR] [--only aeb] [--workers 2]
         [--newsmon-only] [--worst 15] [--json FILE]
 """
 

@@ -2,15 +2,22 @@
 
 Claim checked: a change made for speed leaves every output of extraction as it was. The page
 set is every page of the shared corpora (``../shared/corpus/<name>``), the fixture pages of
-``tests/extraction/pages`` and ``--generated`` pages of ``sitegen.py`` (the crawl benchmark's
-pages). The outputs (text, title, dates, authors, language, script, canonical URL, hash, and
-whether ``body_z`` holds the page) go to a JSON file that must stay OUTSIDE the repository: it
-holds corpus text, which is never committed.
+``tests/extraction/pages`` and ``--generated`` pages of ``support/sitegen.py`` (the crawl
+benchmark's pages). The outputs (text, title, dates, authors, language, script, canonical URL,
+hash, and whether ``body_z`` holds the page) go to a JSON file that must stay OUTSIDE the
+repository: it holds corpus text, which is never committed.
 
-    .venv/bin/python benchmarks/extraction_golden.py record  [--golden /tmp/golden.json]
-    .venv/bin/python benchmarks/extraction_golden.py compare [--golden /tmp/golden.json]
+    .venv/bin/python -m benchmarks.extraction_golden record  [--golden /tmp/golden.json]
+    .venv/bin/python -m benchmarks.extraction_golden compare [--golden /tmp/golden.json]
         [--ignore FIELD]
-    .venv/bin/python benchmarks/extraction_golden.py time    [--repeat 3] [--set generated]
+    .venv/bin/python -m benchmarks.extraction_golden time    [--repeat 3] [--set generated]
+
+It measures the tree it is run from, not the installed newsmon, so one venv can time an older
+copy of the tree: ``python -m`` puts the current directory first on ``sys.path``, ahead of the
+editable install's finder, so from the root of that copy (``git worktree add /tmp/old <commit>``,
+then ``cd /tmp/old``) it imports the copy's ``crawler`` and ``benchmarks.support``. It exits 2
+when ``crawler`` comes from another tree than the script's (the script run by its path, or
+``PYTHONPATH`` pointing elsewhere).
 
 Every mode takes ``--generated N`` (default 200) and ``--site DIR`` (keep the generated site
 there and reuse it, so repeated runs do not generate it again).
@@ -38,17 +45,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+import crawler
+from benchmarks.support.sitegen import PLACEHOLDER, generate_site
+from crawler import extraction
+from crawler.config import ExtractionRules
+from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.pagebody import inflate_body
+
 REPO = Path(__file__).resolve().parents[1]
-# This tree's crawler, not the installed one: the same script times an older copy of the tree.
-sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
-
-from sitegen import PLACEHOLDER, generate_site  # noqa: E402
-
-from crawler import extraction  # noqa: E402
-from crawler.config import ExtractionRules  # noqa: E402
-from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
-from crawler.pagebody import inflate_body  # noqa: E402
-
 DEFAULT_CORPUS_DIR = REPO.parent / "shared" / "corpus"
 FIXTURE_DIR = REPO / "tests" / "extraction" / "pages"
 DEFAULT_GOLDEN = Path("/tmp/golden.json")
@@ -147,6 +151,15 @@ def _site_pages(root: Path) -> list[GoldenPage]:
 def _fail(message: str) -> NoReturn:
     print(f"extraction_golden: error: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def _require_this_tree() -> None:
+    """Stop unless ``crawler`` was imported from this script's tree (see the module docstring):
+    timing or recording another tree's extraction under this tree's name would mislead."""
+    tree = Path(crawler.__file__).resolve().parents[1]
+    if tree != REPO:
+        _fail(f"crawler was imported from {tree}, not from {REPO}: "
+              f"run 'python -m benchmarks.extraction_golden' from {REPO}")
 
 
 def page_set(args: argparse.Namespace, sets: Sequence[str] = SETS) -> list[GoldenPage]:
@@ -338,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", choices=SETS,
                         help="time: page set (repeatable; default generated and corpus)")
     args = parser.parse_args(argv)
+    _require_this_tree()
     if args.mode == "time":
         return timing(args)
     if args.golden.resolve().is_relative_to(REPO):

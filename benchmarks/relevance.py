@@ -10,7 +10,7 @@ articles per second of ``assess`` (one process, after a warm-up that compiles ev
 Exit status: 0 when the benchmark ran (it reports; ``tests/relevance/test_relevance_scores.py``
 gates regressions), 1 when the labelled set was not found.
 
-    .venv/bin/python benchmarks/relevance.py [--data DIR] [--topics FILE] [--errors]
+    .venv/bin/python -m benchmarks.relevance [--data DIR] [--topics FILE] [--errors]
         [--split dev|test]
 """
 
@@ -22,11 +22,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from crawler.relevance import load_topics  # noqa: E402
-from crawler.relevance.evaluation import (  # noqa: E402
+from crawler.relevance import load_topics
+from crawler.relevance.evaluation import (
     SPLITS,
     LabelledArticle,
     Outcome,
@@ -37,6 +34,7 @@ from crawler.relevance.evaluation import (  # noqa: E402
     scores_by,
 )
 
+REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / "tests" / "data" / "relevance"
 TARGET_OVERALL = 0.9
 TARGET_LANGUAGE = 0.8

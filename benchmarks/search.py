@@ -9,7 +9,7 @@ baseline it replaced: one SQL query that ranks every match (bm25 / ts_rank) and 
 filters, as ``search_articles`` did before. The baseline's top 20 are compared with the new
 ones (overlap per class) to show what bounded ranking changes.
 
-Corpus: ``searchgen.py`` (seven languages, Zipf vocabularies, 14 sources, 2015-2025, 8%
+Corpus: ``support/searchgen.py`` (seven languages, Zipf vocabularies, 14 sources, 2015-2025, 8%
 near-duplicates with ``duplicate_of`` set, which search hides), stored through the storage
 layer's own statements. Databases are cached in ``benchmarks/results/search/`` (gitignored),
 so a rerun only measures; ``--rebuild`` starts over, and so does a database cached for
@@ -19,7 +19,7 @@ of near-duplicates are printed (and cached with the database). Each measurement 
 per query class, the near-duplicates that showing them would put in the top 20, i.e. what
 the hiding path hid, and checks that none is shown.
 
-    .venv/bin/python benchmarks/search.py [--sizes 100000,1000000] [--repeat 5] [--rebuild]
+    .venv/bin/python -m benchmarks.search [--sizes 100000,1000000] [--repeat 5] [--rebuild]
         [--backend sqlite|postgresql|both] [--pg-url URL (default $NEWSMON_TEST_PG_URL)]
         [--build-only] [--reference]
 
@@ -49,13 +49,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchgen import CORPUS_VERSION, generate_articles, load_articles
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, joinedload
 
+from benchmarks.support.searchgen import CORPUS_VERSION, generate_articles, load_articles
 from storage.db import Database, open_database
 from storage.fts import make_snippet, match_articles, parse_query
 from storage.models import Article

@@ -1,7 +1,7 @@
 """Storing an article: CPU ms/doc of the insert, the search index, the near-duplicate lookup
-and the story lookup, with the issue-5 lookups against a same-run baseline without them.
+and the story lookup, with the two lookups against a same-run baseline without them.
 
-    .venv/bin/python benchmarks/store.py [--sizes 3000,30000] [--measure 3000] [--repeat 2]
+    .venv/bin/python -m benchmarks.store [--sizes 3000,30000] [--measure 3000] [--repeat 2]
         [--per-day 300] [--backend sqlite|postgresql|both] [--pg-url URL] [--keep DIR]
         [--batch 32] [--profile]
 
@@ -18,12 +18,12 @@ wall time would measure the neighbours. The best of ``--repeat`` runs is reporte
 worker-side signature (``crawler.similarity.signature.text_signature``) is timed on the
 measured articles.
 
-The corpus (``generate``): seven languages with the vocabularies of ``benchmarks/searchgen``,
-Chinese and Japanese included; every article names two or three parties of
-``crawler/data/parties.yaml`` in its own language, a day and amounts; ``--per-day`` articles
-per day; 15% report an earlier event in another language (a story), 10% are edited copies of
-a recent article from another source (near-duplicates), 0.5% are one repeated boilerplate
-notice (a band key shared by ever more articles).
+The corpus (``generate``): seven languages with the vocabularies of
+``benchmarks/support/searchgen``, Chinese and Japanese included; every article names two or
+three parties of ``crawler/data/parties.yaml`` in its own language, a day and amounts;
+``--per-day`` articles per day; 15% report an earlier event in another language (a story), 10%
+are edited copies of a recent article from another source (near-duplicates), 0.5% are one
+repeated boilerplate notice (a band key shared by ever more articles).
 """
 
 from __future__ import annotations
@@ -45,14 +45,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import yaml
 from sqlalchemy import insert, select, text
 
 import storage.writes
-from benchmarks.harness import MachineClock, at_least, workdir
-from benchmarks.searchgen import Language
+from benchmarks.support.harness import MachineClock, at_least, workdir
+from benchmarks.support.searchgen import Language
 from crawler.extraction import content_hash
 from crawler.similarity.parties import PARTIES_FILE, party_table
 from crawler.similarity.signature import TextSignature, text_signature

@@ -1,6 +1,6 @@
-"""The search benchmark's corpus (benchmarks/searchgen.py) has near-duplicates stored as a crawl
-stores them, ``duplicate_of`` naming the first copy, so the benchmark measures search hiding
-them."""
+"""The search benchmark's corpus (benchmarks/support/searchgen.py) has near-duplicates stored
+as a crawl stores them, ``duplicate_of`` naming the first copy, so the benchmark measures search
+hiding them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from benchmarks.searchgen import GeneratedArticle, generate_articles, load_articles
+from benchmarks.support.searchgen import GeneratedArticle, generate_articles, load_articles
 from storage.db import Database
 from storage.models import Article
 from storage.queries import ArticleFilter, search_articles

@@ -7,36 +7,26 @@ from __future__ import annotations
 import gzip
 import re
 import statistics
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import lxml.html
 import pytest
 
+from benchmarks.support.corpussite import corpus_site
+from benchmarks.support.sitegen import GeneratedSite, generate_site
 from crawler.extraction import ExtractedArticle, PageInput, extract_page
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 PAGES = 60
 VOID = frozenset({"meta", "link", "img", "input", "source", "br", "hr", "path"})
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _benchmark_imports() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(BENCHMARKS))  # the scripts import each other by name
-        yield
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from sitegen import generate_site
-
+def site(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSite:
     return generate_site(tmp_path_factory.mktemp("bench") / "site", PAGES, seed=7)
 
 
-def _page(site: Any, path: str) -> str:
+def _page(site: GeneratedSite, path: str) -> str:
     return site.root.joinpath(*path.split("/")[1:]).read_text(encoding="utf-8")
 
 
@@ -61,7 +51,7 @@ class _Nesting(HTMLParser):
             self.errors.append(f"</{tag}> inside {self.open[-3:]}")
 
 
-def test_generated_pages_are_well_formed_and_in_the_planned_weight(site: Any) -> None:
+def test_generated_pages_are_well_formed_and_in_the_planned_weight(site: GeneratedSite) -> None:
     for path, size in zip(site.article_paths, site.page_bytes, strict=True):
         parser = _Nesting()
         parser.feed(_page(site, path))
@@ -70,7 +60,7 @@ def test_generated_pages_are_well_formed_and_in_the_planned_weight(site: Any) ->
         assert 50 * 1024 < size < 150_000
 
 
-def test_generated_pages_have_the_markup_of_real_news_pages(site: Any) -> None:
+def test_generated_pages_have_the_markup_of_real_news_pages(site: GeneratedSite) -> None:
     # Medians of the corpus pages (aeb / daniel): 743 / 664 elements, 133 / 113 divs, mean
     # depth 9.6 / 8.9, 31% / 15% of the bytes in scripts and styles. The page that was mostly
     # script in a shallow tree (543 elements, 23 divs, 62%) fails every band.
@@ -90,7 +80,7 @@ def test_generated_pages_have_the_markup_of_real_news_pages(site: Any) -> None:
     assert 0.15 < statistics.median(script_shares) < 0.45
 
 
-def test_generated_pages_state_their_dates_in_many_ways(site: Any) -> None:
+def test_generated_pages_state_their_dates_in_many_ways(site: GeneratedSite) -> None:
     pages = [_page(site, path) for path in site.article_paths]
     meta = sum("article:published_time" in page for page in pages) / len(pages)
     json_ld = sum("application/ld+json" in page for page in pages) / len(pages)
@@ -100,7 +90,7 @@ def test_generated_pages_state_their_dates_in_many_ways(site: Any) -> None:
     assert 0.4 < time_element < 0.8
 
 
-def test_newsmon_finds_the_article_and_its_date_in_generated_pages(site: Any) -> None:
+def test_newsmon_finds_the_article_and_its_date_in_generated_pages(site: GeneratedSite) -> None:
     for path in site.article_paths[:20]:
         html = _page(site, path).replace("{BASE}", "http://127.0.0.1:8000")
         result = extract_page(PageInput(url=f"http://127.0.0.1:8000{path}", body=html.encode(),
@@ -117,8 +107,6 @@ def test_newsmon_finds_the_article_and_its_date_in_generated_pages(site: Any) ->
 
 
 def test_corpus_site_serves_every_corpus_page_unchanged(tmp_path: Path) -> None:
-    from corpussite import corpus_site
-
     corpus = tmp_path / "corpus"
     pages = {"aeb": {"a1": "<html><body><p>One</p></body></html>"},
              "daniel": {"d1": "<html><body><p>Два 二</p></body></html>",
@@ -141,14 +129,12 @@ def test_corpus_site_serves_every_corpus_page_unchanged(tmp_path: Path) -> None:
 
 
 def test_corpus_site_names_an_empty_corpus(tmp_path: Path) -> None:
-    from corpussite import corpus_site
-
     (tmp_path / "corpus").mkdir()
     with pytest.raises(ValueError, match="no corpus page"):
         corpus_site(tmp_path / "site", tmp_path / "corpus")
 
 
-def test_generated_articles_are_not_copies_of_each_other(site: Any) -> None:
+def test_generated_articles_are_not_copies_of_each_other(site: GeneratedSite) -> None:
     # Real articles of one site share almost no shingles (corpus: 0.06%); sampled from one
     # short text per language without renaming, half of them were near-duplicates.
     from crawler.similarity.minhash import band_keys

@@ -4,9 +4,9 @@
 rows holding a character that mapping changes are rewritten from their article's title and
 text; the others already hold what the new folding gives. The rows are found by reading the
 index in batches of ``_BATCH`` (SQLite: the folded text FTS5 stores; PostgreSQL: each
-document's lexemes), so memory stays flat. On 10,000 articles of benchmarks/searchgen.py
-(a quarter of them Chinese or Japanese, all rewritten) the upgrade took 1.4 s on SQLite
-and 2.5 s on PostgreSQL.
+document's lexemes), so memory stays flat. On 10,000 articles of
+benchmarks/support/searchgen.py (a quarter of them Chinese or Japanese, all rewritten) the
+upgrade took 1.4 s on SQLite and 2.5 s on PostgreSQL.
 
 Unlike 0005, this uses the storage layer's folding and statements, not a copy: the index
 must hold what queries fold to, which is what the code does now. The meta terms are kept
