@@ -50,8 +50,14 @@ def generated_texts(pages: int, cache: Path) -> list[Text]:
     texts: list[Text] = []
     for plan in plans:
         html = render_page(plan, plans, random.Random(f"{SEED}:{plan.index}")).encode("utf-8")
-        found = extract_page(PageInput(url=f"http://127.0.0.1{plan.path}", body=html,
-                                       content_type="text/html", encoding="utf-8"))
+        found = extract_page(
+            PageInput(
+                url=f"http://127.0.0.1{plan.path}",
+                body=html,
+                content_type="text/html",
+                encoding="utf-8",
+            )
+        )
         if isinstance(found, ExtractedArticle):
             texts.append((f"page-{plan.index}", found.title, found.text, found.language))
     cache.write_text(json.dumps({"pages": pages, "texts": texts}), encoding="utf-8")
@@ -68,8 +74,9 @@ def labelled_texts() -> list[Text]:
                 texts.append((row["id"], row.get("title"), row["text"], row.get("language")))
     for file in sorted((DATA / "similarity").glob("*.json")):
         for doc in json.loads(file.read_text(encoding="utf-8"))["documents"]:
-            texts.append((f"{file.stem}-{doc['id']}", doc.get("title"), doc["text"],
-                          doc.get("language")))
+            texts.append(
+                (f"{file.stem}-{doc['id']}", doc.get("title"), doc["text"], doc.get("language"))
+            )
     return texts
 
 
@@ -81,9 +88,12 @@ def outputs(texts: list[Text]) -> dict[str, Any]:
         signature = text_signature(title, text, language)
         result[key] = {
             "assess": asdict(assess(title, text, language, topics)),
-            "signature": {"bands": list(signature.bands), "parties": list(signature.parties),
-                          "evidence": signature.evidence.to_json(),
-                          "shingles": signature.shingles.hex()},
+            "signature": {
+                "bands": list(signature.bands),
+                "parties": list(signature.parties),
+                "evidence": signature.evidence.to_json(),
+                "shingles": signature.shingles.hex(),
+            },
         }
     return json.loads(json.dumps(result))
 
@@ -119,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recorded {len(found)} texts to {args.record}")
     if args.compare:
         golden = json.loads(args.compare.read_text(encoding="utf-8"))
-        differing = sorted(k for k in golden.keys() | found.keys()
-                           if golden.get(k) != found.get(k))
+        differing = sorted(k for k in golden.keys() | found.keys() if golden.get(k) != found.get(k))
         if differing:
             print(f"{len(differing)} of {len(golden)} texts differ, e.g. {differing[:5]}")
             return 1

@@ -69,13 +69,25 @@ STAGES: dict[str, tuple[str, ...]] = {
     "metadata": ("read_metadata",),
     "strip scripts": ("strip_elements",),
     "title": ("choose_title", "find_headline"),
-    "dates+bylines": ("date_snippets", "headline_lines", "visible_authors",
-                      "visible_published", "url_date"),
+    "dates+bylines": (
+        "date_snippets",
+        "headline_lines",
+        "visible_authors",
+        "visible_published",
+        "url_date",
+    ),
     "rules": ("apply_tree_rules",),
     "boilerplate": ("clean_tree",),
     "trafilatura": ("_trafilatura_text",),
-    "region": ("page_blocks", "find_region", "sibling_chunks", "TextIndex", "combine",
-               "agreed_paragraphs", "_document_of"),
+    "region": (
+        "page_blocks",
+        "find_region",
+        "sibling_chunks",
+        "TextIndex",
+        "combine",
+        "agreed_paragraphs",
+        "_document_of",
+    ),
     "cleanup": ("clean_text",),
     "language": ("detect_language", "detect_script"),
     "hash": ("content_hash",),
@@ -106,9 +118,10 @@ def corpus_pages(root: Path) -> Iterator[GoldenPage]:
         for page_id, entry in sorted(truth.items()):
             body = gzip.decompress((directory / "html" / f"{page_id}.html.gz").read_bytes())
             url = entry.get("url") or f"https://{directory.name}.corpus.invalid/{page_id}.html"
-            yield GoldenPage(f"{directory.name}/{page_id}",
-                             PageInput(url=url, body=body, content_type="text/html",
-                                       encoding="utf-8"))
+            yield GoldenPage(
+                f"{directory.name}/{page_id}",
+                PageInput(url=url, body=body, content_type="text/html", encoding="utf-8"),
+            )
 
 
 def fixture_pages(directory: Path = FIXTURE_DIR) -> Iterator[GoldenPage]:
@@ -117,10 +130,17 @@ def fixture_pages(directory: Path = FIXTURE_DIR) -> Iterator[GoldenPage]:
     for spec_file in sorted(directory.glob("*.json")):
         spec = json.loads(spec_file.read_text(encoding="utf-8"))
         rules = ExtractionRules(**spec["rules"]) if "rules" in spec else None
-        yield GoldenPage(f"fixtures/{spec_file.stem}", PageInput(
-            url=spec["url"], body=spec_file.with_suffix(".html").read_bytes(),
-            content_type=spec.get("content_type"), timezone=spec.get("timezone"),
-            language_hint=spec.get("language_hint"), rules=rules))
+        yield GoldenPage(
+            f"fixtures/{spec_file.stem}",
+            PageInput(
+                url=spec["url"],
+                body=spec_file.with_suffix(".html").read_bytes(),
+                content_type=spec.get("content_type"),
+                timezone=spec.get("timezone"),
+                language_hint=spec.get("language_hint"),
+                rules=rules,
+            ),
+        )
 
 
 def generated_pages(count: int, seed: int, keep: Path | None = None) -> list[GoldenPage]:
@@ -142,9 +162,16 @@ def _site_pages(root: Path) -> list[GoldenPage]:
     for file in sorted(root.rglob("*.html")):
         path = "/" + file.relative_to(root).as_posix()
         html = file.read_text(encoding="utf-8").replace(PLACEHOLDER, GENERATED_BASE)
-        pages.append(GoldenPage(f"generated{path}", PageInput(
-            url=GENERATED_BASE + path, body=html.encode("utf-8"),
-            content_type="text/html; charset=utf-8")))
+        pages.append(
+            GoldenPage(
+                f"generated{path}",
+                PageInput(
+                    url=GENERATED_BASE + path,
+                    body=html.encode("utf-8"),
+                    content_type="text/html; charset=utf-8",
+                ),
+            )
+        )
     return pages
 
 
@@ -158,8 +185,10 @@ def _require_this_tree() -> None:
     timing or recording another tree's extraction under this tree's name would mislead."""
     tree = Path(crawler.__file__).resolve().parents[1]
     if tree != REPO:
-        _fail(f"crawler was imported from {tree}, not from {REPO}: "
-              f"run 'python -m benchmarks.extraction_golden' from {REPO}")
+        _fail(
+            f"crawler was imported from {tree}, not from {REPO}: "
+            f"run 'python -m benchmarks.extraction_golden' from {REPO}"
+        )
 
 
 def page_set(args: argparse.Namespace, sets: Sequence[str] = SETS) -> list[GoldenPage]:
@@ -212,8 +241,9 @@ def record(pages: Sequence[GoldenPage], golden: Path) -> int:
     return 0
 
 
-def differences(before: dict[str, Any], after: dict[str, Any], ignore: Sequence[str] = ()
-                ) -> tuple[list[str], list[str]]:
+def differences(
+    before: dict[str, Any], after: dict[str, Any], ignore: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
     """(differences, notes): a field present on one side only is a note (a field added to
     ``ExtractedArticle`` since the recording), any other change not in ``ignore`` a
     difference."""
@@ -227,8 +257,10 @@ def differences(before: dict[str, Any], after: dict[str, Any], ignore: Sequence[
             if name in ignore:
                 continue
             if name not in old or name not in new:
-                notes.append(f"{key}: field {name!r} only in the "
-                             f"{'new' if name not in old else 'golden'} output")
+                notes.append(
+                    f"{key}: field {name!r} only in the "
+                    f"{'new' if name not in old else 'golden'} output"
+                )
             elif old[name] != new[name]:
                 diffs.append(f"{key}: {name}: {_short(old[name])} -> {_short(new[name])}")
     return diffs, notes
@@ -249,8 +281,10 @@ def compare(pages: Sequence[GoldenPage], golden: Path, ignore: Sequence[str] = (
     for line in diffs:
         print(f"DIFF {line}")
     changed = len({line.split(": ", 1)[0] for line in diffs})
-    print(f"compared {len(after)} pages, {len(fields)} fields each: "
-          f"{'identical' if not diffs else f'{changed} pages differ ({len(diffs)} fields)'}")
+    print(
+        f"compared {len(after)} pages, {len(fields)} fields each: "
+        f"{'identical' if not diffs else f'{changed} pages differ ({len(diffs)} fields)'}"
+    )
     return 1 if diffs else 0
 
 
@@ -311,9 +345,12 @@ def time_pages(label: str, pages: Sequence[GoldenPage], repeat: int) -> None:
     with stage_timers(clock):
         staged = cpu_run(pages)
     n = len(pages)
-    print(f"\n{label}: {n} pages; CPU ms/page, median of {repeat}: "
-          f"{1000 * statistics.median(runs) / n:.2f} (runs: "
-          + ", ".join(f"{1000 * r / n:.2f}" for r in runs) + ")")
+    print(
+        f"\n{label}: {n} pages; CPU ms/page, median of {repeat}: "
+        f"{1000 * statistics.median(runs) / n:.2f} (runs: "
+        + ", ".join(f"{1000 * r / n:.2f}" for r in runs)
+        + ")"
+    )
     print(f"  per stage (one timed run, {1000 * staged / n:.2f} ms/page with timers):")
     accounted = 0.0
     for stage, seconds in sorted(clock.seconds.items(), key=lambda item: -item[1]):
@@ -329,8 +366,9 @@ def timing(args: argparse.Namespace) -> int:
         pages = page_set(args, [name])
         if name == "corpus":
             for corpus in sorted({p.key.split("/")[0] for p in pages}):
-                time_pages(corpus, [p for p in pages if p.key.startswith(corpus + "/")],
-                           args.repeat)
+                time_pages(
+                    corpus, [p for p in pages if p.key.startswith(corpus + "/")], args.repeat
+                )
         else:
             time_pages(name, pages, args.repeat)
     return 0
@@ -343,13 +381,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
     parser.add_argument("--generated", type=int, default=200, help="generated pages")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--site", type=Path,
-                        help="keep the generated site in this directory (reused when present)")
+    parser.add_argument(
+        "--site", type=Path, help="keep the generated site in this directory (reused when present)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--ignore", action="append", default=[], metavar="FIELD",
-                        help="compare: leave this output field out (repeatable)")
-    parser.add_argument("--set", action="append", choices=SETS,
-                        help="time: page set (repeatable; default generated and corpus)")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="compare: leave this output field out (repeatable)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        choices=SETS,
+        help="time: page set (repeatable; default generated and corpus)",
+    )
     args = parser.parse_args(argv)
     _require_this_tree()
     if args.mode == "time":

@@ -93,35 +93,51 @@ def test_generated_pages_state_their_dates_in_many_ways(site: GeneratedSite) -> 
 def test_newsmon_finds_the_article_and_its_date_in_generated_pages(site: GeneratedSite) -> None:
     for path in site.article_paths[:20]:
         html = _page(site, path).replace("{BASE}", "http://127.0.0.1:8000")
-        result = extract_page(PageInput(url=f"http://127.0.0.1:8000{path}", body=html.encode(),
-                                        content_type="text/html", encoding="utf-8"))
+        result = extract_page(
+            PageInput(
+                url=f"http://127.0.0.1:8000{path}",
+                body=html.encode(),
+                content_type="text/html",
+                encoding="utf-8",
+            )
+        )
         assert isinstance(result, ExtractedArticle), path
         tree = lxml.html.fromstring(html)
         lead = tree.xpath('//p[@class="article__lead"]')[0].text_content()
         first = tree.xpath('//div[@class="rich-text"]/p')[0].text_content()
         assert first[:60] in result.text, path
         assert result.published_at is not None, path
-        assert len(result.text) < 1.5 * sum(
-            len(p.text_content()) for p in tree.xpath('//div[@class="rich-text"]//p')
-        ) + len(lead) + 500, path
+        assert (
+            len(result.text)
+            < 1.5 * sum(len(p.text_content()) for p in tree.xpath('//div[@class="rich-text"]//p'))
+            + len(lead)
+            + 500
+        ), path
 
 
 def test_corpus_site_serves_every_corpus_page_unchanged(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    pages = {"aeb": {"a1": "<html><body><p>One</p></body></html>"},
-             "daniel": {"d1": "<html><body><p>Два 二</p></body></html>",
-                        "d2": "<html><body><p>Τρία</p></body></html>"}}
+    pages = {
+        "aeb": {"a1": "<html><body><p>One</p></body></html>"},
+        "daniel": {
+            "d1": "<html><body><p>Два 二</p></body></html>",
+            "d2": "<html><body><p>Τρία</p></body></html>",
+        },
+    }
     for name, files in pages.items():
         (corpus / name / "html").mkdir(parents=True)
         for page_id, text in files.items():
             (corpus / name / "html" / f"{page_id}.html.gz").write_bytes(
-                gzip.compress(text.encode("utf-8")))
+                gzip.compress(text.encode("utf-8"))
+            )
     site = corpus_site(tmp_path / "site", corpus)
     assert site.article_paths == ("/aeb/a1.html", "/daniel/d1.html", "/daniel/d2.html")
     for path in site.article_paths:
         name, page_id = path.strip("/").removesuffix(".html").split("/")
-        assert site.root.joinpath(name, f"{page_id}.html").read_text(encoding="utf-8") == (
-            pages[name][page_id])
+        assert (
+            site.root.joinpath(name, f"{page_id}.html").read_text(encoding="utf-8")
+            == (pages[name][page_id])
+        )
     sitemap = (site.root / "sitemaps" / "articles-1.xml").read_text(encoding="utf-8")
     assert all(f"{{BASE}}{path}</loc>" in sitemap for path in site.article_paths)
     assert "sitemap_index.xml" in (site.root / "robots.txt").read_text(encoding="utf-8")
@@ -146,8 +162,12 @@ def test_generated_articles_are_not_copies_of_each_other(site: GeneratedSite) ->
         tree = lxml.html.fromstring(_page(site, path).encode())
         text = "\n".join(p.text_content() for p in tree.xpath('//div[@class="rich-text"]/p'))
         by_language.setdefault(str(tree.get("lang")), []).append(text_shingles(text))
-    pairs = [(a, b) for texts in by_language.values()
-             for i, a in enumerate(texts) for b in texts[i + 1:]]
+    pairs = [
+        (a, b)
+        for texts in by_language.values()
+        for i, a in enumerate(texts)
+        for b in texts[i + 1 :]
+    ]
     assert len(pairs) > 200
     assert not any(is_near_duplicate(a, b) for a, b in pairs)
     assert statistics.mean(resemblance(a, b)[0] for a, b in pairs) < 0.02

@@ -16,7 +16,9 @@ def test_a_run_keeps_the_sizes_it_did_not_measure(tmp_path: Path) -> None:
     save_latest(latest, {"sqlite-100000": {"overall": {"new_p95": 18.8}}})
     kept = json.loads(latest.read_text(encoding="utf-8"))
     assert {key: value["overall"]["new_p95"] for key, value in kept.items()} == {
-        "sqlite-100000": 18.8, "sqlite-1000000": 43.3}
+        "sqlite-100000": 18.8,
+        "sqlite-1000000": 43.3,
+    }
     assert all(value["measured_at"] for value in kept.values())
 
 
