@@ -53,8 +53,8 @@ lint: install
 	$(BIN)/ruff format --check .
 
 bench: install
-	$(BIN)/python benchmarks/crawl.py
-	@if [ -d ../shared/corpus ]; then $(BIN)/python benchmarks/crawl.py --corpus ../shared/corpus; \
+	$(BIN)/python -m benchmarks.crawl
+	@if [ -d ../shared/corpus ]; then $(BIN)/python -m benchmarks.crawl --corpus ../shared/corpus; \
 	else echo "no ../shared/corpus: the run on real pages is skipped"; fi
 
 clean:

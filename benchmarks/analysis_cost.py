@@ -1,6 +1,6 @@
 """Benchmark: the extraction worker's cost of relevance scoring and text signatures, per text.
 
-Texts: ``--pages`` generated article pages (``benchmarks/sitegen.py``, extracted once by
+Texts: ``--pages`` generated article pages (``benchmarks/support/sitegen.py``, extracted once by
 ``extract_page`` and cached in ``--cache`` outside the repository, since extraction is not what
 is measured) plus the labelled sets ``tests/data/relevance/*.jsonl`` and
 ``tests/data/similarity/*.json``. Prints milliseconds of CPU time per text for ``assess`` and
@@ -9,7 +9,7 @@ is measured) plus the labelled sets ``tests/data/relevance/*.jsonl`` and
 ``--record FILE`` writes every output; ``--compare FILE`` checks the outputs are identical to
 a recording and exits 1 naming the first texts that differ. An optimisation must keep them so.
 
-    .venv/bin/python benchmarks/analysis_cost.py [--pages 200] [--repeat 3]
+    .venv/bin/python -m benchmarks.analysis_cost [--pages 200] [--repeat 3]
         [--record /tmp/h11_golden.json | --compare /tmp/h11_golden.json] [--profile]
 """
 
@@ -27,13 +27,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchmarks.support.sitegen import plan_pages, render_page
+from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.relevance import assess, load_topics
+from crawler.similarity.signature import text_signature
 
-from benchmarks.sitegen import plan_pages, render_page  # noqa: E402
-from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
-from crawler.relevance import assess, load_topics  # noqa: E402
-from crawler.similarity.signature import text_signature  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 DATA = REPO / "tests" / "data"
 SEED = 2024
@@ -51,8 +50,14 @@ def generated_texts(pages: int, cache: Path) -> list[Text]:
     texts: list[Text] = []
     for plan in plans:
         html = render_page(plan, plans, random.Random(f"{SEED}:{plan.index}")).encode("utf-8")
-        found = extract_page(PageInput(url=f"http://127.0.0.1{plan.path}", body=html,
-                                       content_type="text/html", encoding="utf-8"))
+        found = extract_page(
+            PageInput(
+                url=f"http://127.0.0.1{plan.path}",
+                body=html,
+                content_type="text/html",
+                encoding="utf-8",
+            )
+        )
         if isinstance(found, ExtractedArticle):
             texts.append((f"page-{plan.index}", found.title, found.text, found.language))
     cache.write_text(json.dumps({"pages": pages, "texts": texts}), encoding="utf-8")
@@ -69,8 +74,9 @@ def labelled_texts() -> list[Text]:
                 texts.append((row["id"], row.get("title"), row["text"], row.get("language")))
     for file in sorted((DATA / "similarity").glob("*.json")):
         for doc in json.loads(file.read_text(encoding="utf-8"))["documents"]:
-            texts.append((f"{file.stem}-{doc['id']}", doc.get("title"), doc["text"],
-                          doc.get("language")))
+            texts.append(
+                (f"{file.stem}-{doc['id']}", doc.get("title"), doc["text"], doc.get("language"))
+            )
     return texts
 
 
@@ -82,9 +88,12 @@ def outputs(texts: list[Text]) -> dict[str, Any]:
         signature = text_signature(title, text, language)
         result[key] = {
             "assess": asdict(assess(title, text, language, topics)),
-            "signature": {"bands": list(signature.bands), "parties": list(signature.parties),
-                          "evidence": signature.evidence.to_json(),
-                          "shingles": signature.shingles.hex()},
+            "signature": {
+                "bands": list(signature.bands),
+                "parties": list(signature.parties),
+                "evidence": signature.evidence.to_json(),
+                "shingles": signature.shingles.hex(),
+            },
         }
     return json.loads(json.dumps(result))
 
@@ -120,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recorded {len(found)} texts to {args.record}")
     if args.compare:
         golden = json.loads(args.compare.read_text(encoding="utf-8"))
-        differing = sorted(k for k in golden.keys() | found.keys()
-                           if golden.get(k) != found.get(k))
+        differing = sorted(k for k in golden.keys() | found.keys() if golden.get(k) != found.get(k))
         if differing:
             print(f"{len(differing)} of {len(golden)} texts differ, e.g. {differing[:5]}")
             return 1

@@ -1,6 +1,6 @@
 """Story clustering on the fixture set: pairwise precision, recall, F1 and ms/doc.
 
-    .venv/bin/python benchmarks/clusters.py
+    .venv/bin/python -m benchmarks.clusters
 
 Stores every document of ``tests/data/similarity/stories.json`` (in order of publication)
 through ``storage.writes.store_article`` into a fresh SQLite database, exactly as a crawl
@@ -12,7 +12,6 @@ that names a party it names (parties alone, no other evidence).
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 import time
 import zlib
@@ -22,11 +21,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from harness import pair_scores
 from sqlalchemy import select
 
+from benchmarks.support.harness import pair_scores
 from crawler.extraction import content_hash
 from crawler.similarity.parties import party_table
 from crawler.similarity.scoring import STORY_WINDOW
@@ -47,11 +44,23 @@ def article_data(doc: dict[str, Any]) -> ArticleData:
     when = datetime.fromisoformat(doc["published_at"])
     url = f"https://{doc['source']}.example/{doc['id']}"
     return ArticleData(
-        source=doc["source"], url=url, aliases=(), canonical_url=None, title=doc["title"],
-        text=doc["text"], content_hash=content_hash(doc["text"]), published_at=when,
-        language=doc["language"], authors=(), site_name=None, description=None,
-        fetched_at=when, response_url=url, body_z=zlib.compress(doc["text"].encode()),
-        encoding="utf-8", content_type="text/html",
+        source=doc["source"],
+        url=url,
+        aliases=(),
+        canonical_url=None,
+        title=doc["title"],
+        text=doc["text"],
+        content_hash=content_hash(doc["text"]),
+        published_at=when,
+        language=doc["language"],
+        authors=(),
+        site_name=None,
+        description=None,
+        fetched_at=when,
+        response_url=url,
+        body_z=zlib.compress(doc["text"].encode()),
+        encoding="utf-8",
+        content_type="text/html",
         signature=text_signature(doc["title"], doc["text"], doc["language"]),
     )
 
@@ -87,8 +96,9 @@ def stored_clusters(docs: list[dict[str, Any]]) -> tuple[dict[str, int], float, 
 
 def parties_only(docs: list[dict[str, Any]]) -> dict[str, int]:
     clusters: dict[str, int] = {}
-    signatures = {d["id"]: set(text_signature(d["title"], d["text"], d["language"]).parties)
-                  for d in docs}
+    signatures = {
+        d["id"]: set(text_signature(d["title"], d["text"], d["language"]).parties) for d in docs
+    }
     for index, doc in enumerate(docs):
         when = datetime.fromisoformat(doc["published_at"])
         clusters[doc["id"]] = index
@@ -114,16 +124,22 @@ def pairwise(clusters: dict[str, int], docs: list[dict[str, Any]]) -> tuple[floa
 def main() -> None:
     docs = load()
     stories = {d["story"] for d in docs if d["story"]}
-    print(f"{len(docs)} documents: {len(stories)} stories in 2-4 languages, "
-          f"{sum(d['story'] is None for d in docs)} unrelated articles about the same parties")
+    print(
+        f"{len(docs)} documents: {len(stories)} stories in 2-4 languages, "
+        f"{sum(d['story'] is None for d in docs)} unrelated articles about the same parties"
+    )
     clusters, sign_ms, store_ms, plain_ms = stored_clusters(docs)
-    for name, found in (("evidence (newsmon)", clusters), ("parties only (baseline)",
-                                                          parties_only(docs))):
+    for name, found in (
+        ("evidence (newsmon)", clusters),
+        ("parties only (baseline)", parties_only(docs)),
+    ):
         p, r, f = pairwise(found, docs)
         print(f"{name:24s} pairwise precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     print(f"signature (extraction worker): {sign_ms:.2f} ms/doc")
-    print(f"store on SQLite: {store_ms:.2f} ms/doc with duplicate and story lookup, "
-          f"{plain_ms:.2f} without ({store_ms / plain_ms:.2f}x)")
+    print(
+        f"store on SQLite: {store_ms:.2f} ms/doc with duplicate and story lookup, "
+        f"{plain_ms:.2f} without ({store_ms / plain_ms:.2f}x)"
+    )
     groups: dict[int, list[str]] = {}
     for doc_id, cluster in clusters.items():
         groups.setdefault(cluster, []).append(doc_id)

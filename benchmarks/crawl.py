@@ -4,13 +4,13 @@ Claim measured: a newsmon crawl with two extraction workers stores articles at n
 0.85 times the rate of bare ``trafilatura.bare_extraction`` (with metadata) in a warm pool of two
 processes, and no process of the crawl exceeds 500 MB of resident memory.
 
-One run: generate a deterministic site (``sitegen.py``: 2,000 article pages of 50-150 KB and
+One run: generate a deterministic site (``support/sitegen.py``: 2,000 article pages of 50-150 KB and
 their sitemaps) in a temporary directory; serve it from a separate process with
 ``crawler.demo.server.SampleSite``; crawl it with ``python -m crawler ... crawl`` into a fresh
 SQLite database while sampling every process's RSS and CPU time every 0.1 s; then time bare
 extraction of the same files. Prints a table and writes ``benchmarks/results/crawl.json``.
 With ``--corpus DIR`` the site is the real pages of the extraction corpora instead
-(``corpussite.py``): the generated pages model real markup, these are real.
+(``support/corpussite.py``): the generated pages model real markup, these are real.
 
 Wall-clock ratios suffer from anything else running on the machine, so the CPU other processes
 took is measured and reported, and so is the ratio of CPU costs per page (bare / newsmon,
@@ -20,8 +20,8 @@ Exit status: 0 when the benchmark ran, whether or not the targets were met (it r
 not gate); 1 when it could not measure (the crawl failed, or stored fewer articles than pages
 generated minus 1%).
 
-    .venv/bin/python benchmarks/crawl.py [--pages 2000] [--keep DIR] [--seed 2024]
-    .venv/bin/python benchmarks/crawl.py --corpus ../shared/corpus
+    .venv/bin/python -m benchmarks.crawl [--pages 2000] [--keep DIR] [--seed 2024]
+    .venv/bin/python -m benchmarks.crawl --corpus ../shared/corpus
 """
 
 from __future__ import annotations
@@ -48,10 +48,16 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from corpussite import corpus_site
-from harness import MachineClock, at_least
-from harness import workdir as bench_workdir
-from sitegen import PLACEHOLDER, SITEMAP_INDEX_PATH, GeneratedSite, generate_site
+
+from benchmarks.support.corpussite import corpus_site
+from benchmarks.support.harness import MachineClock, at_least
+from benchmarks.support.harness import workdir as bench_workdir
+from benchmarks.support.sitegen import (
+    PLACEHOLDER,
+    SITEMAP_INDEX_PATH,
+    GeneratedSite,
+    generate_site,
+)
 
 TARGET_RATIO = 0.85
 RSS_LIMIT_MB = 500.0

@@ -31,7 +31,7 @@ Exit status: 0 when the benchmark ran, whether or not the targets were met (it r
 not gate); 1 when it could not measure (the daemon died or did not stop cleanly, a crawl did
 not end "ok", the cycles took far too long).
 
-    .venv/bin/python benchmarks/daemon.py [--cycles 100] [--every 16] [--together] [--keep DIR]
+    .venv/bin/python -m benchmarks.daemon [--cycles 100] [--every 16] [--together] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ from typing import Any
 
 import psutil
 import yaml
-from harness import MachineClock, at_least
-from harness import workdir as bench_workdir
 
+from benchmarks.support.harness import MachineClock, at_least
+from benchmarks.support.harness import workdir as bench_workdir
 from crawler.demo.server import render_sources
 
 SOURCES = ("prwire", "cnportal", "carbontrade", "pap")  # distinct feeds, distinct articles
@@ -88,8 +88,11 @@ class SiteServer:
     def __init__(self, log: Path) -> None:
         self._log = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "crawler.demo.server"], stdout=subprocess.PIPE,
-            stderr=self._log, stdin=subprocess.DEVNULL, text=True,
+            [sys.executable, "-m", "crawler.demo.server"],
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            stdin=subprocess.DEVNULL,
+            text=True,
         )
         assert self.process.stdout is not None
         self.base_url = self.process.stdout.readline().strip()
@@ -120,8 +123,10 @@ def sources_yaml(base_url: str, every: int, enabled: int) -> str:
     document = {
         "sources": sources,
         "crawl": {"download_delay": 0, "autothrottle": False, "extraction_workers": 1},
-        "scheduler": {"max_concurrent_crawls": MAX_CONCURRENT_CRAWLS,
-                      "shutdown_timeout": f"{SHUTDOWN_TIMEOUT_SECONDS}s"},
+        "scheduler": {
+            "max_concurrent_crawls": MAX_CONCURRENT_CRAWLS,
+            "shutdown_timeout": f"{SHUTDOWN_TIMEOUT_SECONDS}s",
+        },
     }
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
@@ -215,9 +220,16 @@ class DaemonSampler:
             threads = self.daemon.num_threads()
             fds = self.daemon.num_fds()
             times = self.daemon.cpu_times()
-        return Checkpoint(cycle, finished, round(seconds, 2), round(memory.rss / MB, 2),
-                          round(memory.uss / MB, 2), threads, fds,
-                          round(times.user + times.system, 3))
+        return Checkpoint(
+            cycle,
+            finished,
+            round(seconds, 2),
+            round(memory.rss / MB, 2),
+            round(memory.uss / MB, 2),
+            threads,
+            fds,
+            round(times.user + times.system, 3),
+        )
 
 
 # --- what the daemon logged --------------------------------------------------------------------
@@ -291,9 +303,13 @@ class Delay:
     slot_wait: float  # of which spent with max_concurrent_crawls other crawls running
 
 
-def scheduling_delays(crawls: Sequence[CrawlSpan], fire_time: dict[str, float],
-                      added_at: dict[str, float], every: float,
-                      max_concurrent: int) -> list[Delay]:
+def scheduling_delays(
+    crawls: Sequence[CrawlSpan],
+    fire_time: dict[str, float],
+    added_at: dict[str, float],
+    every: float,
+    max_concurrent: int,
+) -> list[Delay]:
     """The delay of every crawl start (see the module docstring for the definition).
 
     ``fire_time``: any one fire time of each source's job (its stored next run time);
@@ -305,8 +321,9 @@ def scheduling_delays(crawls: Sequence[CrawlSpan], fire_time: dict[str, float],
         after_previous = base + math.ceil((previous_end[crawl.source] - base) / every) * every
         # Log times are truncated to the millisecond: a start logged just before its fire
         # time belongs to it.
-        before_start = base + math.floor(
-            (crawl.started_at + LOG_RESOLUTION_SECONDS - base) / every) * every
+        before_start = (
+            base + math.floor((crawl.started_at + LOG_RESOLUTION_SECONDS - base) / every) * every
+        )
         due = min(after_previous, before_start)
         started = max(crawl.started_at, due)
         # A run queued for a slot starts as the crawl whose slot it gets ends: the last crawl
@@ -314,22 +331,27 @@ def scheduling_delays(crawls: Sequence[CrawlSpan], fire_time: dict[str, float],
         # time went to runs queued before it: the pool is first in, first out.)
         others = [other for other in crawls if other.source != crawl.source]
         slot_free_at = max(
-            (other.ended_at for other in others if other.ended_at is not None
-             and due <= other.ended_at <= started
-             and _running_at(others, other.ended_at) >= max_concurrent),
+            (
+                other.ended_at
+                for other in others
+                if other.ended_at is not None
+                and due <= other.ended_at <= started
+                and _running_at(others, other.ended_at) >= max_concurrent
+            ),
             default=due,
         )
-        delays.append(Delay(crawl.source, due, crawl.started_at, started - due,
-                            slot_free_at - due))
-        previous_end[crawl.source] = (crawl.ended_at if crawl.ended_at is not None
-                                      else math.inf)
+        delays.append(Delay(crawl.source, due, crawl.started_at, started - due, slot_free_at - due))
+        previous_end[crawl.source] = crawl.ended_at if crawl.ended_at is not None else math.inf
     return delays
 
 
 def _running_at(crawls: Sequence[CrawlSpan], moment: float) -> int:
     """Crawls running just before ``moment`` (one ending at it counts)."""
-    return sum(1 for crawl in crawls if crawl.started_at < moment
-               and (crawl.ended_at is None or crawl.ended_at >= moment))
+    return sum(
+        1
+        for crawl in crawls
+        if crawl.started_at < moment and (crawl.ended_at is None or crawl.ended_at >= moment)
+    )
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -346,8 +368,11 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 def _spread(values: Sequence[float]) -> dict[str, float | None]:
     if not values:
         return {"p50": None, "p95": None, "max": None}
-    return {"p50": round(percentile(values, 0.5), 3), "p95": round(percentile(values, 0.95), 3),
-            "max": round(max(values), 3)}
+    return {
+        "p50": round(percentile(values, 0.5), 3),
+        "p95": round(percentile(values, 0.95), 3),
+        "max": round(max(values), 3),
+    }
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -368,13 +393,14 @@ class RunCounter:
             self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
             count, bad = self._connection.execute(
-                "SELECT count(*), sum(status != 'ok') FROM crawl_runs "
-                "WHERE finished_at IS NOT NULL").fetchone()
+                "SELECT count(*), sum(status != 'ok') FROM crawl_runs WHERE finished_at IS NOT NULL"
+            ).fetchone()
             if bad:
                 name, status, reason = self._connection.execute(
                     "SELECT s.name, r.status, r.reason FROM crawl_runs r JOIN sources s "
                     "ON s.id = r.source_id WHERE r.finished_at IS NOT NULL "
-                    "AND r.status != 'ok' ORDER BY r.id LIMIT 1").fetchone()
+                    "AND r.status != 'ok' ORDER BY r.id LIMIT 1"
+                ).fetchone()
                 raise BenchmarkFailed(f"a crawl of {name} ended {status}: {reason}")
         except sqlite3.OperationalError:  # the schema is not there yet
             return 0
@@ -403,21 +429,29 @@ def _utc_timestamp(value: str) -> float:
 
 def read_stored_runs(path: Path) -> StoredRuns:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-        statuses = dict(connection.execute(
-            "SELECT status, count(*) FROM crawl_runs GROUP BY status").fetchall())
+        statuses = dict(
+            connection.execute("SELECT status, count(*) FROM crawl_runs GROUP BY status").fetchall()
+        )
         jobs = connection.execute("SELECT id, next_run_time FROM apscheduler_jobs").fetchall()
         rows = connection.execute(
             "SELECT s.name, r.started_at, r.finished_at FROM crawl_runs r "
-            "JOIN sources s ON s.id = r.source_id ORDER BY r.id").fetchall()
-    fire_times = {job_id.removeprefix("crawl:"): float(next_run)
-                  for job_id, next_run in jobs if next_run is not None}
-    runs = [(name, _utc_timestamp(started), _utc_timestamp(finished) if finished else None)
-            for name, started, finished in rows]
+            "JOIN sources s ON s.id = r.source_id ORDER BY r.id"
+        ).fetchall()
+    fire_times = {
+        job_id.removeprefix("crawl:"): float(next_run)
+        for job_id, next_run in jobs
+        if next_run is not None
+    }
+    runs = [
+        (name, _utc_timestamp(started), _utc_timestamp(finished) if finished else None)
+        for name, started, finished in rows
+    ]
     return StoredRuns(statuses, fire_times, runs)
 
 
-def crawl_phases(crawls: Sequence[CrawlSpan], runs: Sequence[tuple[str, float, float | None]]
-                 ) -> tuple[list[float], list[float]]:
+def crawl_phases(
+    crawls: Sequence[CrawlSpan], runs: Sequence[tuple[str, float, float | None]]
+) -> tuple[list[float], list[float]]:
     """Seconds from the daemon's ``crawl start`` to the run's ``started_at`` (the crawl
     process starting up), and from ``started_at`` to ``finished_at`` (crawling), pairing
     each source's logged crawls with its runs in order."""
@@ -479,8 +513,16 @@ def _run_daemon(workdir: Path, base_url: str, cycles: int, every: int, together:
     log_path = workdir / "daemon.log"
     enabled = len(SOURCES) if together else 1
     write_atomically(config, sources_yaml(base_url, every, enabled))
-    command = [sys.executable, "-m", "crawler", "--config", str(config),
-               "--db", f"sqlite:///{database}", "schedule"]
+    command = [
+        sys.executable,
+        "-m",
+        "crawler",
+        "--config",
+        str(config),
+        "--db",
+        f"sqlite:///{database}",
+        "schedule",
+    ]
     stagger = every / len(SOURCES)
     # Generous: the expected time twice over, and the start-up.
     deadline = time.monotonic() + 2 * (cycles / len(SOURCES) * every + every) + 120
@@ -489,19 +531,28 @@ def _run_daemon(workdir: Path, base_url: str, cycles: int, every: int, together:
     with log_path.open("wb") as log_file:
         run = Run(every, cycles, together, MachineClock.now())
         run.added_at = dict.fromkeys(SOURCES[:enabled], run.launched.at)
-        daemon = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, env={**os.environ, "TZ": "UTC"})
+        daemon = subprocess.Popen(
+            command,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "TZ": "UTC"},
+        )
         try:
             sampler = run.sampler = DaemonSampler(daemon.pid)
             ready_at = _wait_until_ready(daemon, log_path)
             finished = 0
             while finished < cycles:
                 if daemon.poll() is not None:
-                    raise BenchmarkFailed(f"the daemon exited with status {daemon.returncode} "
-                                          f"after {finished} cycles; see {log_path}")
+                    raise BenchmarkFailed(
+                        f"the daemon exited with status {daemon.returncode} "
+                        f"after {finished} cycles; see {log_path}"
+                    )
                 if time.monotonic() > deadline:
-                    raise BenchmarkFailed(f"only {finished} of {cycles} cycles finished in the "
-                                          f"time allowed; see {log_path}")
+                    raise BenchmarkFailed(
+                        f"only {finished} of {cycles} cycles finished in the "
+                        f"time allowed; see {log_path}"
+                    )
                 if enabled < len(SOURCES) and time.time() >= ready_at + enabled * stagger:
                     # Enable the next source: its job is added, and first runs, right now.
                     enabled += 1
@@ -516,7 +567,8 @@ def _run_daemon(workdir: Path, base_url: str, cycles: int, every: int, together:
                     seconds = time.time() - run.launched.at
                     while checkpoints and finished >= checkpoints[0]:
                         run.checkpoints.append(
-                            sampler.checkpoint(checkpoints.pop(0), finished, seconds))
+                            sampler.checkpoint(checkpoints.pop(0), finished, seconds)
+                        )
                 time.sleep(POLL_SECONDS)
             run.stopped = MachineClock.now()
             daemon.send_signal(signal.SIGTERM)
@@ -557,18 +609,19 @@ def _wait_until_ready(daemon: subprocess.Popen[bytes], log_path: Path) -> float:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if daemon.poll() is not None:
-            raise BenchmarkFailed(f"the daemon exited with status {daemon.returncode} on "
-                                  f"start; see {log_path}")
+            raise BenchmarkFailed(
+                f"the daemon exited with status {daemon.returncode} on start; see {log_path}"
+            )
         ready_at = read_daemon_log(log_path).ready_at
         if ready_at is not None:
             return ready_at
         time.sleep(POLL_SECONDS)
-    raise BenchmarkFailed(f"the daemon did not start scheduling within "
-                          f"{START_TIMEOUT_SECONDS:.0f} s; see {log_path}")
+    raise BenchmarkFailed(
+        f"the daemon did not start scheduling within {START_TIMEOUT_SECONDS:.0f} s; see {log_path}"
+    )
 
 
-def _wait_sampling(daemon: subprocess.Popen[bytes], sampler: DaemonSampler,
-                   timeout: float) -> int:
+def _wait_sampling(daemon: subprocess.Popen[bytes], sampler: DaemonSampler, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     while daemon.poll() is None:
         if time.monotonic() > deadline:
@@ -601,23 +654,30 @@ def measurements(run: Run) -> dict[str, Any]:
     """Every number of the run, as plain JSON-able data."""
     assert run.sampler is not None and run.stopped is not None and run.exited_at is not None
     sampler = run.sampler
-    delays = scheduling_delays(run.log.crawls, run.stored.fire_times, run.added_at, run.every,
-                               MAX_CONCURRENT_CRAWLS)
+    delays = scheduling_delays(
+        run.log.crawls, run.stored.fire_times, run.added_at, run.every, MAX_CONCURRENT_CRAWLS
+    )
     seconds = [d.seconds for d in delays]
     own = [d.seconds - d.slot_wait for d in delays]
     waited = [d for d in delays if d.slot_wait > 0]
     rss = [c.rss_mb for c in run.checkpoints]
     ratio = max(rss) / min(rss) if rss else None
     steady = [(c, r) for c, r in run.rss_by_cycle if c >= 10]
-    slope = (statistics.linear_regression([c for c, _ in steady], [r for _, r in steady]).slope
-             if len({c for c, _ in steady}) >= 2 else None)
+    slope = (
+        statistics.linear_regression([c for c, _ in steady], [r for _, r in steady]).slope
+        if len({c for c, _ in steady}) >= 2
+        else None
+    )
     durations = [c.seconds for c in run.log.crawls if c.seconds is not None]
     startup, crawling = crawl_phases(run.log.crawls, run.stored.runs)
     finished = run.checkpoints[-1].finished_runs
     first, last = run.checkpoints[0], run.checkpoints[-1]
     # Start-up (imports, schema) excluded: CPU per cycle once the daemon runs.
-    cpu_per_cycle = ((last.cpu_seconds - first.cpu_seconds) / (last.finished_runs
-                     - first.finished_runs) if last.finished_runs > first.finished_runs else None)
+    cpu_per_cycle = (
+        (last.cpu_seconds - first.cpu_seconds) / (last.finished_runs - first.finished_runs)
+        if last.finished_runs > first.finished_runs
+        else None
+    )
     wall = run.stopped.at - run.launched.at
     cpus = os.cpu_count() or 1
     ours = sampler.daemon_cpu + sampler.children_cpu + run.server_cpu
@@ -629,13 +689,20 @@ def measurements(run: Run) -> dict[str, Any]:
     delay_p95 = percentile(seconds, 0.95) if seconds else None
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": cpus, "python": sys.version.split()[0],
-                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "setup": {"sources": list(SOURCES), "every_seconds": run.every,
-                  "sources_enabled": "together" if run.together else "staggered",
-                  "max_concurrent_crawls": MAX_CONCURRENT_CRAWLS,
-                  "sources_added_seconds_after_launch": {
-                      name: round(at - run.launched.at, 2) for name, at in run.added_at.items()}},
+        "machine": {
+            "cpus": cpus,
+            "python": sys.version.split()[0],
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "setup": {
+            "sources": list(SOURCES),
+            "every_seconds": run.every,
+            "sources_enabled": "together" if run.together else "staggered",
+            "max_concurrent_crawls": MAX_CONCURRENT_CRAWLS,
+            "sources_added_seconds_after_launch": {
+                name: round(at - run.launched.at, 2) for name, at in run.added_at.items()
+            },
+        },
         "cycles": run.cycles,
         "finished_runs": finished,
         "crawl_runs_by_status": run.stored.by_status,
@@ -646,12 +713,14 @@ def measurements(run: Run) -> dict[str, Any]:
             "checkpoints": [asdict(c) for c in run.checkpoints],
             "max_over_min": round(ratio, 3) if ratio is not None else None,
             "growth_kb_per_cycle_from_cycle_10": round(slope * 1024, 1)
-            if slope is not None else None,
+            if slope is not None
+            else None,
             "by_cycle_mb": run.rss_by_cycle,
         },
         "daemon_cpu_seconds": round(sampler.daemon_cpu, 2),
         "daemon_cpu_ms_per_cycle_after_cycle_1": round(1000 * cpu_per_cycle, 1)
-        if cpu_per_cycle is not None else None,
+        if cpu_per_cycle is not None
+        else None,
         "crawl_children": {
             "processes_seen": {kind: len(peaks) for kind, peaks in kinds.items()},
             "peak_rss_mb": {kind: round(max(peaks) / MB, 1) for kind, peaks in kinds.items()},
@@ -667,8 +736,10 @@ def measurements(run: Run) -> dict[str, Any]:
             "waited_for_a_slot": len(waited),
             "excluding_slot_waits": _spread(own),
             "fire_times_skipped_source_busy": len(run.log.skips),
-            "by_crawl": [asdict(d) | {"seconds": round(d.seconds, 3),
-                                      "slot_wait": round(d.slot_wait, 3)} for d in delays],
+            "by_crawl": [
+                asdict(d) | {"seconds": round(d.seconds, 3), "slot_wait": round(d.slot_wait, 3)}
+                for d in delays
+            ],
         },
         "background_load": {
             "cpu_seconds_others": round(max(0.0, machine - ours), 1),
@@ -693,61 +764,89 @@ def print_report(m: dict[str, Any]) -> None:
     children, targets = m["crawl_children"], m["targets"]
     verdict = {True: "PASS", False: "FAIL"}
     print()
-    print(f"newsmon daemon benchmark: {m['finished_runs']} crawl cycles of "
-          f"{len(setup['sources'])} sources ({setup['sources_enabled']}) every "
-          f"{setup['every_seconds']} s, at most "
-          f"{setup['max_concurrent_crawls']} at once, in {m['seconds_to_last_cycle']:.0f} s; "
-          f"runs by status {m['crawl_runs_by_status']}; stopped by SIGTERM in "
-          f"{m['seconds_to_stop']:.1f} s, exit status {m['daemon_exit_status']}")
+    print(
+        f"newsmon daemon benchmark: {m['finished_runs']} crawl cycles of "
+        f"{len(setup['sources'])} sources ({setup['sources_enabled']}) every "
+        f"{setup['every_seconds']} s, at most "
+        f"{setup['max_concurrent_crawls']} at once, in {m['seconds_to_last_cycle']:.0f} s; "
+        f"runs by status {m['crawl_runs_by_status']}; stopped by SIGTERM in "
+        f"{m['seconds_to_stop']:.1f} s, exit status {m['daemon_exit_status']}"
+    )
     print()
-    print(f"{'daemon after cycle':>18} {'seconds':>8} {'RSS MB':>8} {'USS MB':>8} "
-          f"{'threads':>8} {'fds':>5}")
+    print(
+        f"{'daemon after cycle':>18} {'seconds':>8} {'RSS MB':>8} {'USS MB':>8} "
+        f"{'threads':>8} {'fds':>5}"
+    )
     for c in rss["checkpoints"]:
-        print(f"{c['cycle']:>18} {c['seconds']:>8.1f} {c['rss_mb']:>8.1f} {c['uss_mb']:>8.1f} "
-              f"{c['threads']:>8} {c['open_fds']:>5}")
-    print(f"RSS max / min: {_f(rss['max_over_min'])}   target <= {RSS_TARGET_RATIO:.2f}   "
-          f"{verdict[targets['rss_pass']]}")
-    print(f"  RSS trend from cycle 10 on: {_f(rss['growth_kb_per_cycle_from_cycle_10'], '+.1f')} "
-          f"KB per cycle; daemon CPU {m['daemon_cpu_seconds']:.1f} s "
-          f"in all, {_f(m['daemon_cpu_ms_per_cycle_after_cycle_1'], '.0f')} ms per cycle "
-          "after the first")
+        print(
+            f"{c['cycle']:>18} {c['seconds']:>8.1f} {c['rss_mb']:>8.1f} {c['uss_mb']:>8.1f} "
+            f"{c['threads']:>8} {c['open_fds']:>5}"
+        )
+    print(
+        f"RSS max / min: {_f(rss['max_over_min'])}   target <= {RSS_TARGET_RATIO:.2f}   "
+        f"{verdict[targets['rss_pass']]}"
+    )
+    print(
+        f"  RSS trend from cycle 10 on: {_f(rss['growth_kb_per_cycle_from_cycle_10'], '+.1f')} "
+        f"KB per cycle; daemon CPU {m['daemon_cpu_seconds']:.1f} s "
+        f"in all, {_f(m['daemon_cpu_ms_per_cycle_after_cycle_1'], '.0f')} ms per cycle "
+        "after the first"
+    )
     peaks = ", ".join(f"{kind} {mb:.0f} MB" for kind, mb in children["peak_rss_mb"].items())
-    print(f"  crawl children, peak RSS (for information): {peaks}; daemon and children "
-          f"together {children['peak_rss_mb_daemon_tree_sum']:.0f} MB")
+    print(
+        f"  crawl children, peak RSS (for information): {peaks}; daemon and children "
+        f"together {children['peak_rss_mb_daemon_tree_sum']:.0f} MB"
+    )
     crawl = children["crawl_seconds"]
-    print(f"  a crawl took {_f(crawl['p50'], '.1f')} s (median), {_f(crawl['p95'], '.1f')} s "
-          f"(p95): {_f(children['startup_seconds']['p50'], '.1f')} s (median) from its start to "
-          f"its run being recorded, {_f(children['crawling_seconds']['p50'], '.1f')} s "
-          f"crawling, the rest closing; {children['cpu_seconds']:.0f} CPU s in all")
+    print(
+        f"  a crawl took {_f(crawl['p50'], '.1f')} s (median), {_f(crawl['p95'], '.1f')} s "
+        f"(p95): {_f(children['startup_seconds']['p50'], '.1f')} s (median) from its start to "
+        f"its run being recorded, {_f(children['crawling_seconds']['p50'], '.1f')} s "
+        f"crawling, the rest closing; {children['cpu_seconds']:.0f} CPU s in all"
+    )
     print()
-    print(f"scheduling delay ({delay['crawls']} crawl starts): p50 {_f(delay['p50'])} s, "
-          f"p95 {_f(delay['p95'])} s, max {_f(delay['max'])} s   target p95 < "
-          f"{DELAY_TARGET_SECONDS:.0f} s   {verdict[targets['delay_pass']]}")
+    print(
+        f"scheduling delay ({delay['crawls']} crawl starts): p50 {_f(delay['p50'])} s, "
+        f"p95 {_f(delay['p95'])} s, max {_f(delay['max'])} s   target p95 < "
+        f"{DELAY_TARGET_SECONDS:.0f} s   {verdict[targets['delay_pass']]}"
+    )
     own = delay["excluding_slot_waits"]
-    print(f"  {delay['waited_for_a_slot']} start(s) waited for one of the "
-          f"{setup['max_concurrent_crawls']} crawl slots; without those waits p50 "
-          f"{_f(own['p50'])} s, p95 {_f(own['p95'])} s, max {_f(own['max'])} s")
-    print(f"  {delay['fire_times_skipped_source_busy']} fire time(s) skipped because the "
-          "source's previous run was still running or queued (not counted as delay)")
-    print("  delay = the daemon's 'crawl start' log time - the fire time the run was due at: "
-          "the first one after the source's previous crawl ended (fire times = first run + "
-          "k x every, from the job store)")
+    print(
+        f"  {delay['waited_for_a_slot']} start(s) waited for one of the "
+        f"{setup['max_concurrent_crawls']} crawl slots; without those waits p50 "
+        f"{_f(own['p50'])} s, p95 {_f(own['p95'])} s, max {_f(own['max'])} s"
+    )
+    print(
+        f"  {delay['fire_times_skipped_source_busy']} fire time(s) skipped because the "
+        "source's previous run was still running or queued (not counted as delay)"
+    )
+    print(
+        "  delay = the daemon's 'crawl start' log time - the fire time the run was due at: "
+        "the first one after the source's previous crawl ended (fire times = first run + "
+        "k x every, from the job store)"
+    )
     sources, slots = len(setup["sources"]), setup["max_concurrent_crawls"]
     if delay["waited_for_a_slot"] > 0.05 * delay["crawls"]:
         if setup["sources_enabled"] == "together":
-            print(f"  the slots were full: sources enabled together fire together, {sources} "
-                  f"crawls at once for {slots} slots, at every interval")
+            print(
+                f"  the slots were full: sources enabled together fire together, {sources} "
+                f"crawls at once for {slots} slots, at every interval"
+            )
         else:
             budget = setup["every_seconds"] * slots / sources
-            print(f"  the slots were full: {sources} sources every {setup['every_seconds']} s "
-                  f"on {slots} slots leave a crawl {budget:.0f} s, and crawls took up to "
-                  f"{_f(crawl['p95'], '.1f')} s (p95); on this machine as loaded, use --every "
-                  f"{math.ceil(crawl['p95'] * sources / slots)} or more")
+            print(
+                f"  the slots were full: {sources} sources every {setup['every_seconds']} s "
+                f"on {slots} slots leave a crawl {budget:.0f} s, and crawls took up to "
+                f"{_f(crawl['p95'], '.1f')} s (p95); on this machine as loaded, use --every "
+                f"{math.ceil(crawl['p95'] * sources / slots)} or more"
+            )
     load = m["background_load"]
     if load["share_of_machine_others"] > 0.05:
-        print(f"  warning: other processes took {100 * load['share_of_machine_others']:.0f}% of "
-              f"the machine during the run ({load['cpu_seconds_others']:.0f} CPU s); the "
-              "delays and crawl times are disturbed")
+        print(
+            f"  warning: other processes took {100 * load['share_of_machine_others']:.0f}% of "
+            f"the machine during the run ({load['cpu_seconds_others']:.0f} CPU s); the "
+            "delays and crawl times are disturbed"
+        )
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -758,35 +857,54 @@ def main(argv: list[str] | None = None) -> int:
         description="Run newsmon's scheduling daemon for many short crawl cycles against a "
         "loopback site; report its memory and how late it starts crawls."
     )
-    parser.add_argument("--cycles", type=at_least(1), default=100,
-                        help="finished crawl runs to wait for (default %(default)s)")
-    parser.add_argument("--every", type=at_least(len(SOURCES)), default=16,
-                        help="each source's interval in seconds (default %(default)s; below "
-                        "about twice the crawl time, crawls queue for the slots)")
-    parser.add_argument("--together", action="store_true",
-                        help="enable every source from the start instead of a quarter interval "
-                        "apart: they then all fire at once, each time, and queue for the slots")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the sources file, database and logs in DIR (new or empty)")
+    parser.add_argument(
+        "--cycles",
+        type=at_least(1),
+        default=100,
+        help="finished crawl runs to wait for (default %(default)s)",
+    )
+    parser.add_argument(
+        "--every",
+        type=at_least(len(SOURCES)),
+        default=16,
+        help="each source's interval in seconds (default %(default)s; below "
+        "about twice the crawl time, crawls queue for the slots)",
+    )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="enable every source from the start instead of a quarter interval "
+        "apart: they then all fire at once, each time, and queue for the slots",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the sources file, database and logs in DIR (new or empty)",
+    )
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so the daemon and its crawls are stopped on the way out.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    if args.keep is not None and args.keep.exists() and (
-        not args.keep.is_dir() or any(args.keep.iterdir())
+    if (
+        args.keep is not None
+        and args.keep.exists()
+        and (not args.keep.is_dir() or any(args.keep.iterdir()))
     ):
         parser.error(f"--keep {args.keep}: not a new or empty directory")
 
     with bench_workdir(args.keep, "newsmon-bench-daemon-") as workdir:
         expected = args.cycles / len(SOURCES) * args.every
-        print(f"running the daemon for {args.cycles} cycles (about {expected / 60:.0f} min) "
-              f"in {workdir} ...", flush=True)
+        print(
+            f"running the daemon for {args.cycles} cycles (about {expected / 60:.0f} min) "
+            f"in {workdir} ...",
+            flush=True,
+        )
         try:
             run = run_daemon(workdir, args.cycles, args.every, together=args.together)
         except BenchmarkFailed as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             with suppress(OSError):
-                print((workdir / "daemon.log").read_text(errors="replace")[-3000:],
-                      file=sys.stderr)
+                print((workdir / "daemon.log").read_text(errors="replace")[-3000:], file=sys.stderr)
             return 1
         problems = check(run)
         if problems:

@@ -1,6 +1,6 @@
 """Near-duplicate detection on the fixture set: pairwise precision, recall, F1 and ms/doc.
 
-    .venv/bin/python benchmarks/duplicates.py
+    .venv/bin/python -m benchmarks.duplicates
 
 Every pair of documents in ``tests/data/similarity/duplicates.json`` is judged the way
 ``storage.dedup`` judges a new article against a stored one: a candidate only when the two
@@ -11,15 +11,11 @@ in the same run, is exact-text matching (what a content hash finds).
 from __future__ import annotations
 
 import json
-import sys
 import time
 from itertools import combinations
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from harness import pair_scores
-
+from benchmarks.support.harness import pair_scores
 from crawler.similarity.minhash import band_keys
 from crawler.similarity.scoring import is_near_duplicate, resemblance
 from crawler.similarity.tokens import shingles, tokens
@@ -49,23 +45,30 @@ def predicted_pairs(docs: list[dict[str, str]]) -> tuple[set[tuple[int, int]], f
 
 def main() -> None:
     docs = load()
-    truth = {(i, j) for i, j in combinations(range(len(docs)), 2)
-             if docs[i]["group"] == docs[j]["group"]}
+    truth = {
+        (i, j) for i, j in combinations(range(len(docs)), 2) if docs[i]["group"] == docs[j]["group"]
+    }
     found, per_doc = predicted_pairs(docs)
-    exact = {(i, j) for i, j in combinations(range(len(docs)), 2)
-             if docs[i]["text"] == docs[j]["text"]}
-    print(f"{len(docs)} documents, {len(truth)} duplicate pairs, "
-          f"{len(docs) * (len(docs) - 1) // 2 - len(truth)} other pairs")
+    exact = {
+        (i, j) for i, j in combinations(range(len(docs)), 2) if docs[i]["text"] == docs[j]["text"]
+    }
+    print(
+        f"{len(docs)} documents, {len(truth)} duplicate pairs, "
+        f"{len(docs) * (len(docs) - 1) // 2 - len(truth)} other pairs"
+    )
     for name, pairs in (("minhash bands + shingles", found), ("exact text (baseline)", exact)):
         p, r, f = pair_scores(pairs, truth)
         print(f"{name:26s} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     print(f"fingerprint time: {per_doc:.2f} ms/doc")
     for label, pairs in (("missed", truth - found), ("wrong", found - truth)):
         for i, j in sorted(pairs):
-            jaccard, containment = resemblance(shingles(tokens(docs[i]["text"])),
-                                               shingles(tokens(docs[j]["text"])))
-            print(f"  {label}: {docs[i]['id']} ~ {docs[j]['id']} "
-                  f"(Jaccard {jaccard:.2f}, containment {containment:.2f})")
+            jaccard, containment = resemblance(
+                shingles(tokens(docs[i]["text"])), shingles(tokens(docs[j]["text"]))
+            )
+            print(
+                f"  {label}: {docs[i]['id']} ~ {docs[j]['id']} "
+                f"(Jaccard {jaccard:.2f}, containment {containment:.2f})"
+            )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ CPU-second of each extractor alone, timed inside the worker processes after a wa
 Exit status: 0 when the benchmark ran, whether or not the targets were met (it reports, it does
 not gate: ``tests/extraction/test_corpus_scores.py`` does); 1 when no corpus was found.
 
-    .venv/bin/python benchmarks/extraction.py [--corpus DIR] [--only aeb] [--workers 2]
+    .venv/bin/python -m benchmarks.extraction [--corpus DIR] [--only aeb] [--workers 2]
         [--newsmon-only] [--worst 15] [--json FILE]
 """
 
@@ -101,16 +101,27 @@ def load_corpus(directory: Path) -> list[CorpusPage]:
         path = directory / "html" / f"{page_id}.html.gz"
         if not path.is_file():
             raise ValueError(f"{directory}: ground truth names {page_id} but {path} is missing")
-        pages.append(CorpusPage(directory.name, page_id, path, entry["articleBody"],
-                                entry.get("url"), entry.get("lang")))
+        pages.append(
+            CorpusPage(
+                directory.name,
+                page_id,
+                path,
+                entry["articleBody"],
+                entry.get("url"),
+                entry.get("lang"),
+            )
+        )
     return pages
 
 
 def find_corpora(root: Path, only: Iterable[str] = ()) -> list[Path]:
     """Corpus directories under ``root`` (those holding a ground-truth.json), by name."""
     wanted = set(only)
-    return [d for d in sorted(root.iterdir())
-            if (d / "ground-truth.json").is_file() and (not wanted or d.name in wanted)]
+    return [
+        d
+        for d in sorted(root.iterdir())
+        if (d / "ground-truth.json").is_file() and (not wanted or d.name in wanted)
+    ]
 
 
 # --- extraction, in worker processes ------------------------------------------------------
@@ -120,8 +131,7 @@ def _newsmon(html: bytes, url: str) -> str:
     from crawler.extraction import ExtractedArticle, PageInput, extract_page
 
     # The corpora were re-encoded to UTF-8 whatever their <meta> still declares.
-    result = extract_page(PageInput(url=url, body=html, content_type="text/html",
-                                    encoding="utf-8"))
+    result = extract_page(PageInput(url=url, body=html, content_type="text/html", encoding="utf-8"))
     return result.text if isinstance(result, ExtractedArticle) else ""
 
 
@@ -167,10 +177,13 @@ def run_page(page: CorpusPage, extractors: Sequence[str], keep_text: bool = Fals
     return PageResult(page.page_id, page.lang, scores, texts)
 
 
-_WARM_UP_PAGE = ("<html><head><title>Warm-up page</title></head><body><h1>Warm-up page</h1>"
-                 + "<p>A paragraph long enough for every stage of extraction to run, language "
-                   "detection included, so that models and caches are loaded before timing.</p>"
-                   * 6 + "</body></html>").encode()
+_WARM_UP_PAGE = (
+    "<html><head><title>Warm-up page</title></head><body><h1>Warm-up page</h1>"
+    + "<p>A paragraph long enough for every stage of extraction to run, language "
+    "detection included, so that models and caches are loaded before timing.</p>"
+    * 6
+    + "</body></html>"
+).encode()
 
 
 def _warm_up() -> None:
@@ -179,16 +192,24 @@ def _warm_up() -> None:
     _trafilatura(_WARM_UP_PAGE, "https://warm.invalid/")
 
 
-def run_corpus(pages: Sequence[CorpusPage], extractors: Sequence[str] = EXTRACTORS,
-               workers: int = 2, keep_text: bool = False) -> list[PageResult]:
+def run_corpus(
+    pages: Sequence[CorpusPage],
+    extractors: Sequence[str] = EXTRACTORS,
+    workers: int = 2,
+    keep_text: bool = False,
+) -> list[PageResult]:
     """Score every page in a pool of ``workers`` spawned processes, in page order."""
     if workers <= 1:
         _warm_up()
         return [run_page(p, extractors, keep_text) for p in pages]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
-                             initializer=_warm_up) as pool:
-        return list(pool.map(run_page, pages, [extractors] * len(pages),
-                             [keep_text] * len(pages), chunksize=4))
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=_warm_up
+    ) as pool:
+        return list(
+            pool.map(
+                run_page, pages, [extractors] * len(pages), [keep_text] * len(pages), chunksize=4
+            )
+        )
 
 
 # --- summaries ----------------------------------------------------------------------------
@@ -241,16 +262,21 @@ def deficits(results: Sequence[PageResult]) -> list[tuple[str, float]]:
 
 
 def _row(label: str, s: Summary) -> str:
-    return (f"  {label:<22} {s.pages:>5} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} "
-            f"{s.median_f1:>7.3f} {s.low_pages:>6} {s.pages_per_second:>8.1f}")
+    return (
+        f"  {label:<22} {s.pages:>5} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} "
+        f"{s.median_f1:>7.3f} {s.low_pages:>6} {s.pages_per_second:>8.1f}"
+    )
 
 
-def report(corpus: str, results: Sequence[PageResult], extractors: Sequence[str],
-           worst: int) -> dict[str, object]:
+def report(
+    corpus: str, results: Sequence[PageResult], extractors: Sequence[str], worst: int
+) -> dict[str, object]:
     """Print one corpus's table; return its numbers for --json."""
     print(f"\n{corpus}: {len(results)} pages")
-    print(f"  {'extractor':<22} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'med F1':>7} "
-          f"{'F1<.5':>6} {'pages/s':>8}")
+    print(
+        f"  {'extractor':<22} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'med F1':>7} "
+        f"{'F1<.5':>6} {'pages/s':>8}"
+    )
     numbers: dict[str, object] = {}
     for name in extractors:
         summary = summarize(results, name)
@@ -267,15 +293,18 @@ def report(corpus: str, results: Sequence[PageResult], extractors: Sequence[str]
         ours, theirs = summarize(results, NEWSMON), summarize(results, TRAFILATURA)
         slowdown = theirs.pages_per_second / ours.pages_per_second
         behind = deficits(results)
-        print(f"  F1 newsmon - trafilatura: {ours.f1 - theirs.f1:+.3f}; "
-              f"newsmon takes {slowdown:.2f}x trafilatura's time (target <= {MAX_SLOWDOWN}); "
-              f"pages more than {MAX_PAGE_DEFICIT} below trafilatura: {len(behind)}")
+        print(
+            f"  F1 newsmon - trafilatura: {ours.f1 - theirs.f1:+.3f}; "
+            f"newsmon takes {slowdown:.2f}x trafilatura's time (target <= {MAX_SLOWDOWN}); "
+            f"pages more than {MAX_PAGE_DEFICIT} below trafilatura: {len(behind)}"
+        )
         for page_id, gap in behind:
             print(f"    -{gap:.3f} {page_id}")
         numbers["slowdown"] = slowdown
         numbers["pages_behind"] = [page_id for page_id, _ in behind]
-    numbers["pages"] = {r.page_id: {name: round(r.scores[name].f1, 4) for name in extractors}
-                        for r in results}
+    numbers["pages"] = {
+        r.page_id: {name: round(r.scores[name].f1, 4) for name in extractors} for r in results
+    }
     if worst and NEWSMON in extractors:
         print(f"  newsmon's {worst} lowest pages (F1 P R):")
         for r in sorted(results, key=lambda r: r.scores[NEWSMON].f1)[:worst]:
@@ -286,8 +315,12 @@ def report(corpus: str, results: Sequence[PageResult], extractors: Sequence[str]
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR,
-                        help="directory holding one sub-directory per corpus")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS_DIR,
+        help="directory holding one sub-directory per corpus",
+    )
     parser.add_argument("--only", action="append", default=[], help="corpus name (repeatable)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--newsmon-only", action="store_true", help="skip trafilatura")

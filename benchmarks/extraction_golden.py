@@ -2,15 +2,22 @@
 
 Claim checked: a change made for speed leaves every output of extraction as it was. The page
 set is every page of the shared corpora (``../shared/corpus/<name>``), the fixture pages of
-``tests/extraction/pages`` and ``--generated`` pages of ``sitegen.py`` (the crawl benchmark's
-pages). The outputs (text, title, dates, authors, language, script, canonical URL, hash, and
-whether ``body_z`` holds the page) go to a JSON file that must stay OUTSIDE the repository: it
-holds corpus text, which is never committed.
+``tests/extraction/pages`` and ``--generated`` pages of ``support/sitegen.py`` (the crawl
+benchmark's pages). The outputs (text, title, dates, authors, language, script, canonical URL,
+hash, and whether ``body_z`` holds the page) go to a JSON file that must stay OUTSIDE the
+repository: it holds corpus text, which is never committed.
 
-    .venv/bin/python benchmarks/extraction_golden.py record  [--golden /tmp/golden.json]
-    .venv/bin/python benchmarks/extraction_golden.py compare [--golden /tmp/golden.json]
+    .venv/bin/python -m benchmarks.extraction_golden record  [--golden /tmp/golden.json]
+    .venv/bin/python -m benchmarks.extraction_golden compare [--golden /tmp/golden.json]
         [--ignore FIELD]
-    .venv/bin/python benchmarks/extraction_golden.py time    [--repeat 3] [--set generated]
+    .venv/bin/python -m benchmarks.extraction_golden time    [--repeat 3] [--set generated]
+
+It measures the tree it is run from, not the installed newsmon, so one venv can time an older
+copy of the tree: ``python -m`` puts the current directory first on ``sys.path``, ahead of the
+editable install's finder, so from the root of that copy (``git worktree add /tmp/old <commit>``,
+then ``cd /tmp/old``) it imports the copy's ``crawler`` and ``benchmarks.support``. It exits 2
+when ``crawler`` comes from another tree than the script's (the script run by its path, or
+``PYTHONPATH`` pointing elsewhere).
 
 Every mode takes ``--generated N`` (default 200) and ``--site DIR`` (keep the generated site
 there and reuse it, so repeated runs do not generate it again).
@@ -38,17 +45,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+import crawler
+from benchmarks.support.sitegen import PLACEHOLDER, generate_site
+from crawler import extraction
+from crawler.config import ExtractionRules
+from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.pagebody import inflate_body
+
 REPO = Path(__file__).resolve().parents[1]
-# This tree's crawler, not the installed one: the same script times an older copy of the tree.
-sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
-
-from sitegen import PLACEHOLDER, generate_site  # noqa: E402
-
-from crawler import extraction  # noqa: E402
-from crawler.config import ExtractionRules  # noqa: E402
-from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
-from crawler.pagebody import inflate_body  # noqa: E402
-
 DEFAULT_CORPUS_DIR = REPO.parent / "shared" / "corpus"
 FIXTURE_DIR = REPO / "tests" / "extraction" / "pages"
 DEFAULT_GOLDEN = Path("/tmp/golden.json")
@@ -65,13 +69,25 @@ STAGES: dict[str, tuple[str, ...]] = {
     "metadata": ("read_metadata",),
     "strip scripts": ("strip_elements",),
     "title": ("choose_title", "find_headline"),
-    "dates+bylines": ("date_snippets", "headline_lines", "visible_authors",
-                      "visible_published", "url_date"),
+    "dates+bylines": (
+        "date_snippets",
+        "headline_lines",
+        "visible_authors",
+        "visible_published",
+        "url_date",
+    ),
     "rules": ("apply_tree_rules",),
     "boilerplate": ("clean_tree",),
     "trafilatura": ("_trafilatura_text",),
-    "region": ("page_blocks", "find_region", "sibling_chunks", "TextIndex", "combine",
-               "agreed_paragraphs", "_document_of"),
+    "region": (
+        "page_blocks",
+        "find_region",
+        "sibling_chunks",
+        "TextIndex",
+        "combine",
+        "agreed_paragraphs",
+        "_document_of",
+    ),
     "cleanup": ("clean_text",),
     "language": ("detect_language", "detect_script"),
     "hash": ("content_hash",),
@@ -102,9 +118,10 @@ def corpus_pages(root: Path) -> Iterator[GoldenPage]:
         for page_id, entry in sorted(truth.items()):
             body = gzip.decompress((directory / "html" / f"{page_id}.html.gz").read_bytes())
             url = entry.get("url") or f"https://{directory.name}.corpus.invalid/{page_id}.html"
-            yield GoldenPage(f"{directory.name}/{page_id}",
-                             PageInput(url=url, body=body, content_type="text/html",
-                                       encoding="utf-8"))
+            yield GoldenPage(
+                f"{directory.name}/{page_id}",
+                PageInput(url=url, body=body, content_type="text/html", encoding="utf-8"),
+            )
 
 
 def fixture_pages(directory: Path = FIXTURE_DIR) -> Iterator[GoldenPage]:
@@ -113,10 +130,17 @@ def fixture_pages(directory: Path = FIXTURE_DIR) -> Iterator[GoldenPage]:
     for spec_file in sorted(directory.glob("*.json")):
         spec = json.loads(spec_file.read_text(encoding="utf-8"))
         rules = ExtractionRules(**spec["rules"]) if "rules" in spec else None
-        yield GoldenPage(f"fixtures/{spec_file.stem}", PageInput(
-            url=spec["url"], body=spec_file.with_suffix(".html").read_bytes(),
-            content_type=spec.get("content_type"), timezone=spec.get("timezone"),
-            language_hint=spec.get("language_hint"), rules=rules))
+        yield GoldenPage(
+            f"fixtures/{spec_file.stem}",
+            PageInput(
+                url=spec["url"],
+                body=spec_file.with_suffix(".html").read_bytes(),
+                content_type=spec.get("content_type"),
+                timezone=spec.get("timezone"),
+                language_hint=spec.get("language_hint"),
+                rules=rules,
+            ),
+        )
 
 
 def generated_pages(count: int, seed: int, keep: Path | None = None) -> list[GoldenPage]:
@@ -138,15 +162,33 @@ def _site_pages(root: Path) -> list[GoldenPage]:
     for file in sorted(root.rglob("*.html")):
         path = "/" + file.relative_to(root).as_posix()
         html = file.read_text(encoding="utf-8").replace(PLACEHOLDER, GENERATED_BASE)
-        pages.append(GoldenPage(f"generated{path}", PageInput(
-            url=GENERATED_BASE + path, body=html.encode("utf-8"),
-            content_type="text/html; charset=utf-8")))
+        pages.append(
+            GoldenPage(
+                f"generated{path}",
+                PageInput(
+                    url=GENERATED_BASE + path,
+                    body=html.encode("utf-8"),
+                    content_type="text/html; charset=utf-8",
+                ),
+            )
+        )
     return pages
 
 
 def _fail(message: str) -> NoReturn:
     print(f"extraction_golden: error: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def _require_this_tree() -> None:
+    """Stop unless ``crawler`` was imported from this script's tree (see the module docstring):
+    timing or recording another tree's extraction under this tree's name would mislead."""
+    tree = Path(crawler.__file__).resolve().parents[1]
+    if tree != REPO:
+        _fail(
+            f"crawler was imported from {tree}, not from {REPO}: "
+            f"run 'python -m benchmarks.extraction_golden' from {REPO}"
+        )
 
 
 def page_set(args: argparse.Namespace, sets: Sequence[str] = SETS) -> list[GoldenPage]:
@@ -199,8 +241,9 @@ def record(pages: Sequence[GoldenPage], golden: Path) -> int:
     return 0
 
 
-def differences(before: dict[str, Any], after: dict[str, Any], ignore: Sequence[str] = ()
-                ) -> tuple[list[str], list[str]]:
+def differences(
+    before: dict[str, Any], after: dict[str, Any], ignore: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
     """(differences, notes): a field present on one side only is a note (a field added to
     ``ExtractedArticle`` since the recording), any other change not in ``ignore`` a
     difference."""
@@ -214,8 +257,10 @@ def differences(before: dict[str, Any], after: dict[str, Any], ignore: Sequence[
             if name in ignore:
                 continue
             if name not in old or name not in new:
-                notes.append(f"{key}: field {name!r} only in the "
-                             f"{'new' if name not in old else 'golden'} output")
+                notes.append(
+                    f"{key}: field {name!r} only in the "
+                    f"{'new' if name not in old else 'golden'} output"
+                )
             elif old[name] != new[name]:
                 diffs.append(f"{key}: {name}: {_short(old[name])} -> {_short(new[name])}")
     return diffs, notes
@@ -236,8 +281,10 @@ def compare(pages: Sequence[GoldenPage], golden: Path, ignore: Sequence[str] = (
     for line in diffs:
         print(f"DIFF {line}")
     changed = len({line.split(": ", 1)[0] for line in diffs})
-    print(f"compared {len(after)} pages, {len(fields)} fields each: "
-          f"{'identical' if not diffs else f'{changed} pages differ ({len(diffs)} fields)'}")
+    print(
+        f"compared {len(after)} pages, {len(fields)} fields each: "
+        f"{'identical' if not diffs else f'{changed} pages differ ({len(diffs)} fields)'}"
+    )
     return 1 if diffs else 0
 
 
@@ -298,9 +345,12 @@ def time_pages(label: str, pages: Sequence[GoldenPage], repeat: int) -> None:
     with stage_timers(clock):
         staged = cpu_run(pages)
     n = len(pages)
-    print(f"\n{label}: {n} pages; CPU ms/page, median of {repeat}: "
-          f"{1000 * statistics.median(runs) / n:.2f} (runs: "
-          + ", ".join(f"{1000 * r / n:.2f}" for r in runs) + ")")
+    print(
+        f"\n{label}: {n} pages; CPU ms/page, median of {repeat}: "
+        f"{1000 * statistics.median(runs) / n:.2f} (runs: "
+        + ", ".join(f"{1000 * r / n:.2f}" for r in runs)
+        + ")"
+    )
     print(f"  per stage (one timed run, {1000 * staged / n:.2f} ms/page with timers):")
     accounted = 0.0
     for stage, seconds in sorted(clock.seconds.items(), key=lambda item: -item[1]):
@@ -316,8 +366,9 @@ def timing(args: argparse.Namespace) -> int:
         pages = page_set(args, [name])
         if name == "corpus":
             for corpus in sorted({p.key.split("/")[0] for p in pages}):
-                time_pages(corpus, [p for p in pages if p.key.startswith(corpus + "/")],
-                           args.repeat)
+                time_pages(
+                    corpus, [p for p in pages if p.key.startswith(corpus + "/")], args.repeat
+                )
         else:
             time_pages(name, pages, args.repeat)
     return 0
@@ -330,14 +381,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
     parser.add_argument("--generated", type=int, default=200, help="generated pages")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--site", type=Path,
-                        help="keep the generated site in this directory (reused when present)")
+    parser.add_argument(
+        "--site", type=Path, help="keep the generated site in this directory (reused when present)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--ignore", action="append", default=[], metavar="FIELD",
-                        help="compare: leave this output field out (repeatable)")
-    parser.add_argument("--set", action="append", choices=SETS,
-                        help="time: page set (repeatable; default generated and corpus)")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="compare: leave this output field out (repeatable)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        choices=SETS,
+        help="time: page set (repeatable; default generated and corpus)",
+    )
     args = parser.parse_args(argv)
+    _require_this_tree()
     if args.mode == "time":
         return timing(args)
     if args.golden.resolve().is_relative_to(REPO):

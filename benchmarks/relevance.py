@@ -10,7 +10,7 @@ articles per second of ``assess`` (one process, after a warm-up that compiles ev
 Exit status: 0 when the benchmark ran (it reports; ``tests/relevance/test_relevance_scores.py``
 gates regressions), 1 when the labelled set was not found.
 
-    .venv/bin/python benchmarks/relevance.py [--data DIR] [--topics FILE] [--errors]
+    .venv/bin/python -m benchmarks.relevance [--data DIR] [--topics FILE] [--errors]
         [--split dev|test]
 """
 
@@ -22,11 +22,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from crawler.relevance import load_topics  # noqa: E402
-from crawler.relevance.evaluation import (  # noqa: E402
+from crawler.relevance import load_topics
+from crawler.relevance.evaluation import (
     SPLITS,
     LabelledArticle,
     Outcome,
@@ -37,6 +34,7 @@ from crawler.relevance.evaluation import (  # noqa: E402
     scores_by,
 )
 
+REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / "tests" / "data" / "relevance"
 TARGET_OVERALL = 0.9
 TARGET_LANGUAGE = 0.8
@@ -46,14 +44,21 @@ SPEED_ROUNDS = 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="directory of labelled *.jsonl files")
-    parser.add_argument("--topics", type=Path, default=None,
-                        help="topics file (default: the shipped climate-cooperation one)")
-    parser.add_argument("--errors", action="store_true",
-                        help="list the misjudged articles with their evidence")
-    parser.add_argument("--split", choices=SPLITS, default=None,
-                        help="with --errors: only this split's errors")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="directory of labelled *.jsonl files"
+    )
+    parser.add_argument(
+        "--topics",
+        type=Path,
+        default=None,
+        help="topics file (default: the shipped climate-cooperation one)",
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="list the misjudged articles with their evidence"
+    )
+    parser.add_argument(
+        "--split", choices=SPLITS, default=None, help="with --errors: only this split's errors"
+    )
     args = parser.parse_args(argv)
 
     files = sorted(args.data.glob("*.jsonl"))
@@ -65,10 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     outcomes = assess_all(articles, topics)  # also the warm-up: compiles every language
 
     negatives = sum(not a.label for a in articles)
-    print(f"labelled set: {len(articles)} articles in {len(files)} files, "
-          f"{negatives} negatives ({negatives / len(articles):.0%}); topics: {topics.path}")
-    for name, part in (*((s, [o for o in outcomes if o.article.split == s]) for s in SPLITS),
-                       ("all", outcomes)):
+    print(
+        f"labelled set: {len(articles)} articles in {len(files)} files, "
+        f"{negatives} negatives ({negatives / len(articles):.0%}); topics: {topics.path}"
+    )
+    for name, part in (
+        *((s, [o for o in outcomes if o.article.split == s]) for s in SPLITS),
+        ("all", outcomes),
+    ):
         _table(name, part)
     _kinds(outcomes)
     _speed(articles, topics)
@@ -79,13 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _row(name: str, scores: Scores) -> str:
-    return (f"  {name:<10} {scores.count:>5} {scores.precision:>9.3f} {scores.recall:>7.3f} "
-            f"{scores.f1:>6.3f}   tp={scores.tp} fp={scores.fp} fn={scores.fn} tn={scores.tn}")
+    return (
+        f"  {name:<10} {scores.count:>5} {scores.precision:>9.3f} {scores.recall:>7.3f} "
+        f"{scores.f1:>6.3f}   tp={scores.tp} fp={scores.fp} fn={scores.fn} tn={scores.tn}"
+    )
 
 
 def _table(split: str, outcomes: list[Outcome]) -> None:
-    print(f"\nsplit {split}:\n  {'language':<10} {'n':>5} {'precision':>9} {'recall':>7} "
-          f"{'F1':>6}")
+    print(f"\nsplit {split}:\n  {'language':<10} {'n':>5} {'precision':>9} {'recall':>7} {'F1':>6}")
     for language, scores in sorted(scores_by(outcomes, lambda a: a.language).items()):
         print(_row(language, scores))
     print(_row("overall", overall(outcomes)))
@@ -107,21 +117,31 @@ def _speed(articles: list[LabelledArticle], topics: object) -> None:
             assess(a.title, a.text, a.iso_language, topics)  # type: ignore[arg-type]
     spent = time.process_time() - started
     count = SPEED_ROUNDS * len(articles)
-    print(f"\nspeed: {count / spent:,.0f} articles/s ({spent / count * 1000:.2f} ms CPU each, "
-          f"mean {chars / len(articles):,.0f} characters), one process")
+    print(
+        f"\nspeed: {count / spent:,.0f} articles/s ({spent / count * 1000:.2f} ms CPU each, "
+        f"mean {chars / len(articles):,.0f} characters), one process"
+    )
 
 
 def _verdict(outcomes: list[Outcome]) -> None:
-    for name, part in (("test", [o for o in outcomes if o.article.split == "test"]),
-                       ("all", outcomes)):
+    for name, part in (
+        ("test", [o for o in outcomes if o.article.split == "test"]),
+        ("all", outcomes),
+    ):
         total = overall(part)
-        worst = min(min(s.precision, s.recall) for s in
-                    scores_by(part, lambda a: a.language).values())
-        met = (total.precision >= TARGET_OVERALL and total.recall >= TARGET_OVERALL
-               and worst >= TARGET_LANGUAGE)
-        print(f"target on {name}: overall precision {total.precision:.3f} and recall "
-              f"{total.recall:.3f} >= {TARGET_OVERALL}, worst language {worst:.3f} >= "
-              f"{TARGET_LANGUAGE}: {'met' if met else 'NOT met'}")
+        worst = min(
+            min(s.precision, s.recall) for s in scores_by(part, lambda a: a.language).values()
+        )
+        met = (
+            total.precision >= TARGET_OVERALL
+            and total.recall >= TARGET_OVERALL
+            and worst >= TARGET_LANGUAGE
+        )
+        print(
+            f"target on {name}: overall precision {total.precision:.3f} and recall "
+            f"{total.recall:.3f} >= {TARGET_OVERALL}, worst language {worst:.3f} >= "
+            f"{TARGET_LANGUAGE}: {'met' if met else 'NOT met'}"
+        )
 
 
 def _errors(outcomes: list[Outcome], split: str | None) -> None:
@@ -131,8 +151,10 @@ def _errors(outcomes: list[Outcome], split: str | None) -> None:
             continue
         a, r = o.article, o.assessment
         found = ", ".join(f"{e.concept}:{e.text}@{e.where}" for e in r.evidence)
-        print(f"  {a.id} [{a.split}] label={a.label} kind={a.kind} relevance={r.relevance}\n"
-              f"    {a.title}\n    {found}")
+        print(
+            f"  {a.id} [{a.split}] label={a.label} kind={a.kind} relevance={r.relevance}\n"
+            f"    {a.title}\n    {found}"
+        )
 
 
 if __name__ == "__main__":

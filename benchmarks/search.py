@@ -9,7 +9,7 @@ baseline it replaced: one SQL query that ranks every match (bm25 / ts_rank) and 
 filters, as ``search_articles`` did before. The baseline's top 20 are compared with the new
 ones (overlap per class) to show what bounded ranking changes.
 
-Corpus: ``searchgen.py`` (seven languages, Zipf vocabularies, 14 sources, 2015-2025, 8%
+Corpus: ``support/searchgen.py`` (seven languages, Zipf vocabularies, 14 sources, 2015-2025, 8%
 near-duplicates with ``duplicate_of`` set, which search hides), stored through the storage
 layer's own statements. Databases are cached in ``benchmarks/results/search/`` (gitignored),
 so a rerun only measures; ``--rebuild`` starts over, and so does a database cached for
@@ -19,7 +19,7 @@ of near-duplicates are printed (and cached with the database). Each measurement 
 per query class, the near-duplicates that showing them would put in the top 20, i.e. what
 the hiding path hid, and checks that none is shown.
 
-    .venv/bin/python benchmarks/search.py [--sizes 100000,1000000] [--repeat 5] [--rebuild]
+    .venv/bin/python -m benchmarks.search [--sizes 100000,1000000] [--repeat 5] [--rebuild]
         [--backend sqlite|postgresql|both] [--pg-url URL (default $NEWSMON_TEST_PG_URL)]
         [--build-only] [--reference]
 
@@ -49,13 +49,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from searchgen import CORPUS_VERSION, generate_articles, load_articles
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, joinedload
 
+from benchmarks.support.searchgen import CORPUS_VERSION, generate_articles, load_articles
 from storage.db import Database, open_database
 from storage.fts import make_snippet, match_articles, parse_query
 from storage.models import Article
@@ -101,8 +99,9 @@ QUERIES = [
 ]
 
 
-def baseline_search(session: Session, query: str, flt: ArticleFilter, *, limit: int,
-                    sort: str) -> list[Any]:
+def baseline_search(
+    session: Session, query: str, flt: ArticleFilter, *, limit: int, sort: str
+) -> list[Any]:
     """search_articles before storage.search: rank every match in one query."""
     parsed = parse_query(query)
     matches = match_articles(session, parsed).subquery()
@@ -115,8 +114,9 @@ def baseline_search(session: Session, query: str, flt: ArticleFilter, *, limit: 
         statement = statement.order_by(Article.published_at.desc().nulls_last(), Article.id)
     statement = statement.options(joinedload(Article.source)).limit(limit)
     terms = parsed.positive_terms
-    return [(article, make_snippet(article.text, terms))
-            for article, _ in session.execute(statement)]
+    return [
+        (article, make_snippet(article.text, terms)) for article, _ in session.execute(statement)
+    ]
 
 
 def _database_url(backend: str, size: int, pg_url: str | None, rebuild: bool) -> str:
@@ -128,8 +128,9 @@ def _database_url(backend: str, size: int, pg_url: str | None, rebuild: bool) ->
     with admin.connect() as connection:
         if rebuild:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                   {"n": name})
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
@@ -152,8 +153,11 @@ def _corpus_changed(backend: str, size: int, facts_file: Path) -> bool:
     cached = json.loads(facts_file.read_text()).get("corpus", 1)
     if cached == CORPUS_VERSION:
         return False
-    print(f"{backend} {size:,}: cached database is of corpus version {cached}, the generator's "
-          f"is {CORPUS_VERSION}: rebuilding", file=sys.stderr)
+    print(
+        f"{backend} {size:,}: cached database is of corpus version {cached}, the generator's "
+        f"is {CORPUS_VERSION}: rebuilding",
+        file=sys.stderr,
+    )
     reference = CACHE / f"top20-{backend}-{size}-reference.json"
     if reference.exists():
         reference.rename(reference.with_name(f"{reference.stem}-corpus{cached}.json"))
@@ -205,10 +209,15 @@ def build(backend: str, size: int, pg_url: str | None, rebuild: bool) -> tuple[D
             session.commit()
     with db.session() as session:
         duplicates = _duplicate_count(session)
-    facts = {"corpus": CORPUS_VERSION, "articles": count, "duplicates": duplicates,
-             "duplicate_share": round(duplicates / max(1, count), 4),
-             "build_s": round(time.perf_counter() - started, 1),
-             "index_s": round(index_s, 1), "size_mb": round(_size_bytes(db) / 1e6, 1)}
+    facts = {
+        "corpus": CORPUS_VERSION,
+        "articles": count,
+        "duplicates": duplicates,
+        "duplicate_share": round(duplicates / max(1, count), 4),
+        "build_s": round(time.perf_counter() - started, 1),
+        "index_s": round(index_s, 1),
+        "size_mb": round(_size_bytes(db) / 1e6, 1),
+    }
     facts_file.write_text(json.dumps(facts))
     return db, facts
 
@@ -222,8 +231,10 @@ def measure(db: Database, repeat: int) -> dict[str, Any]:
     """Latencies (ms) per query class for both engines, top-20 overlap per class, the new
     engine's top 20 per query, the load average (1 min) before and after, and the hidden
     near-duplicates (``hidden_duplicates``)."""
-    times: dict[str, dict[str, list[float]]] = {"baseline": defaultdict(list),
-                                                 "new": defaultdict(list)}
+    times: dict[str, dict[str, list[float]]] = {
+        "baseline": defaultdict(list),
+        "new": defaultdict(list),
+    }
     overlap: dict[str, list[float]] = defaultdict(list)
     top20: dict[str, list[int]] = {}
     load_before = os.getloadavg()[0]
@@ -235,11 +246,17 @@ def measure(db: Database, repeat: int) -> dict[str, Any]:
                 for _ in range(repeat):
                     started = time.perf_counter()
                     if engine == "new":
-                        ids = [h.article.id for h in search_articles(
-                            session, q.text, q.flt, sort=q.sort)]  # type: ignore[arg-type]
+                        ids = [
+                            h.article.id
+                            for h in search_articles(session, q.text, q.flt, sort=q.sort)
+                        ]  # type: ignore[arg-type]
                     else:
-                        ids = [a.id for a, _ in baseline_search(
-                            session, q.text, q.flt, limit=20, sort=q.sort)]
+                        ids = [
+                            a.id
+                            for a, _ in baseline_search(
+                                session, q.text, q.flt, limit=20, sort=q.sort
+                            )
+                        ]
                     times[engine][q.kind].append((time.perf_counter() - started) * 1000)
                     session.expunge_all()
                 if engine == "baseline":
@@ -249,12 +266,17 @@ def measure(db: Database, repeat: int) -> dict[str, Any]:
                     top20[_query_key(q)] = ids
         load_after = os.getloadavg()[0]
         hidden, shown = hidden_duplicates(session, top20)
-    return {"times": times, "overlap": overlap, "top20": top20,
-            "load": (load_before, load_after), "hidden": hidden, "shown": shown}
+    return {
+        "times": times,
+        "overlap": overlap,
+        "top20": top20,
+        "load": (load_before, load_after),
+        "hidden": hidden,
+        "shown": shown,
+    }
 
 
-def hidden_duplicates(session: Session, top20: dict[str, list[int]]) -> tuple[dict[str, int],
-                                                                                int]:
+def hidden_duplicates(session: Session, top20: dict[str, list[int]]) -> tuple[dict[str, int], int]:
     """Per query class, the near-duplicates in the top 20s when they are included (what
     hiding them hid); and how many the new engine's ``top20`` shows (should be none)."""
     hidden: dict[str, int] = defaultdict(int)
@@ -262,8 +284,7 @@ def hidden_duplicates(session: Session, top20: dict[str, list[int]]) -> tuple[di
     for q in QUERIES:
         shown += _duplicate_count(session, top20[_query_key(q)])
         everything = dataclasses.replace(q.flt, include_duplicates=True)
-        ids = [h.article.id for h in search_articles(
-            session, q.text, everything, sort=q.sort)]  # type: ignore[arg-type]
+        ids = [h.article.id for h in search_articles(session, q.text, everything, sort=q.sort)]  # type: ignore[arg-type]
         hidden[q.kind] += _duplicate_count(session, ids)
         session.expunge_all()
     return hidden, shown
@@ -286,61 +307,98 @@ def compare_top20(backend: str, size: int, top20: dict[str, list[int]], referenc
         return
     expected = json.loads(reference_file.read_text())
     differ = [key for key in expected if top20.get(key) != expected[key]]
-    print(f"top 20 identical to {reference_file.name}: {len(expected) - len(differ)} of "
-          f"{len(expected)} queries" + "".join(f"\n  differs: {key}" for key in differ))
+    print(
+        f"top 20 identical to {reference_file.name}: {len(expected) - len(differ)} of "
+        f"{len(expected)} queries" + "".join(f"\n  differs: {key}" for key in differ)
+    )
 
 
 def report(label: str, facts: dict, result: dict, size: int) -> dict[str, Any]:
     times, overlap = result["times"], result["overlap"]
-    print(f"\n== {label}: {facts['articles']:,} articles, {facts['duplicates']:,} of them "
-          f"near-duplicates ({facts['duplicate_share']:.1%}); build {facts['build_s']} s "
-          f"(search index {facts['index_s']} s), database {facts['size_mb']} MB; "
-          f"migration at open {facts.get('last_migration_s', 0)} s; load average "
-          f"{result['load'][0]:.2f} before, {result['load'][1]:.2f} after, on "
-          f"{os.cpu_count()} CPUs")
-    print(f"{'query class':22} {'baseline p50':>12} {'p95':>8} {'new p50':>9} {'p95':>8}"
-          f" {'speed-up p95':>12} {'top-20 overlap':>14} {'dups hidden':>11}")
+    print(
+        f"\n== {label}: {facts['articles']:,} articles, {facts['duplicates']:,} of them "
+        f"near-duplicates ({facts['duplicate_share']:.1%}); build {facts['build_s']} s "
+        f"(search index {facts['index_s']} s), database {facts['size_mb']} MB; "
+        f"migration at open {facts.get('last_migration_s', 0)} s; load average "
+        f"{result['load'][0]:.2f} before, {result['load'][1]:.2f} after, on "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'query class':22} {'baseline p50':>12} {'p95':>8} {'new p50':>9} {'p95':>8}"
+        f" {'speed-up p95':>12} {'top-20 overlap':>14} {'dups hidden':>11}"
+    )
     summary: dict[str, Any] = {}
     for kind in dict.fromkeys(q.kind for q in QUERIES):
         b, n = times["baseline"][kind], times["new"][kind]
-        row = {"baseline_p50": _percentile(b, 0.5), "baseline_p95": _percentile(b, 0.95),
-               "new_p50": _percentile(n, 0.5), "new_p95": _percentile(n, 0.95),
-               "overlap": statistics.mean(overlap[kind]), "hidden": result["hidden"][kind]}
+        row = {
+            "baseline_p50": _percentile(b, 0.5),
+            "baseline_p95": _percentile(b, 0.95),
+            "new_p50": _percentile(n, 0.5),
+            "new_p95": _percentile(n, 0.95),
+            "overlap": statistics.mean(overlap[kind]),
+            "hidden": result["hidden"][kind],
+        }
         summary[kind] = row
-        print(f"{kind:22} {row['baseline_p50']:12.1f} {row['baseline_p95']:8.1f}"
-              f" {row['new_p50']:9.1f} {row['new_p95']:8.1f}"
-              f" {row['baseline_p95'] / row['new_p95']:11.1f}x {row['overlap']:14.2f}"
-              f" {row['hidden']:11}")
+        print(
+            f"{kind:22} {row['baseline_p50']:12.1f} {row['baseline_p95']:8.1f}"
+            f" {row['new_p50']:9.1f} {row['new_p95']:8.1f}"
+            f" {row['baseline_p95'] / row['new_p95']:11.1f}x {row['overlap']:14.2f}"
+            f" {row['hidden']:11}"
+        )
     all_b = [v for values in times["baseline"].values() for v in values]
     all_n = [v for values in times["new"].values() for v in values]
-    overall = {"baseline_p50": _percentile(all_b, 0.5), "baseline_p95": _percentile(all_b, 0.95),
-               "new_p50": _percentile(all_n, 0.5), "new_p95": _percentile(all_n, 0.95)}
+    overall = {
+        "baseline_p50": _percentile(all_b, 0.5),
+        "baseline_p95": _percentile(all_b, 0.95),
+        "new_p50": _percentile(all_n, 0.5),
+        "new_p95": _percentile(all_n, 0.95),
+    }
     target = TARGET_MS.get(size)
-    verdict = "" if target is None else (
-        f"  target p95 < {target:.0f} ms: {'met' if overall['new_p95'] < target else 'NOT met'}")
-    print(f"{'overall':22} {overall['baseline_p50']:12.1f} {overall['baseline_p95']:8.1f}"
-          f" {overall['new_p50']:9.1f} {overall['new_p95']:8.1f}"
-          f" {overall['baseline_p95'] / overall['new_p95']:11.1f}x{verdict}")
+    verdict = (
+        ""
+        if target is None
+        else (
+            f"  target p95 < {target:.0f} ms: {'met' if overall['new_p95'] < target else 'NOT met'}"
+        )
+    )
+    print(
+        f"{'overall':22} {overall['baseline_p50']:12.1f} {overall['baseline_p95']:8.1f}"
+        f" {overall['new_p50']:9.1f} {overall['new_p95']:8.1f}"
+        f" {overall['baseline_p95'] / overall['new_p95']:11.1f}x{verdict}"
+    )
     hidden = sum(result["hidden"].values())
-    print(f"near-duplicates hidden: {hidden} would be in the top 20s of the {len(QUERIES)} "
-          "queries if included (dups hidden); "
-          + ("none is shown" if not result["shown"] else f"{result['shown']} SHOWN: a bug"))
-    return {"facts": facts, "classes": summary, "overall": overall, "load": result["load"],
-            "duplicates_hidden": hidden, "duplicates_shown": result["shown"]}
+    print(
+        f"near-duplicates hidden: {hidden} would be in the top 20s of the {len(QUERIES)} "
+        "queries if included (dups hidden); "
+        + ("none is shown" if not result["shown"] else f"{result['shown']} SHOWN: a bug")
+    )
+    return {
+        "facts": facts,
+        "classes": summary,
+        "overall": overall,
+        "load": result["load"],
+        "duplicates_hidden": hidden,
+        "duplicates_shown": result["shown"],
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000",
-                        type=lambda v: [int(x) for x in v.split(",")])
+    parser.add_argument(
+        "--sizes", default="100000,1000000", type=lambda v: [int(x) for x in v.split(",")]
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--pg-url", default=os.environ.get("NEWSMON_TEST_PG_URL"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--build-only", action="store_true",
-                        help="build the missing databases, measure nothing")
-    parser.add_argument("--reference", action="store_true",
-                        help="compare each query's top 20 with the cached reference run")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the missing databases, measure nothing"
+    )
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="compare each query's top 20 with the cached reference run",
+    )
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends and not args.pg_url:
@@ -358,8 +416,7 @@ def main() -> int:
                     print(f"{backend}, {size:,}: {facts}")
                     continue
                 measured = measure(db, args.repeat)
-                results[f"{backend}-{size}"] = report(
-                    f"{backend}, {size:,}", facts, measured, size)
+                results[f"{backend}-{size}"] = report(f"{backend}, {size:,}", facts, measured, size)
                 compare_top20(backend, size, measured["top20"], args.reference)
             finally:
                 db.dispose()

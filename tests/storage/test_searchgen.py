@@ -1,6 +1,6 @@
-"""The search benchmark's corpus (benchmarks/searchgen.py) has near-duplicates stored as a crawl
-stores them, ``duplicate_of`` naming the first copy, so the benchmark measures search hiding
-them."""
+"""The search benchmark's corpus (benchmarks/support/searchgen.py) has near-duplicates stored
+as a crawl stores them, ``duplicate_of`` naming the first copy, so the benchmark measures search
+hiding them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from benchmarks.searchgen import GeneratedArticle, generate_articles, load_articles
+from benchmarks.support.searchgen import GeneratedArticle, generate_articles, load_articles
 from storage.db import Database
 from storage.models import Article
 from storage.queries import ArticleFilter, search_articles
@@ -27,10 +27,21 @@ def test_near_duplicates_point_at_an_earlier_original_of_their_language(
 ) -> None:
     load_articles(db, corpus)
     with db.session() as session:
-        rows = {row.id: row for row in session.execute(select(
-            Article.id, Article.language, Article.source_id, Article.url, Article.title,
-            Article.text, Article.published_at, Article.duplicate_of,
-        ))}
+        rows = {
+            row.id: row
+            for row in session.execute(
+                select(
+                    Article.id,
+                    Article.language,
+                    Article.source_id,
+                    Article.url,
+                    Article.title,
+                    Article.text,
+                    Article.published_at,
+                    Article.duplicate_of,
+                )
+            )
+        }
     copies = [row for row in rows.values() if row.duplicate_of is not None]
     assert 0.07 < len(copies) / len(rows) < 0.09
     for copy in copies:
@@ -51,9 +62,15 @@ def test_search_hides_the_corpus_near_duplicates(
     load_articles(db, corpus)
     with db.session() as session:
         copies = set(session.scalars(select(Article.id).where(Article.duplicate_of.is_not(None))))
-        shown = {h.article.id for h in search_articles(session, '"climate cooperation"',
-                                                       ArticleFilter(), limit=100)}
-        everything = {h.article.id for h in search_articles(
-            session, '"climate cooperation"', ArticleFilter(include_duplicates=True), limit=100)}
+        shown = {
+            h.article.id
+            for h in search_articles(session, '"climate cooperation"', ArticleFilter(), limit=100)
+        }
+        everything = {
+            h.article.id
+            for h in search_articles(
+                session, '"climate cooperation"', ArticleFilter(include_duplicates=True), limit=100
+            )
+        }
     assert shown and not shown & copies
     assert everything & copies

@@ -7,36 +7,26 @@ from __future__ import annotations
 import gzip
 import re
 import statistics
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import lxml.html
 import pytest
 
+from benchmarks.support.corpussite import corpus_site
+from benchmarks.support.sitegen import GeneratedSite, generate_site
 from crawler.extraction import ExtractedArticle, PageInput, extract_page
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 PAGES = 60
 VOID = frozenset({"meta", "link", "img", "input", "source", "br", "hr", "path"})
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _benchmark_imports() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(BENCHMARKS))  # the scripts import each other by name
-        yield
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from sitegen import generate_site
-
+def site(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSite:
     return generate_site(tmp_path_factory.mktemp("bench") / "site", PAGES, seed=7)
 
 
-def _page(site: Any, path: str) -> str:
+def _page(site: GeneratedSite, path: str) -> str:
     return site.root.joinpath(*path.split("/")[1:]).read_text(encoding="utf-8")
 
 
@@ -61,7 +51,7 @@ class _Nesting(HTMLParser):
             self.errors.append(f"</{tag}> inside {self.open[-3:]}")
 
 
-def test_generated_pages_are_well_formed_and_in_the_planned_weight(site: Any) -> None:
+def test_generated_pages_are_well_formed_and_in_the_planned_weight(site: GeneratedSite) -> None:
     for path, size in zip(site.article_paths, site.page_bytes, strict=True):
         parser = _Nesting()
         parser.feed(_page(site, path))
@@ -70,7 +60,7 @@ def test_generated_pages_are_well_formed_and_in_the_planned_weight(site: Any) ->
         assert 50 * 1024 < size < 150_000
 
 
-def test_generated_pages_have_the_markup_of_real_news_pages(site: Any) -> None:
+def test_generated_pages_have_the_markup_of_real_news_pages(site: GeneratedSite) -> None:
     # Medians of the corpus pages (aeb / daniel): 743 / 664 elements, 133 / 113 divs, mean
     # depth 9.6 / 8.9, 31% / 15% of the bytes in scripts and styles. The page that was mostly
     # script in a shallow tree (543 elements, 23 divs, 62%) fails every band.
@@ -90,7 +80,7 @@ def test_generated_pages_have_the_markup_of_real_news_pages(site: Any) -> None:
     assert 0.15 < statistics.median(script_shares) < 0.45
 
 
-def test_generated_pages_state_their_dates_in_many_ways(site: Any) -> None:
+def test_generated_pages_state_their_dates_in_many_ways(site: GeneratedSite) -> None:
     pages = [_page(site, path) for path in site.article_paths]
     meta = sum("article:published_time" in page for page in pages) / len(pages)
     json_ld = sum("application/ld+json" in page for page in pages) / len(pages)
@@ -100,40 +90,54 @@ def test_generated_pages_state_their_dates_in_many_ways(site: Any) -> None:
     assert 0.4 < time_element < 0.8
 
 
-def test_newsmon_finds_the_article_and_its_date_in_generated_pages(site: Any) -> None:
+def test_newsmon_finds_the_article_and_its_date_in_generated_pages(site: GeneratedSite) -> None:
     for path in site.article_paths[:20]:
         html = _page(site, path).replace("{BASE}", "http://127.0.0.1:8000")
-        result = extract_page(PageInput(url=f"http://127.0.0.1:8000{path}", body=html.encode(),
-                                        content_type="text/html", encoding="utf-8"))
+        result = extract_page(
+            PageInput(
+                url=f"http://127.0.0.1:8000{path}",
+                body=html.encode(),
+                content_type="text/html",
+                encoding="utf-8",
+            )
+        )
         assert isinstance(result, ExtractedArticle), path
         tree = lxml.html.fromstring(html)
         lead = tree.xpath('//p[@class="article__lead"]')[0].text_content()
         first = tree.xpath('//div[@class="rich-text"]/p')[0].text_content()
         assert first[:60] in result.text, path
         assert result.published_at is not None, path
-        assert len(result.text) < 1.5 * sum(
-            len(p.text_content()) for p in tree.xpath('//div[@class="rich-text"]//p')
-        ) + len(lead) + 500, path
+        assert (
+            len(result.text)
+            < 1.5 * sum(len(p.text_content()) for p in tree.xpath('//div[@class="rich-text"]//p'))
+            + len(lead)
+            + 500
+        ), path
 
 
 def test_corpus_site_serves_every_corpus_page_unchanged(tmp_path: Path) -> None:
-    from corpussite import corpus_site
-
     corpus = tmp_path / "corpus"
-    pages = {"aeb": {"a1": "<html><body><p>One</p></body></html>"},
-             "daniel": {"d1": "<html><body><p>Два 二</p></body></html>",
-                        "d2": "<html><body><p>Τρία</p></body></html>"}}
+    pages = {
+        "aeb": {"a1": "<html><body><p>One</p></body></html>"},
+        "daniel": {
+            "d1": "<html><body><p>Два 二</p></body></html>",
+            "d2": "<html><body><p>Τρία</p></body></html>",
+        },
+    }
     for name, files in pages.items():
         (corpus / name / "html").mkdir(parents=True)
         for page_id, text in files.items():
             (corpus / name / "html" / f"{page_id}.html.gz").write_bytes(
-                gzip.compress(text.encode("utf-8")))
+                gzip.compress(text.encode("utf-8"))
+            )
     site = corpus_site(tmp_path / "site", corpus)
     assert site.article_paths == ("/aeb/a1.html", "/daniel/d1.html", "/daniel/d2.html")
     for path in site.article_paths:
         name, page_id = path.strip("/").removesuffix(".html").split("/")
-        assert site.root.joinpath(name, f"{page_id}.html").read_text(encoding="utf-8") == (
-            pages[name][page_id])
+        assert (
+            site.root.joinpath(name, f"{page_id}.html").read_text(encoding="utf-8")
+            == (pages[name][page_id])
+        )
     sitemap = (site.root / "sitemaps" / "articles-1.xml").read_text(encoding="utf-8")
     assert all(f"{{BASE}}{path}</loc>" in sitemap for path in site.article_paths)
     assert "sitemap_index.xml" in (site.root / "robots.txt").read_text(encoding="utf-8")
@@ -141,14 +145,12 @@ def test_corpus_site_serves_every_corpus_page_unchanged(tmp_path: Path) -> None:
 
 
 def test_corpus_site_names_an_empty_corpus(tmp_path: Path) -> None:
-    from corpussite import corpus_site
-
     (tmp_path / "corpus").mkdir()
     with pytest.raises(ValueError, match="no corpus page"):
         corpus_site(tmp_path / "site", tmp_path / "corpus")
 
 
-def test_generated_articles_are_not_copies_of_each_other(site: Any) -> None:
+def test_generated_articles_are_not_copies_of_each_other(site: GeneratedSite) -> None:
     # Real articles of one site share almost no shingles (corpus: 0.06%); sampled from one
     # short text per language without renaming, half of them were near-duplicates.
     from crawler.similarity.minhash import band_keys
@@ -160,8 +162,12 @@ def test_generated_articles_are_not_copies_of_each_other(site: Any) -> None:
         tree = lxml.html.fromstring(_page(site, path).encode())
         text = "\n".join(p.text_content() for p in tree.xpath('//div[@class="rich-text"]/p'))
         by_language.setdefault(str(tree.get("lang")), []).append(text_shingles(text))
-    pairs = [(a, b) for texts in by_language.values()
-             for i, a in enumerate(texts) for b in texts[i + 1:]]
+    pairs = [
+        (a, b)
+        for texts in by_language.values()
+        for i, a in enumerate(texts)
+        for b in texts[i + 1 :]
+    ]
     assert len(pairs) > 200
     assert not any(is_near_duplicate(a, b) for a, b in pairs)
     assert statistics.mean(resemblance(a, b)[0] for a, b in pairs) < 0.02

@@ -4,9 +4,9 @@
 rows holding a character that mapping changes are rewritten from their article's title and
 text; the others already hold what the new folding gives. The rows are found by reading the
 index in batches of ``_BATCH`` (SQLite: the folded text FTS5 stores; PostgreSQL: each
-document's lexemes), so memory stays flat. On 10,000 articles of benchmarks/searchgen.py
-(a quarter of them Chinese or Japanese, all rewritten) the upgrade took 1.4 s on SQLite
-and 2.5 s on PostgreSQL.
+document's lexemes), so memory stays flat. On 10,000 articles of
+benchmarks/support/searchgen.py (a quarter of them Chinese or Japanese, all rewritten) the
+upgrade took 1.4 s on SQLite and 2.5 s on PostgreSQL.
 
 Unlike 0005, this uses the storage layer's folding and statements, not a copy: the index
 must hold what queries fold to, which is what the code does now. The meta terms are kept
@@ -46,8 +46,9 @@ _POSTGRES_ROWS = sa.text(
     "SELECT article_id, tsvector_to_array(document) FROM article_search "
     "WHERE article_id > :last ORDER BY article_id LIMIT :limit"
 )
-_articles = sa.table("articles", sa.column("id", sa.Integer), sa.column("title", sa.Text),
-                     sa.column("text", sa.Text))
+_articles = sa.table(
+    "articles", sa.column("id", sa.Integer), sa.column("title", sa.Text), sa.column("text", sa.Text)
+)
 
 
 def _stale_rows(connection: sa.Connection) -> Iterator[list[tuple[int, str]]]:
@@ -57,17 +58,24 @@ def _stale_rows(connection: sa.Connection) -> Iterator[list[tuple[int, str]]]:
     sqlite = connection.dialect.name == "sqlite"
     last = 0
     while True:
-        rows = connection.execute(_SQLITE_ROWS if sqlite else _POSTGRES_ROWS,
-                                  {"last": last, "limit": _BATCH}).all()
+        rows = connection.execute(
+            _SQLITE_ROWS if sqlite else _POSTGRES_ROWS, {"last": last, "limit": _BATCH}
+        ).all()
         if not rows:
             return
         last = rows[-1][0]
         if sqlite:
-            yield [(article_id, meta) for article_id, title, body, meta in rows
-                   if not (changed.isdisjoint(title) and changed.isdisjoint(body))]
+            yield [
+                (article_id, meta)
+                for article_id, title, body, meta in rows
+                if not (changed.isdisjoint(title) and changed.isdisjoint(body))
+            ]
         else:
-            yield [(article_id, " ".join(t for t in lexemes if t.startswith(META_PREFIX)))
-                   for article_id, lexemes in rows if not changed.isdisjoint(lexemes)]
+            yield [
+                (article_id, " ".join(t for t in lexemes if t.startswith(META_PREFIX)))
+                for article_id, lexemes in rows
+                if not changed.isdisjoint(lexemes)
+            ]
 
 
 def upgrade() -> None:
@@ -81,15 +89,24 @@ def upgrade() -> None:
         texts = {
             article_id: (title, text)
             for article_id, title, text in connection.execute(
-                sa.select(_articles.c.id, _articles.c.title, _articles.c.text)
-                .where(_articles.c.id.in_([article_id for article_id, _ in stale]))
+                sa.select(_articles.c.id, _articles.c.title, _articles.c.text).where(
+                    _articles.c.id.in_([article_id for article_id, _ in stale])
+                )
             )
         }
-        write_search_rows(connection, [
-            SearchRow(article_id, search_terms(texts[article_id][0] or ""),
-                      search_terms(texts[article_id][1]), meta)
-            for article_id, meta in stale if article_id in texts
-        ])
+        write_search_rows(
+            connection,
+            [
+                SearchRow(
+                    article_id,
+                    search_terms(texts[article_id][0] or ""),
+                    search_terms(texts[article_id][1]),
+                    meta,
+                )
+                for article_id, meta in stale
+                if article_id in texts
+            ],
+        )
 
 
 def downgrade() -> None:

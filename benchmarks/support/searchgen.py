@@ -93,8 +93,14 @@ HEADS = {
 }
 # Real words placed at given ranks of the tail: mid-frequency and rare query words.
 PLACED = {
-    "en": {"hydrogen": 120, "offshore": 150, "methane": 300, "coal": 80, "geothermal": 18_000,
-           "sport": 2_500},
+    "en": {
+        "hydrogen": 120,
+        "offshore": 150,
+        "methane": 300,
+        "coal": 80,
+        "geothermal": 18_000,
+        "sport": 2_500,
+    },
     "fr": {"hydrogène": 140, "charbon": 90, "géothermie": 15_000},
     "de": {"Wasserstoff": 130, "Kohle": 90, "Geothermie": 16_000},
     "es": {"hidrógeno": 130, "carbón": 95},
@@ -102,6 +108,8 @@ PLACED = {
     "zh": {"碳中和": 40, "碳市场": 200, "氢能": 150, "环境科学研究院": 2_500},
     "ja": {"カーボンニュートラル": 60, "洋上風力": 400},
 }
+
+
 def _words(spaced: str) -> list[str]:
     return spaced.split()
 
@@ -181,8 +189,7 @@ class Language:
         for word, rank in sorted(PLACED[code].items(), key=lambda item: item[1]):
             words.insert(rank - 1, word)
         self.words = words[:VOCABULARY]
-        self.cumulative = list(accumulate(1 / (rank ** ZIPF_S)
-                                          for rank in range(1, VOCABULARY + 1)))
+        self.cumulative = list(accumulate(1 / (rank**ZIPF_S) for rank in range(1, VOCABULARY + 1)))
         # For bulk generation: numpy draws word ranks, and each word is folded once here by
         # the index's own function, so an article's folded text is a join, not a refold.
         self._probability_edges = np.array(self.cumulative) / self.cumulative[-1]
@@ -203,24 +210,26 @@ class Language:
             return "".join(chosen) + "。"
         return " ".join(chosen).capitalize() + "."
 
-    def sentences(self, draws: np.random.Generator, lengths: list[int]) -> tuple[list[str],
-                                                                                 list[str]]:
+    def sentences(
+        self, draws: np.random.Generator, lengths: list[int]
+    ) -> tuple[list[str], list[str]]:
         """Sentences of the given word counts, and the folded form of each."""
-        ranks = np.searchsorted(self._probability_edges, draws.random(sum(lengths)),
-                                side="right").clip(max=VOCABULARY - 1)
+        ranks = np.searchsorted(
+            self._probability_edges, draws.random(sum(lengths)), side="right"
+        ).clip(max=VOCABULARY - 1)
         words, folded = self._word_array[ranks].tolist(), self._folded_array[ranks].tolist()
         texts, terms, start = [], [], 0
         for length in lengths:
-            chunk, end = words[start:start + length], start + length
-            texts.append("".join(chunk) + "。" if self.cjk
-                         else " ".join(chunk).capitalize() + ".")
+            chunk, end = words[start : start + length], start + length
+            texts.append("".join(chunk) + "。" if self.cjk else " ".join(chunk).capitalize() + ".")
             terms.append(" ".join(folded[start:end]))
             start = end
         return texts, terms
 
 
-def generate_articles(count: int, seed: int = 2025,
-                      duplicates: float = DUPLICATES) -> Iterator[GeneratedArticle]:
+def generate_articles(
+    count: int, seed: int = 2025, duplicates: float = DUPLICATES
+) -> Iterator[GeneratedArticle]:
     """``count`` articles, the same ones for the same ``seed``; about ``duplicates`` of them
     near-duplicates of an earlier original."""
     rng = random.Random(seed)
@@ -229,8 +238,9 @@ def generate_articles(count: int, seed: int = 2025,
     copies = random.Random(f"duplicates-{seed}")
     recent: dict[str, deque[_Original]] = {code: deque(maxlen=RECENT) for code in LANGUAGES}
     languages = {code: Language(code, rng) for code in LANGUAGES}
-    folded_phrases = {code: [search_terms(p) for p in phrases]
-                      for code, phrases in TITLE_PHRASES.items()}
+    folded_phrases = {
+        code: [search_terms(p) for p in phrases] for code, phrases in TITLE_PHRASES.items()
+    }
     codes, shares = list(LANGUAGES), list(accumulate(LANGUAGES.values()))
     span = (END - START).total_seconds()
     for i in range(count):
@@ -252,8 +262,8 @@ def generate_articles(count: int, seed: int = 2025,
             folded_title = f"{folded_phrases[code][phrase]} {folded_title}"
         glue, paragraphs, folded, start = "" if language.cjk else " ", [], [], 1
         for sentences in shape:
-            paragraphs.append(glue.join(texts[start:start + sentences]))
-            folded.append(" ".join(terms[start:start + sentences]))
+            paragraphs.append(glue.join(texts[start : start + sentences]))
+            folded.append(" ".join(terms[start : start + sentences]))
             start += sentences
         article = GeneratedArticle(
             source=f"{code}-{i % 2 + 1}",
@@ -287,8 +297,10 @@ def _near_duplicate(original: _Original, position: int, rng: random.Random) -> G
         paragraphs[0] = f"{credit}{original.glue}{paragraphs[0]}"
         folded[0] = f"{search_terms(credit)} {folded[0]}"
     source = f"{code}-{2 if article.source.endswith('-1') else 1}"
-    published = min(article.published_at + timedelta(seconds=rng.uniform(600, 86_400)),
-                     END - timedelta(seconds=1))
+    published = min(
+        article.published_at + timedelta(seconds=rng.uniform(600, 86_400)),
+        END - timedelta(seconds=1),
+    )
     return dataclasses.replace(
         article,
         source=source,
@@ -322,7 +334,8 @@ def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[i
         # A benchmark database is rebuilt after a crash, so it need not survive one. Set on
         # the driver's connection: SQLite refuses it inside the transaction SQLAlchemy opens.
         connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA synchronous = OFF" if connection.dialect.name == "sqlite"
+            "PRAGMA synchronous = OFF"
+            if connection.dialect.name == "sqlite"
             else "SET synchronous_commit = off"
         )
         while batch := list(islice(iterator, BATCH)):
@@ -337,19 +350,35 @@ def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[i
                     if not 0 <= a.copy_of < article_id - first_id:
                         raise ValueError(f"{a.url}: copies position {a.copy_of}, not earlier")
                     duplicate_of = first_id + a.copy_of
-                rows.append({
-                    "id": article_id, "source_id": sources[a.source], "url": a.url,
-                    "canonical_url": a.url, "content_hash": f"{zlib.crc32(a.text.encode()):08x}",
-                    "title": a.title, "text": a.text, "published_at": a.published_at,
-                    "language": a.language, "script": None, "authors": [],
-                    "site_name": None, "description": None, "created_at": now,
-                    "fetched_at": a.published_at, "updated_at": None,
-                    "duplicate_of": duplicate_of,
-                })
-                search_rows.append(SearchRow(
-                    article_id, a.folded_title, a.folded_text,
-                    meta_terms(a.published_at, a.language, sources[a.source]),
-                ))
+                rows.append(
+                    {
+                        "id": article_id,
+                        "source_id": sources[a.source],
+                        "url": a.url,
+                        "canonical_url": a.url,
+                        "content_hash": f"{zlib.crc32(a.text.encode()):08x}",
+                        "title": a.title,
+                        "text": a.text,
+                        "published_at": a.published_at,
+                        "language": a.language,
+                        "script": None,
+                        "authors": [],
+                        "site_name": None,
+                        "description": None,
+                        "created_at": now,
+                        "fetched_at": a.published_at,
+                        "updated_at": None,
+                        "duplicate_of": duplicate_of,
+                    }
+                )
+                search_rows.append(
+                    SearchRow(
+                        article_id,
+                        a.folded_title,
+                        a.folded_text,
+                        meta_terms(a.published_at, a.language, sources[a.source]),
+                    )
+                )
             with connection.begin():
                 connection.execute(insert(Article), rows)
                 started = time.perf_counter()
@@ -364,7 +393,9 @@ def load_articles(db: Database, articles: Iterable[GeneratedArticle]) -> tuple[i
 def _check_folding(article: GeneratedArticle) -> None:
     """Fail the build if the generator's folded text differs from what the storage layer
     would index (``search_terms``): the benchmark must search what a crawl would store."""
-    for original, folded in ((article.title, article.folded_title),
-                             (article.text, article.folded_text)):
+    for original, folded in (
+        (article.title, article.folded_title),
+        (article.text, article.folded_text),
+    ):
         if search_terms(original) != folded:
             raise SystemExit(f"{article.url}: generated folded text differs from search_terms")

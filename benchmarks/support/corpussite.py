@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from sitegen import GeneratedSite, new_site_root, table_path, write_site_frame
+from benchmarks.support.sitegen import GeneratedSite, new_site_root, table_path, write_site_frame
 
 
 def corpus_pages(corpus_dir: Path) -> list[Path]:
@@ -44,6 +44,6 @@ def corpus_site(root: Path, corpus_dir: Path) -> GeneratedSite:
     write_site_frame(
         root,
         [(path, None) for path in paths],
-        f"the corpus pages of {corpus_dir} (benchmarks/corpussite.py)",
+        f"the corpus pages of {corpus_dir} (benchmarks/support/corpussite.py)",
     )
     return GeneratedSite(root, table_path(root), tuple(paths), tuple(sizes))

@@ -765,7 +765,7 @@ def generate_site(root: Path, pages: int, seed: int = 2024) -> GeneratedSite:
     write_site_frame(
         root,
         [(p.path, p.published_at) for p in newest_first],
-        "a generated benchmark site (benchmarks/sitegen.py)",
+        "a generated benchmark site (benchmarks/support/sitegen.py)",
     )
     return GeneratedSite(root, table_path(root), tuple(p.path for p in plans), tuple(sizes))
 
