@@ -8,6 +8,7 @@ from typing import Any
 
 from crawler.formats import iso
 from crawler.onboarding.findings import ArticleCheck, CheckFindings, ProbeFindings
+from crawler.wording import counted
 
 # Text output lists this many article links; JSON lists every one kept.
 LINKS_SHOWN = 20
@@ -18,8 +19,8 @@ LINE_CHARS = 100
 def check_lines(findings: CheckFindings) -> list[str]:
     """The text report of a dry run."""
     lines = [f"source {findings.source}: dry run, nothing stored (at most "
-             f"{findings.article_limit} articles and {findings.page_limit} further discovery "
-             "pages fetched)"]
+             f"{counted(findings.article_limit, 'article')} and "
+             f"{counted(findings.page_limit, 'further discovery page')} fetched)"]
     if findings.pages:
         lines += ["", "discovery pages"]
         for page in findings.pages.values():

@@ -58,6 +58,8 @@ def test_limits(run_newsmon: RunNewsmon, workdir: Path) -> None:
     assert "article links (2 found, 1 requested)" in result.stdout
     assert "list_2.html  not fetched (check limit)" in result.stdout
     assert "news/2023/98112.html  not fetched (check limit)" in result.stdout
+    assert ("dry run, nothing stored (at most 1 article and 0 further discovery pages "
+            "fetched)") in result.stdout
     assert "articles (1 extracted)" in result.stdout
 
 
