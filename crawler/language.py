@@ -1,6 +1,6 @@
 """Language of an article's text, as ISO 639-1; the source's hint only breaks near-ties. For
 Chinese, also the script: ``Hans`` (simplified) or ``Hant`` (traditional), from the characters
-whose forms differ (``data/hanzi_pairs.txt``).
+whose forms differ (``crawler/text/hanzi_pairs.txt``).
 
 py3langid rather than lingua: its model is small and loads in milliseconds, while lingua's
 accurate mode costs about 0.9 GB per worker process.
@@ -13,7 +13,7 @@ from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from crawler import hanzi
+from crawler.text import hanzi
 
 # Below this much text (CJK characters count thrice) the detector is guessing; the hint wins.
 MIN_TEXT_WEIGHT = 40

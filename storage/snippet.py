@@ -1,6 +1,6 @@
 """Search-result excerpts: a window of the original text around the first match.
 
-Matching uses the same tokens as the index (``storage.folding.tokenize``), so what the
+Matching uses the same tokens as the index (``crawler.text.folding.tokenize``), so what the
 database matched is what gets highlighted, diacritics and CJK included, while the excerpt
 shows the text exactly as published.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from storage.folding import Token, tokenize
+from crawler.text.folding import Token, tokenize
 from storage.search_query import Term
 
 SNIPPET_TOKENS = 30
