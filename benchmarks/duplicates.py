@@ -18,7 +18,8 @@ from pathlib import Path
 from benchmarks.support.harness import pair_scores
 from crawler.similarity.minhash import band_keys
 from crawler.similarity.scoring import is_near_duplicate, resemblance
-from crawler.similarity.tokens import shingles, tokens
+from crawler.similarity.tokens import shingles
+from crawler.text.folding import tokens
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "data" / "similarity" / "duplicates.json"
 

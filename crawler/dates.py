@@ -5,8 +5,8 @@ Used only when a page's structured data and meta tags name no date. Where to loo
 as how to parse: the line under the headline, ``<time>`` elements, elements whose class says
 "date", the line above the headline, in that order; then a date in the URL. A copyright year
 or a bare year is never a date, and nothing here falls back to the crawl time: an unknown date
-stays unknown. Month names come from ``data/months.yaml``; the page's language picks which to
-try first. The page is read after its scripts and styles are gone.
+stays unknown. Month names come from ``crawler.text.months``; the page's language picks which
+to try first. The page is read after its scripts and styles are gone.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
-from pathlib import Path
 
 from lxml.html import HtmlElement
 
 from crawler.blocks import capped_text, with_attributes
-from crawler.junk import fold
-from crawler.yamlfile import load_data_file
+from crawler.text.folding import fold_line
+from crawler.text.months import month_names
 
-MONTHS_FILE = Path(__file__).parent / "data" / "months.yaml"
 EARLIEST_YEAR = 1990
 # Characters of page text read after (and before) the headline when looking for its date line.
 AFTER_HEADLINE_CHARS = 400
@@ -51,19 +49,6 @@ _NUMERIC = re.compile(
     r"(?<![\d.])(?P<first>[0-3]?\d)\s*([./-])\s*(?P<middle>[01]?\d)\s*\2\s*(?P<year>(?:19|20)\d\d)"
     r"(?!\d)" + _TIME
 )
-
-
-@cache
-def month_names() -> dict[str, dict[str, int]]:
-    """language -> {folded month form: month number}."""
-    raw = load_data_file(MONTHS_FILE)
-    table: dict[str, dict[str, int]] = {}
-    for language, months in raw.items():
-        if len(months) != 12:
-            raise ValueError(f"{MONTHS_FILE}: {language} lists {len(months)} months, not 12")
-        table[language] = {fold(str(form)): number
-                           for number, forms in enumerate(months, 1) for form in forms}
-    return table
 
 
 @cache
@@ -116,7 +101,7 @@ def _candidates(text: str, language: str | None) -> Iterator[tuple[int, datetime
         value = _build(m.group("year"), str(month), str(day), m)
         if value:
             yield m.start(), value
-    folded = fold(text)
+    folded = fold_line(text)
     names, day_first, month_first = _textual(language)
     for pattern in (day_first, month_first):
         for m in pattern.finditer(folded):

@@ -69,9 +69,9 @@ from crawler.region import Region, block_score, find_region
 from crawler.relevance import TopicsError, assess, load_topics
 from crawler.rules import apply_tree_rules
 from crawler.similarity.signature import TextSignature, text_signature
+from crawler.text.folding import search_terms
 from crawler.titles import choose_title, find_headline
 from crawler.urls import normalize_url, same_site
-from storage.folding import search_terms
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -153,7 +153,7 @@ class ExtractedArticle:
     relevance: float | None = None
     relevant: bool | None = None
     topics: tuple[str, ...] = ()
-    # Title and text as the search index holds them (storage.folding.search_terms): folded
+    # Title and text as the search index holds them (crawler.text.folding.search_terms): folded
     # here, in the worker, where relevance just folded the same words, rather than in the
     # single crawl process that writes the rows.
     search_terms: tuple[str, str] | None = None

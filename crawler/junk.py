@@ -14,12 +14,12 @@ injected into, wherever they sit.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from crawler.blocks import weight
+from crawler.text.folding import fold_line
 from crawler.yamlfile import load_data_file
 
 JUNK_FILE = Path(__file__).parent / "data" / "junk.yaml"
@@ -77,7 +77,6 @@ _NAV_SEPARATORS = re.compile(r"\s*[/|｜·•»>]\s*")
 _TRIM = " \t:：-–—|/·•»«>()[]【】「」『』<>.,;!?*"
 _SPACES = re.compile(r"\s+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,6 @@ class _Lists:
     reply_links: frozenset[str]
 
 
-def fold(text: str) -> str:
-    """Case-folded, accents removed, spaces collapsed."""
-    folded = text.casefold()
-    # ASCII is its own NFKD and holds no combining marks: most lines of most pages skip both
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded)
-        if not folded.isascii():
-            folded = _COMBINING.sub("", folded)
-    return " ".join(folded.split())  # what _SPACES.sub(" ", ...).strip() does, faster
-
-
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -116,12 +104,14 @@ def _lists() -> _Lists:
             raise ValueError(f"{JUNK_FILE}: missing the {key!r} section")
 
     def by_kind(section: dict[str, list[str]]) -> dict[str, str]:
-        return {fold(str(word)): kind for kind, words in section.items() for word in words}
+        return {fold_line(str(word)): kind for kind, words in section.items() for word in words}
 
     prefix_kinds = by_kind(raw["prefixes"])
     phrase_kinds = by_kind(raw["phrases"])
-    exact = {fold(str(w)).strip(_TRIM): kind for kind, words in raw["exact"].items() for w in words}
-    languages = [fold(str(w)) for w in raw["languages"]]
+    exact = {
+        fold_line(str(w)).strip(_TRIM): kind for kind, words in raw["exact"].items() for w in words
+    }
+    languages = [fold_line(str(w)) for w in raw["languages"]]
     return _Lists(
         # a prefix is followed by a separator, the end, or (after a CJK word) anything but CJK
         prefixes=re.compile(
@@ -134,14 +124,14 @@ def _lists() -> _Lists:
         exact=exact,
         languages=re.compile(_alternation(languages)),
         languages_start_clean=not any(w[:1] in _TRIM for w in languages),
-        reply_links=frozenset(fold(str(w)) for w in raw["reply_links"]),
+        reply_links=frozenset(fold_line(str(w)) for w in raw["reply_links"]),
     )
 
 
 @lru_cache(maxsize=8192)  # asked for every link of a page, and menus repeat on every page
 def is_reply_label(text: str) -> bool:
     """True when ``text`` is the label of a comment's "reply" button ("Reply", "Odpowiedz")."""
-    return fold(text).strip(_TRIM) in _lists().reply_links
+    return fold_line(text).strip(_TRIM) in _lists().reply_links
 
 
 @lru_cache(maxsize=8192)
@@ -157,7 +147,7 @@ def junk_kind(line: str) -> str | None:
         return "source"
     if len(text) > MAX_PHRASE_LINE and _kept_ascii(text) > MAX_PHRASE_LINE:
         return None  # too long once folded, known without folding (a third of all lines)
-    folded = fold(text)
+    folded = fold_line(text)
     if len(folded) > MAX_PHRASE_LINE:
         return None
     lists = _lists()
@@ -175,8 +165,9 @@ def junk_kind(line: str) -> str | None:
     match = lists.phrases.search(folded)
     if match:
         return lists.phrase_kinds[match.group(0)]
-    if _COPYRIGHT_YEAR.match(folded) or (text.startswith("©") and len(text) <= MAX_NOTICE
-                                          and _YEAR.search(text)):
+    if _COPYRIGHT_YEAR.match(folded) or (
+        text.startswith("©") and len(text) <= MAX_NOTICE and _YEAR.search(text)
+    ):
         return "copyright"
     if text.startswith("©"):
         return "credit"  # "© Jane Doe": a photo credit
@@ -188,7 +179,7 @@ def junk_kind(line: str) -> str | None:
 
 
 def _kept_ascii(text: str) -> int:
-    """How many characters of ``text`` are ASCII other than white space: ``fold`` keeps each
+    """How many characters of ``text`` are ASCII other than white space: ``fold_line`` keeps each
     of them (as one character), so its result is at least this long."""
     return weight(text.encode("ascii", "ignore").decode("ascii"))
 

@@ -1,6 +1,6 @@
 """Language of an article's text, as ISO 639-1; the source's hint only breaks near-ties. For
 Chinese, also the script: ``Hans`` (simplified) or ``Hant`` (traditional), from the characters
-whose forms differ (``data/hanzi_pairs.txt``).
+whose forms differ (``crawler/text/hanzi_pairs.txt``).
 
 py3langid rather than lingua: its model is small and loads in milliseconds, while lingua's
 accurate mode costs about 0.9 GB per worker process.
@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from crawler import hanzi
+from crawler.text import hanzi
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier

@@ -1,6 +1,6 @@
 """Full-text search structures, identical in behaviour on SQLite and PostgreSQL.
 
-Both backends index the folded tokens of ``storage.folding.search_terms``, never raw text:
+Both backends index the folded tokens of ``crawler.text.folding.search_terms``, never raw text:
 
 * SQLite: the FTS5 table ``articles_fts(title, body, meta)``, rowid = ``articles.id``; a
   trigger removes the row when its article is deleted.
@@ -43,8 +43,8 @@ from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from crawler.text.folding import search_terms, tokenize
 from storage.errors import QuerySyntaxError, StorageError
-from storage.folding import search_terms, tokenize
 from storage.models import Article
 from storage.search_query import SearchQuery, parse_query, to_fts5_match, to_tsquery_text
 from storage.snippet import make_snippet

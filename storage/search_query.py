@@ -2,7 +2,7 @@
 
 Syntax: bare words must all match (AND); ``"exact phrases"``; ``OR`` (upper case) between
 two terms makes them alternatives; ``-word`` or ``-"a phrase"`` excludes articles. Every term
-is folded like the indexed text (see ``storage.folding``), so a word that folds to several
+is folded like the indexed text (see ``crawler.text.folding``), so a word that folds to several
 tokens (``l'accord``, CJK ``碳中和``) becomes a phrase. User text never reaches the database
 unquoted: the renderers quote every token.
 """
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from crawler.text.folding import search_terms
 from storage.errors import QuerySyntaxError
-from storage.folding import search_terms
 
 # A term is a phrase of folded tokens (a single word is a one-token phrase).
 Term = tuple[str, ...]

@@ -1,6 +1,6 @@
 """Search-result excerpts: a window of the original text around the first match.
 
-Matching uses the same tokens as the index (``storage.folding.tokenize``), so what the
+Matching uses the same tokens as the index (``crawler.text.folding.tokenize``), so what the
 database matched is what gets highlighted, diacritics and CJK included, while the excerpt
 shows the text exactly as published.
 
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from storage.folding import Token, tokenize
+from crawler.text.folding import Token, tokenize
 from storage.search_query import Term
 
 SNIPPET_TOKENS = 30

@@ -45,8 +45,8 @@ from itertools import accumulate, islice
 import numpy as np
 from sqlalchemy import insert, select, text
 
+from crawler.text.folding import search_terms
 from storage.db import Database
-from storage.folding import search_terms
 from storage.fts import SearchRow, meta_terms, write_search_rows
 from storage.models import Article, Source, utcnow
 

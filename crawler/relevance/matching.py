@@ -1,6 +1,6 @@
 """Term matching on folded text: the one definition of how a topics-file term finds a word.
 
-Text and terms go through the same folding as full-text search (``storage.folding``: case,
+Text and terms go through the same folding as full-text search (``crawler.text.folding``: case,
 diacritics, CJK one character per token, traditional Chinese characters as simplified ones),
 so ``coopération`` matches ``cooperation``, ``współpraca`` matches ``wspolpraca`` and ``氣候``
 matches ``气候``. Folded text is tokens separated by single spaces, so word
@@ -19,8 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 
-from crawler.tokencache import TokenCache
-from storage.folding import search_terms
+from crawler.text.folding import search_terms
+from crawler.text.tokencache import TokenCache
 
 WILDCARD = "*"
 def fold(text: str) -> list[str]:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crawler.dates import month_names
-from crawler.junk import fold as _fold
+from crawler.text.folding import fold_line
+from crawler.text.months import month_names
 
 # A number below this is too common to tell stories apart ("two countries", "3 projects").
 MIN_NUMBER = 10
@@ -213,7 +213,7 @@ def dates(text: str) -> set[str]:
         for m in pattern.finditer(text):
             add(int(m.group("month")), int(m.group("day")))
     names, day_first, month_first_reversed = _textual_dates()
-    folded = _fold(text)
+    folded = fold_line(text)
     for m in day_first.finditer(folded):
         add(names[m.group("month")], int(m.group("day")))
     for m in month_first_reversed.finditer(folded[::-1]):
@@ -231,10 +231,10 @@ def names(text: str, language: str | None) -> set[str]:
     """Latin-script names: capitalised words inside sentences; in Chinese and Japanese text,
     every Latin word (it is there because it has no translation). Folded to lower case."""
     if language in ("zh", "ja", "ko"):
-        return {_fold(w) for w in set(_LATIN_WORD.findall(text)) if not w.isupper()}
+        return {fold_line(w) for w in set(_LATIN_WORD.findall(text)) if not w.isupper()}
     if language in _NOUNS_CAPITALISED:
         return set()
-    return set(map(_fold, set(_NAME.findall(text))))  # each name folded once
+    return set(map(fold_line, set(_NAME.findall(text))))  # each name folded once
 
 
 def find_evidence(text: str, language: str | None,

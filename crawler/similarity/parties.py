@@ -2,8 +2,8 @@
 any of the languages of ``crawler/data/parties.yaml``: evidence of a story that does not
 depend on the language it is told in.
 
-Matching runs over the text's tokens (``tokens``: folded words, one token per CJK
-character), so "Unii Europejskiej", "UE" and "欧盟" are found by one dictionary walk
+Matching runs over the text's tokens (``crawler.text.folding.tokens``: folded words, one token
+per CJK character), so "Unii Europejskiej", "UE" and "欧盟" are found by one dictionary walk
 instead of a regex of 1,500 alternatives. At each position the longest name wins:
 "印度尼西亚" is Indonesia, not India. A city named as part of a treaty's name ("Paris
 Agreement", "Accord de Paris", 巴黎协定: ``crawler/data/instruments.yaml``) is not counted.
@@ -19,8 +19,8 @@ from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
-from crawler.similarity.tokens import split_tokens, tokens
-from crawler.tokencache import TokenCache
+from crawler.text.folding import split_tokens, tokens
+from crawler.text.tokencache import TokenCache
 from crawler.yamlfile import load_data_file
 
 PARTIES_FILE = Path(__file__).resolve().parents[1] / "data" / "parties.yaml"

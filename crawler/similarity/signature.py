@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from crawler.similarity.evidence import Evidence, find_evidence
 from crawler.similarity.minhash import band_keys_of
 from crawler.similarity.parties import party_table
-from crawler.similarity.tokens import pack_shingle_array, shingle_array, split_tokens
+from crawler.similarity.tokens import pack_shingle_array, shingle_array
+from crawler.text.folding import split_tokens
 
 
 @dataclass(frozen=True)

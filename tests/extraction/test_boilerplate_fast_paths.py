@@ -11,6 +11,7 @@ from lxml.html import fromstring
 
 from crawler import boilerplate, junk
 from crawler.blocks import opens_with_link, with_attributes
+from crawler.text.folding import fold_line
 
 _SPLIT = re.compile(r"[\s_\-:.]+")
 
@@ -72,7 +73,7 @@ def test_teaser_link_share_stops_early_with_the_same_answer() -> None:
 def test_long_lines_are_ruled_out_before_folding_as_after() -> None:
     for line in ["word " * 80, "wörd " * 80, "a" * 330, "\u00a8 " * 400 + "Reply",
                  "Źródło: " + "x" * 400, "中文" * 200, "x\x1f " * 150]:
-        folded = junk.fold(line.strip())
+        folded = fold_line(line.strip())
         if len(line) > junk.MAX_PHRASE_LINE and junk._kept_ascii(line) > junk.MAX_PHRASE_LINE:
             assert len(folded) > junk.MAX_PHRASE_LINE, line
         junk.junk_kind.cache_clear()

@@ -17,6 +17,8 @@ from crawler import cleanup, encoding, extraction, junk
 from crawler.blocks import weight, with_attributes
 from crawler.consensus import MIN_CONTAINED, SHINGLE, TextIndex
 from crawler.demo.server import BUNDLED_SITE_ROOT
+from crawler.text import folding
+from crawler.text.hanzi import to_simplified
 
 # Strings that take every branch: ASCII with every white space \s knows, Unicode spaces,
 # combining marks, characters whose lower case is ASCII (Kelvin sign, dotted I), full-width
@@ -44,9 +46,9 @@ def reference_weight(text: str) -> int:
 
 
 def reference_fold(text: str) -> str:
-    decomposed = re.sub(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]",
-                        "", unicodedata.normalize("NFKD", text.casefold()))
-    return re.sub(r"\s+", " ", decomposed).strip()
+    # fold_line without its ASCII shortcut
+    folded = to_simplified(folding._fold(text.translate(folding._separators())))
+    return re.sub(r"\s+", " ", folded).strip()
 
 
 @pytest.mark.parametrize("text", SAMPLES)
@@ -62,14 +64,14 @@ def test_weight(text: str) -> None:
 
 @pytest.mark.parametrize("text", SAMPLES)
 def test_fold(text: str) -> None:
-    assert junk.fold(text) == reference_fold(text)
+    assert folding.fold_line(text) == reference_fold(text)
 
 
 def test_every_ascii_character_weighs_and_keys_as_the_regexes_say() -> None:
     every = "".join(map(chr, range(128)))
     assert weight(every) == reference_weight(every)
     assert cleanup.comparison_key(every) == reference_comparison_key(every)
-    assert junk.fold(every) == reference_fold(every)
+    assert folding.fold_line(every) == reference_fold(every)
 
 
 @pytest.mark.parametrize("text", SAMPLES)
@@ -82,7 +84,7 @@ def test_watermarks_and_junk_lines(text: str) -> None:
         expected = junk._SPACES.sub(" ", junk._AROUND_CUT.sub(junk._join_cut, expected)).strip()
     assert junk.strip_watermarks(text) == (expected if text else text)
     lists = junk._lists()
-    folded = junk.fold(text)
+    folded = folding.fold_line(text)
     rest, found = lists.languages.subn(" ", folded)
     assert junk._is_language_menu(folded, lists) == (
         found >= 2 and not rest.strip(junk._TRIM + " "))

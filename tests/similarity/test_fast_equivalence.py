@@ -12,13 +12,13 @@ from collections import Counter
 import pytest
 import xxhash
 
-from crawler.hanzi import _first_traditional, to_simplified
 from crawler.relevance import load_topics
 from crawler.relevance.matching import _phrases, name_pair
 from crawler.relevance.model import _split_lead_words, split_lead
 from crawler.similarity import evidence
 from crawler.similarity.parties import PartyTable, _matches, party_table
-from crawler.similarity.tokens import shingles, split_tokens
+from crawler.similarity.tokens import shingles
+from crawler.text.folding import split_tokens, tokenize
 
 # Pieces the random texts are made of: numbers, dates, names, capitals, CJK, marks, spaces.
 PIECES = [
@@ -78,7 +78,7 @@ def test_textual_dates_match_as_written_plainly() -> None:
                                  rf"(?:de\s+|of\s+)?(?P<month>{month})(?![^\W\d_])")
     month_first = re.compile(rf"(?<![^\W\d_])(?P<month>{month})\.?\s+(?P<day>[0-3]?\d)(?!\d)")
     for text in TEXTS:
-        folded = evidence._fold(text)
+        folded = evidence.fold_line(text)
         assert _found(day_first, folded) == _found(plain_day_first, folded)
         forwards = {(m["month"], m["day"]) for m in month_first.finditer(folded)}
         backwards = {(m["month"][::-1], m["day"][::-1])
@@ -86,24 +86,10 @@ def test_textual_dates_match_as_written_plainly() -> None:
         assert backwards == forwards, folded
 
 
-def test_chinese_folding_starts_above_the_cjk_check() -> None:
-    # tokens.fold_hanzi skips to_simplified for text without a character from U+3005 up
-    assert _first_traditional() >= "\u3005"
-    assert to_simplified("氣候") == "气候"
-
-
 def test_tokens_and_shingles_as_folded_word_by_word() -> None:
     for text in TEXTS:
-        plain = evidence.unicodedata.normalize("NFKC", to_simplified(text))
-        plain = evidence.unicodedata.normalize("NFC", re.sub(
-            "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]", "",
-            evidence.unicodedata.normalize("NFKD", plain)))
-        cjk = ("\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-               "\U00020000-\U0003ffff")
-        raws = re.findall(f"[{cjk}]|[^\\W_{cjk}]+", plain)
-        letters = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "æ": "ae",
-                                 "œ": "oe", "þ": "th"})
-        expected = [(raw.casefold().translate(letters), raw) for raw in raws]
+        # tokenize: each token found and folded one by one, with its span in the text
+        expected = [(token.term, text[token.start : token.end]) for token in tokenize(text)]
         assert list(zip(*split_tokens(text), strict=True)) == expected
         words = [term for term, _ in expected]
         sizes = [4 if len(w) == 1 and w >= "\u3005" else 3 for w in words]

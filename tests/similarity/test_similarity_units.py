@@ -13,7 +13,8 @@ from crawler.similarity.minhash import band_keys
 from crawler.similarity.parties import PartiesFileError, find_parties, parse_parties
 from crawler.similarity.scoring import StoryFacts, is_near_duplicate, story_score
 from crawler.similarity.signature import text_signature
-from crawler.similarity.tokens import shingles, text_shingles, tokens
+from crawler.similarity.tokens import shingles, text_shingles
+from crawler.text.folding import tokens
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "similarity"
 
@@ -78,7 +79,7 @@ def test_numbers_are_normalised_across_writing_systems() -> None:
 
 
 def test_traditional_and_simplified_chinese_shingle_alike() -> None:
-    # crawler/data/hanzi_pairs.txt maps the frequent characters whose forms differ
+    # crawler/text/hanzi_pairs.txt maps the frequent characters whose forms differ
     assert text_shingles("联合国与中国生态环境部举行年度会议，双方将发展合作") == text_shingles(
         "聯合國與中國生態環境部舉行年度會議，雙方將發展合作")
 

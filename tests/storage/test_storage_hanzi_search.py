@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from crawler.cli import main
+from crawler.text.folding import tokenize
 from storage.db import Database
-from storage.folding import tokenize
 from storage.fts import SearchRow, meta_terms, write_search_rows
 from storage.models import Article
 from storage.queries import search_articles

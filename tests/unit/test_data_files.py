@@ -11,8 +11,8 @@ import yaml
 
 from crawler.yamlfile import load_data_file
 
-DATA = Path(__file__).resolve().parents[2] / "crawler" / "data"
-FILES = sorted(DATA.rglob("*.yaml"))
+CRAWLER = Path(__file__).resolve().parents[2] / "crawler"
+FILES = sorted((CRAWLER / "data").rglob("*.yaml")) + sorted((CRAWLER / "text").glob("*.yaml"))
 
 
 def test_there_are_data_files() -> None:

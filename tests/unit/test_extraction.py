@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
-from storage.folding import search_terms
+from crawler.text.folding import search_terms
 
 PARAS = [
     "On 9 September 2024 the two organisations signed a strategic cooperation agreement on "
@@ -51,7 +51,7 @@ def test_body_title_and_metadata() -> None:
 
 
 def test_search_terms_are_the_folded_title_and_text() -> None:
-    # Storage writes them as the search row: they must be what storage.folding would make.
+    # Storage writes them as the search row: they must be what crawler.text.folding would make.
     paras = [*PARAS, "Współpraca klimatyczna: 碳中和合作, 氣候變化, Kooperation für Klimaschutz."]
     result = extract_page(PageInput(url="https://green.example/news/1.html",
                                     body=article_page(paras=paras), content_type="text/html"))

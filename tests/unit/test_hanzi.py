@@ -4,13 +4,13 @@ scripts apart still uses only those pairs."""
 
 from __future__ import annotations
 
-from crawler import hanzi
 from crawler.language import detect_script
 from crawler.relevance.matching import fold
 from crawler.similarity.tokens import text_shingles
+from crawler.text import hanzi
 
 # Sign, memorandum, green hydrogen, parties (to a convention), resilience, typhoon: none of
-# these traditional characters is in crawler/data/hanzi_pairs.txt.
+# these traditional characters is in crawler/text/hanzi_pairs.txt.
 TRADITIONAL = "兩國簽署備忘錄，締約方將在颱風韌性與綠氫領域合作。"
 SIMPLIFIED = "两国签署备忘录，缔约方将在台风韧性与绿氢领域合作。"
 

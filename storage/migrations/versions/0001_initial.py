@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 # The search structures are written out here, not imported from storage.fts: a migration is
 # a record of what was created, and must not change when the application code does.
 _SQLITE_FTS = [
-    # Text arrives already folded by storage.folding.search_terms; the tokenizer only splits
+    # Text arrives already folded by crawler.text.folding.search_terms; the tokenizer only splits
     # it. Marks (M*) are token characters so Indic words stay whole, as in PostgreSQL.
     """
     CREATE VIRTUAL TABLE articles_fts USING fts5(

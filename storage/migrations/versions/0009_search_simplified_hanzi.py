@@ -1,6 +1,6 @@
 """Search folds traditional Chinese characters to simplified ones, so 氣候 and 气候 match.
 
-``storage.folding`` now maps each CJK token through ``crawler.hanzi.to_simplified``. Index
+``crawler.text.folding`` now maps each CJK token through ``hanzi.to_simplified``. Index
 rows holding a character that mapping changes are rewritten from their article's title and
 text; the others already hold what the new folding gives. The rows are found by reading the
 index in batches of ``_BATCH`` (SQLite: the folded text FTS5 stores; PostgreSQL: each
@@ -28,8 +28,8 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from crawler.hanzi import traditional_characters
-from storage.folding import search_terms
+from crawler.text.folding import search_terms
+from crawler.text.hanzi import traditional_characters
 from storage.fts import META_PREFIX, SearchRow, write_search_rows
 
 revision: str = "0009"

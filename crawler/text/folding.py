@@ -1,14 +1,21 @@
-"""Text folding for full-text search: the one definition of what a searchable token is.
+"""The one folding of text: what a word is and what it folds to, for full-text search, for
+near-duplicate and party matching (``crawler.similarity``), and for junk lines and month names.
 
-Documents and queries go through the same functions, so matching ignores case and Latin
-diacritics on both backends, and CJK text (written without spaces) is indexed one character
-per token so any substring can be found as a phrase. Chinese characters are folded to their
-simplified form (``crawler.hanzi.to_simplified``, the table relevance uses too), so 氣候 and
-气候 find each other; Japanese kanji go through the same table, which changes nothing for
-Japanese queries since the query is folded alike. The databases only ever see the folded,
-space-separated tokens, which keeps SQLite FTS5 and PostgreSQL tsvector in agreement.
-Changing what a token folds to (this module or that table) needs a migration that reindexes
-the rows it changes, as 0009 did for the Chinese characters.
+A word folds to NFKC, case-folded (``ß`` -> ``ss``), without the diacritics of Latin, Greek
+and Cyrillic letters, with the letters that have no decomposition mapped to their base
+(``ħ`` -> ``h``, ``ł`` -> ``l``, ``æ`` -> ``ae``), and with Chinese characters in their
+simplified form (``crawler.text.hanzi.to_simplified``), so 氣候 and 气候 find each other;
+Japanese kanji go through the same table, which changes nothing for Japanese queries since the
+query is folded alike. CJK text (written without spaces) is one token per character, so any
+substring can be found as a phrase.
+
+``search_terms`` is what the search index stores (documents and queries alike, so SQLite FTS5
+and PostgreSQL tsvector agree), ``tokens`` / ``split_tokens`` the same terms as a list for
+similarity, and ``fold_line`` a whole line folded the same way with its punctuation kept, for
+matching word lists against lines. Changing what a word folds to changes stored search rows
+(they need a migration that reindexes the rows it changes, as 0009 did for the Chinese
+characters) and stored shingles and bands (old articles then compare a little less alike with
+new ones until they are re-extracted).
 """
 
 from __future__ import annotations
@@ -16,11 +23,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain
 from typing import NamedTuple
 
-from crawler.hanzi import to_simplified
+from crawler.text.hanzi import to_simplified
 
 
 class Token(NamedTuple):
@@ -180,3 +187,63 @@ def _run_terms(run: str) -> tuple[str, ...]:
     if run.isascii():
         return (run.lower(),)
     return tuple(term for piece, _, _ in _pieces(run, 0) for term in _piece_terms(piece))
+
+
+def tokens(text: str) -> list[str]:
+    """The terms of ``search_terms`` as a list: what similarity compares and parties match."""
+    if text.isascii():
+        return _PLAIN_RUN.findall(text.lower())
+    return list(chain.from_iterable(map(_run_terms, _run_pattern(text).findall(text))))
+
+
+def split_tokens(text: str) -> tuple[list[str], list[str]]:
+    """``tokens(text)`` and beside each the stretch of ``text`` it came from, for matches that
+    care about case: ``(["unep", "环"], ["UNEP", "環"])``."""
+    if text.isascii():
+        return _PLAIN_RUN.findall(text.lower()), _PLAIN_RUN.findall(text)
+    splits = list(map(_run_split, _run_pattern(text).findall(text)))
+    terms = list(chain.from_iterable(terms for terms, _ in splits))
+    return terms, list(chain.from_iterable(raws for _, raws in splits))
+
+
+@lru_cache(maxsize=100_000)
+def _run_split(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The terms of one word run and the piece of the run each came from."""
+    if run.isascii():
+        return (run.lower(),), (run,)
+    terms: list[str] = []
+    raws: list[str] = []
+    for piece, _, _ in _pieces(run, 0):
+        found = _piece_terms(piece)
+        terms += found
+        raws += [piece] * len(found)
+    return tuple(terms), tuple(raws)
+
+
+@cache
+def _separators() -> dict[int, str]:
+    """Characters that are not part of a word but whose compatibility form holds one (™ ->
+    "TM", № -> "No", ㍻ -> "平成"), each mapped to a space: tokenizing finds words before
+    folding and leaves these out, so folding a whole text must too."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x20000):  # no compatibility decomposition lies above plane 1
+        char = chr(cp)
+        decomposes = unicodedata.decomposition(char) != ""
+        if decomposes and not _RUN.fullmatch(char) and _RUN.search(_fold(char)):
+            table[cp] = " "
+    return table
+
+
+def fold(text: str) -> str:
+    """``text`` folded as a whole, white space and punctuation kept: its words are the terms
+    of ``search_terms(text)``. One pass over the text, for callers that match word lists
+    against whole lines rather than word by word."""
+    if text.isascii():
+        return text.lower()
+    return to_simplified(_fold(text.translate(_separators())))
+
+
+def fold_line(text: str) -> str:
+    """``fold(text)`` with runs of white space made single spaces and the ends stripped: the
+    form junk-line word lists and month names are matched in."""
+    return " ".join(fold(text).split())

@@ -1,4 +1,4 @@
-"""Simplified and traditional Chinese characters: the one reader of ``data/hanzi_pairs.txt``
+"""Simplified and traditional Chinese characters: the one reader of ``hanzi_pairs.txt``
 and of OpenCC's character table.
 
 Language detection tells the scripts apart with our pairs (``pairs``): characters both
@@ -9,7 +9,7 @@ table (``TSCharacters.txt`` of the opencc-python-reimplemented package, its firs
 each character), which covers 4,000+ characters against our 548. A mapping only has to be the
 same on both sides of a comparison, so a character both scripts use may be mapped too. Kept
 apart from ``crawler.language`` so that mapping text does not load the language model, and
-light enough for ``storage.folding``, whose search tokens map characters the same way.
+light enough for ``crawler.text.folding``, which maps every folded word this way.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-HANZI_FILE = Path(__file__).parent / "data" / "hanzi_pairs.txt"
+HANZI_FILE = Path(__file__).parent / "hanzi_pairs.txt"
 # Package and path of OpenCC's traditional-to-simplified character table: lines of
 # "traditional<TAB>simplified [other simplified forms]".
 OPENCC_PACKAGE = "opencc"
@@ -53,8 +53,11 @@ def opencc_pairs() -> dict[str, str]:
 
 @cache
 def _to_simplified() -> dict[int, str]:
-    table = {ord(traditional): simplified for traditional, simplified in opencc_pairs().items()
-             if traditional != simplified}
+    table = {
+        ord(traditional): simplified
+        for traditional, simplified in opencc_pairs().items()
+        if traditional != simplified
+    }
     # Ours win where both have a character: they were checked against newsmon's texts.
     table.update((ord(traditional), simplified) for simplified, traditional in pairs())
     # A character mapped to one that is mapped again (薴 -> 苧 -> 苎) goes to the last, so
