@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from crawler.config import CONFIG_ENV, NewsmonConfig, load_config, resolve_config_path
+from crawler.config import CONFIG_ENV, Irrelevant, NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
 from crawler.failure import OneLineErrorGroup, fail
 from crawler.formats import FORMATS, article_record, iso, write_records
@@ -194,7 +194,7 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
 @pass_app
 @handle_errors
 def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
-          irrelevant: str | None) -> None:
+          irrelevant: Irrelevant | None) -> None:
     """Crawl the configured sources once and store new articles."""
     from crawler.runner import CrawlOptions, run_crawl
     from crawler.summary import print_summary
@@ -250,7 +250,7 @@ def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
 # `newsmon search climate -coal` must not fail as an unknown option "-c". (A word beginning
 # with "--" is still refused as a mistyped option, in ``_query_text``.)
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1, required=True)
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @filter_options
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
@@ -263,7 +263,7 @@ def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
               help="Show this page of --limit results (same as --offset (PAGE-1)*LIMIT).")
 @pass_app
 @handle_errors
-def search(app: AppContext, query: tuple[str, ...], sources: tuple[str, ...],
+def search(app: AppContext, words: tuple[str, ...], sources: tuple[str, ...],
            languages: tuple[str, ...], since: datetime | None, until: datetime | None,
            limit: int, sort: str, fmt: str | None, offset: int | None,
            page: int | None) -> None:
@@ -271,7 +271,7 @@ def search(app: AppContext, query: tuple[str, ...], sources: tuple[str, ...],
 
     The query may be one quoted argument or several words: `newsmon search climate -coal`.
     """
-    query = _query_text(query)
+    query = _query_text(words)
     if offset is not None and page is not None:
         raise UsageError("give --offset or --page, not both")
     skip = offset if offset is not None else ((page or 1) - 1) * limit

@@ -411,7 +411,8 @@ def parse_config(text: str, origin: str = "<config>") -> NewsmonConfig:
 def _describe(exc: ValidationError, data: dict[str, Any], origin: str) -> str:
     """One line per problem: ``origin: source 'x' (sources[2]): follow[0]: message``."""
     lines = []
-    raw_sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    listed = data.get("sources")
+    raw_sources: list[Any] = listed if isinstance(listed, list) else []
     for err in exc.errors():
         loc = list(err["loc"])
         where = []

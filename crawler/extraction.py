@@ -319,6 +319,8 @@ def _document_of(element: HtmlElement) -> HtmlElement:
 
 def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
     doc = trafilatura.bare_extraction(tree, options=_options(url, fast))
+    if isinstance(doc, dict):  # only with as_dict=True, which is not asked for
+        return str(doc.get("text") or "")
     return (doc.text or "") if doc is not None else ""
 
 

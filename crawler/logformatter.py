@@ -12,13 +12,14 @@ from typing import Any
 from scrapy import Spider
 from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
+from twisted.python.failure import Failure
 
 from crawler.drops import NotAnArticle
 
 
 class NewsmonLogFormatter(LogFormatter):
-    def dropped(self, item: Any, exception: BaseException, response: Response | None,
-                spider: Spider | None = None) -> LogFormatterResult:
+    def dropped(self, item: Any, exception: BaseException,
+                response: Response | Failure | None, spider: Spider) -> LogFormatterResult:
         level = logging.DEBUG if isinstance(exception, NotAnArticle) else logging.WARNING
         return {
             "level": level,

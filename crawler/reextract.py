@@ -26,12 +26,12 @@ def reextract_articles(db: Database, sources: Sequence[str] = (),
     file, so re-extraction gives what a crawl would. ``default_topics`` judges the sources the
     file no longer names (None: newsmon's shipped topics)."""
     counts: Counter[str] = Counter()
-    names = list(sources) or [None]
-    for name in names:
+    selected: list[str | None] = [*sources] or [None]  # None: every source
+    for selection in selected:
         # Streamed: reading continues in this session while each write commits in its own
         # (SQLite WAL and PostgreSQL both allow it), so memory stays flat for any archive.
         with db.session() as session:
-            for article, page in iter_pages_for_reextract(session, name):
+            for article, page in iter_pages_for_reextract(session, selection):
                 name = article.source.name
                 counts[_reextract_one(db, name, article.url, article.published_at,
                                       article.language, page, (rules or {}).get(name),

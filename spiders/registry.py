@@ -7,6 +7,7 @@ generic ``SourceSpider`` for the source of the same name.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import inspect
 import pkgutil
@@ -66,6 +67,6 @@ class SourceSpiderLoader:
     def list(self) -> list[str]:
         return list(self._spiders)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         return [name for name, cls in self._spiders.items()
                 if any(d in request.url for d in cls.source.discovery_urls)]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnClause
 
 from crawler.text.folding import search_terms, tokenize
 from storage.errors import QuerySyntaxError, StorageError
@@ -230,7 +231,7 @@ def match_articles(
     has one meta term of each ``required`` group."""
     dialect = dialect_of(session)
     # unique: one statement can hold several queries.
-    params = {
+    params: dict[str, BindParameter[str]] = {
         key: bindparam(key, value, unique=True)
         for key, value in match_params(dialect, "fts_match", query, required).items()
     }
@@ -264,7 +265,7 @@ def _select_matches(
     dialect: str, match: BindParameter[str], rank_query: BindParameter[str] | None = None
 ) -> Select[tuple[int, float]]:
     if dialect == "sqlite":
-        fts = literal_column(SQLITE_TABLE)
+        fts: ColumnClause[Any] = literal_column(SQLITE_TABLE)
         # Weight 0 for meta: filter terms must not change a score.
         rank = func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT, 0.0, type_=Float)
         return select(_articles_fts.c.rowid.label("article_id"), (-rank).label("score")).where(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from storage.fts import match_articles, parse_query
 from storage.models import Article, Source
@@ -67,7 +67,7 @@ def count_facets(session: Session, query: str | None, flt: ArticleFilter | None 
             statement = statement.join(matches, matches.c.article_id == Article.id)
         return restriction.apply(statement)
 
-    def grouped(column: ColumnElement[Any], restriction: ArticleFilter,
+    def grouped(column: ColumnElement[Any] | InstrumentedAttribute[Any], restriction: ArticleFilter,
                 join_source: bool) -> tuple[FacetCount, ...]:
         count = func.count(Article.id)
         statement = matching([column, count], restriction)

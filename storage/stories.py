@@ -78,7 +78,8 @@ def evidence_terms(evidence: Evidence) -> set[str]:
             letter = "y" if kind == "n" and is_year(value) else kind
             term = f"{letter}:{value}"
             if len(term) > _TERM_LENGTH:
-                term = f"{letter}#{xxhash.xxh3_64_hexdigest(value)}"
+                # xxhash 3 hashed a str as its UTF-8 bytes; xxhash 4 wants the bytes.
+                term = f"{letter}#{xxhash.xxh3_64_hexdigest(value.encode('utf-8'))}"
             terms.add(term)
     return terms
 
@@ -310,7 +311,8 @@ def list_stories(session: Session, *, since: datetime | None = None,
     if until is not None:
         statement = statement.having(func.min(_when()) < until)
     statement = statement.order_by(first.desc(), Article.cluster.desc()).limit(limit)
-    clusters = [(cluster, date) for cluster, date in session.execute(statement)]
+    clusters = [(cluster, date) for cluster, date in session.execute(statement)
+                if cluster is not None]  # the WHERE clause's promise, told to the type checker
     members = _members(session, [cluster for cluster, _ in clusters])
     return [_story(cluster, date, members.get(cluster, [])) for cluster, date in clusters]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Row, bindparam, case, insert, null, or_, select, union, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import BindParameter, Row, bindparam, case, insert, null, or_, select, union, update
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -206,7 +206,7 @@ _INSERT_VERSION = insert(_versions)
 # No values: the SET clause is the keys of the parameters given.
 _UPDATE_ARTICLE = update(_articles).where(_articles.c.id == bindparam("article_id_"))
 _UPDATE_PAGE = update(_pages).where(_pages.c.article_id == bindparam("article_id_"))
-_urls_param = bindparam("urls", expanding=True)
+_urls_param: BindParameter[list[str]] = bindparam("urls", expanding=True)
 _KNOWN_URLS = select(_urls.c.url).where(_urls.c.url.in_(_urls_param))
 # What _FIND looks at: an article's key URL and the URLs it was seen under.
 _STORED_URLS = union(_KNOWN_URLS, select(_articles.c.url).where(_articles.c.url.in_(_urls_param)))
@@ -223,6 +223,8 @@ _FIND = (
     .order_by(case((_articles.c.url == bindparam("key"), 0), else_=1), _articles.c.id)
     .limit(1)
 )
+# A row of _FIND: an article's columns, read by name.
+StoredRow = Row[*tuple[Any, ...]]
 # Those the search row holds (the title's words, the date and language as meta terms).
 _INDEXED = frozenset({"title", "published_at", "language"})
 
@@ -233,8 +235,15 @@ def _source_id(connection: Connection, name: str) -> int:
     if found is None:
         # A concurrent insert of the same name fails here, and is retried.
         result = connection.execute(_INSERT_SOURCE, {"name": name, "created_at": utcnow()})
-        found = result.inserted_primary_key[0]
+        found = _inserted_id(result)
     return int(found)
+
+
+def _inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key a single-row INSERT gave its row."""
+    key = result.inserted_primary_key
+    assert key is not None, "not the result of a single-row INSERT"
+    return int(key[0])
 
 
 class _Batch:
@@ -280,7 +289,7 @@ class _Batch:
         write_search_rows(self.connection, list(self.search.values()))
 
 
-def _find_article(connection: Connection, data: ArticleData) -> Row[Any] | None:
+def _find_article(connection: Connection, data: ArticleData) -> StoredRow | None:
     """The stored article with this key URL, else one seen under any of ``data.urls``."""
     return connection.execute(_FIND, {"urls": list(data.urls), "key": data.url}).first()
 
@@ -346,7 +355,7 @@ def _insert_row(batch: _Batch, data: ArticleData) -> _NewArticle:
         "parties": list(signature.parties) if signature is not None else _SQL_NULL,
         "evidence": signature.evidence.to_json() if signature is not None else _SQL_NULL,
     })
-    article_id = int(result.inserted_primary_key[0])
+    article_id = _inserted_id(result)
     batch.store_page(article_id, data, stored=False)
     batch.index(article_id, source_id, data.title, data.text, data.published_at,
                 data.language, data.search_terms)
@@ -397,7 +406,7 @@ def _packed_shingles(data: ArticleData) -> bytes:
     return data.signature.shingles or pack_shingles(text_shingles(data.text))
 
 
-def _update(batch: _Batch, row: Row[Any], data: ArticleData, before: int) -> StoreOutcome:
+def _update(batch: _Batch, row: StoredRow, data: ArticleData, before: int) -> StoreOutcome:
     """Store ``data`` over the stored article ``row``: its new text, or the metadata a
     re-extraction corrected, or only that it was fetched again."""
     connection = batch.connection
@@ -432,7 +441,7 @@ def _update(batch: _Batch, row: Row[Any], data: ArticleData, before: int) -> Sto
     return "updated" if changed else "unchanged"
 
 
-def _apply_signature(connection: Connection, row: Row[Any], data: ArticleData, when: datetime,
+def _apply_signature(connection: Connection, row: StoredRow, data: ArticleData, when: datetime,
                      language: str | None, *, text_changed: bool,
                      before: int) -> dict[str, Any]:
     """Store the signature, then find the article's first copy and its story; the article
@@ -489,7 +498,7 @@ def _alone(connection: Connection, article_id: int, cluster: int) -> bool:
     return connection.scalar(_OTHER_MEMBER, {"cluster": cluster, "me": article_id}) is None
 
 
-def _remember_version(connection: Connection, row: Row[Any]) -> None:
+def _remember_version(connection: Connection, row: StoredRow) -> None:
     """Keep the hash, title and fetch time of the text a re-crawl is about to replace."""
     connection.execute(_INSERT_VERSION, {
         "article_id": row.id, "content_hash": row.content_hash, "title": row.title,

@@ -326,7 +326,7 @@ def parse_fault(raw: Any) -> Fault:
     if not isinstance(raw, dict):
         raise ValueError(f"must be a mapping with a 'kind', got {type(raw).__name__}")
     kind = raw.get("kind")
-    if kind not in _PARSERS:
+    if not isinstance(kind, str) or kind not in _PARSERS:
         raise ValueError(f"kind must be one of {', '.join(sorted(_PARSERS))}, got {kind!r}")
     return _PARSERS[kind]({k: v for k, v in raw.items() if k != "kind"})
 

@@ -187,7 +187,7 @@ class _SiteHTTPServer(ThreadingHTTPServer):
         self.responder = responder
         self.record = record
         host, port = self.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
+        self.base_url = f"http://{host!s}:{port}"
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self.stopping = threading.Event()

@@ -244,7 +244,7 @@ def propose_sources(feeds: Sequence[OpmlFeed], config: NewsmonConfig | None) -> 
     for site, site_feeds in _by_site(feeds).items():
         name = _unique_name(_name_choices(site_feeds), taken)
         taken.add(name)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if site in covered:
             notes = (
                 f"{name}: the site already has source {covered[site]!r}; to crawl these "

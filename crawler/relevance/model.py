@@ -88,12 +88,12 @@ def assess(title: str | None, text: str, language: str | None, topics: TopicSet)
     relevance = round(subject * cooperation * party * penalty, 4)
 
     order = {group: index for index, group in enumerate(REPORTED_GROUPS)}
-    found = sorted((c for c in raw if spec.concepts[c].group in order),
-                   key=lambda c: (order[spec.concepts[c].group], -raw[c], c))
+    reported = sorted((c for c in raw if spec.concepts[c].group in order),
+                      key=lambda c: (order[spec.concepts[c].group], -raw[c], c))
     return Assessment(
         relevance=relevance,
         relevant=relevance >= spec.threshold,
-        topics=tuple(found),
+        topics=tuple(reported),
         evidence=tuple(e for c in raw for e in evidence[c]),
     )
 

@@ -31,9 +31,11 @@ from crawler.yamlfile import parse_mapping, read_user_file
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "data" / "topics" / (
     "climate-cooperation.yaml"
 )
-SCORED_GROUPS = ("subject", "cooperation", "party", "penalty")
+# The concept groups of a topics file; "ignore" phrases only hide the words inside them.
+GroupName = Literal["subject", "cooperation", "party", "penalty", "ignore"]
+SCORED_GROUPS: tuple[GroupName, ...] = ("subject", "cooperation", "party", "penalty")
 # Groups whose phrases hide the other groups' words inside them ("paris agreement").
-EXCLUSIVE_GROUPS = ("subject", "cooperation", "penalty")
+EXCLUSIVE_GROUPS: tuple[GroupName, ...] = ("subject", "cooperation", "penalty")
 ANY_LANGUAGE = "any"
 _LANGUAGE_KEY = re.compile(r"any|[a-z]{2}(-[A-Z][a-z]{3})?")
 _CONCEPT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -94,7 +96,7 @@ class PositionsSpec(_Frozen):
 
 
 class ConceptSpec(_Frozen):
-    group: Literal["subject", "cooperation", "party", "penalty", "ignore"]
+    group: GroupName
     weight: float = Field(default=1.0, ge=0)
     terms: dict[str, tuple[TermSpec, ...]]
     # Party concepts only: words joining two capitalised names ("Kenya and Norway"), per

@@ -141,9 +141,9 @@ def numbers(text: str) -> set[str]:
         if value >= MIN_NUMBER:
             found.add(_key(value, percent))
     for m in _CJK_NUMBER.finditer(text):
-        value = _cjk_value(m.group())
-        if value is not None and value >= MIN_NUMBER:
-            found.add(_key(value))
+        cjk_value = _cjk_value(m.group())
+        if cjk_value is not None and cjk_value >= MIN_NUMBER:
+            found.add(_key(cjk_value))
     return found
 
 

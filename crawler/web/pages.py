@@ -75,7 +75,7 @@ def search_page(request: Request, session: SessionDep) -> Response:
     base = request.url_for("search_page")
 
     def page_url(number: int) -> str:
-        extra = [("sort", params.sort)] if params.sort else []
+        extra: list[tuple[str, str]] = [("sort", params.sort)] if params.sort else []
         if params.per_page != SearchParams.model_fields["per_page"].default:
             extra.append(("per_page", str(params.per_page)))
         return with_query(base, [*params.query_items(), *extra, ("page", str(number))])

@@ -7,9 +7,10 @@ things in place. Full-text search tables are not ORM models and autogenerate lea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from storage.db import make_engine, resolve_database_url
@@ -32,7 +33,7 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     return True
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Write ``UTCDateTime`` columns as plain ``sa.DateTime(timezone=True)`` in generated
     migrations, so migrations never import application code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):

@@ -36,7 +36,9 @@ _TERM_LENGTH = 64
 
 def _term(kind: str, value: str) -> str:
     term = f"{kind}:{value}"
-    return term if len(term) <= _TERM_LENGTH else f"{kind}#{xxhash.xxh3_64_hexdigest(value)}"
+    if len(term) <= _TERM_LENGTH:
+        return term
+    return f"{kind}#{xxhash.xxh3_64_hexdigest(value.encode('utf-8'))}"
 
 
 def _terms(evidence: Any) -> set[str]:
