@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from tests.conftest import FAST_CRAWL, RunNewsmon
+from crawler.demo.server import SampleSite
+from tests.conftest import FAST_CRAWL, RunNewsmon, write_sources
 
 
 def test_a_crawl_starts_no_remote_control_server_and_leaves_no_job_files(
@@ -97,3 +98,38 @@ def test_an_unreachable_robots_txt_is_one_warning_without_traceback(
     ]
     assert "Traceback" not in result.stderr
     assert not [line for line in lines if " ERROR: " in line or " CRITICAL: " in line]
+
+
+# The first line of each record of Scrapy's start-up dump (and of the schema check each
+# source's crawl run makes).
+STARTUP_DUMP = (
+    "[scrapy.utils.log] INFO: Scrapy ",
+    "[scrapy.utils.log] INFO: Versions:",
+    "[scrapy.addons] INFO: Enabled addons:",
+    "[scrapy.crawler] INFO: Overridden settings:",
+    "[scrapy.middleware] INFO: Enabled extensions:",
+    "[scrapy.middleware] INFO: Enabled downloader middlewares:",
+    "[scrapy.middleware] INFO: Enabled spider middlewares:",
+    "[scrapy.middleware] INFO: Enabled item pipelines:",
+    "[alembic.runtime.migration] INFO: Context impl SQLiteImpl.",
+)
+
+
+def test_a_plain_crawl_log_has_the_startup_dump_once_and_each_source_start_and_end(
+    tmp_path: Path, run_newsmon: RunNewsmon, sample_site: SampleSite
+) -> None:
+    config = write_sources(tmp_path, sample_site)
+    db = str(tmp_path / "news.db")
+    sources = ("--source", "pap", "--source", "prwire")
+    result = run_newsmon("--config", str(config), "--db", db, "crawl", *sources)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()  # not a terminal: the plain log, no live table
+    for first_line in STARTUP_DUMP:
+        assert sum(first_line in line for line in lines) == 1, first_line
+    for source in ("pap", "prwire"):
+        for event in ("crawl start", "crawl end"):
+            assert sum(f"{event} source={source} " in line for line in lines) == 1
+    # the whole dump, for each source, where a developer asks for it
+    debug = run_newsmon("-vv", "--config", str(config), "--db", db, "crawl", *sources)
+    debug_lines = debug.stderr.splitlines()
+    assert sum("INFO: Overridden settings:" in line for line in debug_lines) == 2
