@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Self
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from crawler.retry import DEFAULT_MAX_RETRY_AFTER
@@ -50,17 +50,19 @@ class RobotsTxtFailureReporter:
         spider = self.crawler.spider
         (spider.logger if spider is not None else logger).warning(
             "robots.txt %s: %s; crawling the site without its rules",
-            request.url,
+            request.meta.get("redirect_urls", [request.url])[0],
             describe_failure(failure, self.limits),
         )
         raise IgnoreRequest(f"robots.txt unavailable: {exception}") from exception
 
 
 def is_robots_request(request: Request) -> bool:
-    """Whether ``request`` is the robots.txt request RobotsTxtMiddleware makes itself."""
-    return bool(request.meta.get("dont_obey_robotstxt")) and (
-        urlparse_cached(request).path == "/robots.txt"
-    )
+    """Whether ``request`` is the robots.txt request RobotsTxtMiddleware makes itself, or a
+    redirect of it."""
+    if not request.meta.get("dont_obey_robotstxt"):
+        return False
+    first_url = request.meta.get("redirect_urls", [request.url])[0]
+    return urlsplit(first_url).path == "/robots.txt"
 
 
 def fetch_limits(settings: BaseSettings) -> FetchLimits:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
 
 from crawler.demo.server import SampleSite
 from tests.conftest import FAST_CRAWL, RunNewsmon, write_sources
@@ -133,3 +138,53 @@ def test_a_plain_crawl_log_has_the_startup_dump_once_and_each_source_start_and_e
     debug = run_newsmon("-vv", "--config", str(config), "--db", db, "crawl", *sources)
     debug_lines = debug.stderr.splitlines()
     assert sum("INFO: Overridden settings:" in line for line in debug_lines) == 2
+
+
+@pytest.fixture
+def redirecting_robots() -> Iterator[tuple[str, int]]:
+    """A loopback site whose robots.txt redirects to a closed port; its other pages are 404."""
+    dead = closed_port()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                self.send_response(301)
+                self.send_header("Location", f"http://127.0.0.1:{dead}/moved/robots")
+            else:
+                self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the test reads the crawl's log, not the server's
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", dead
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_redirected_robots_txt_that_fails_is_one_warning(
+    tmp_path: Path, run_newsmon: RunNewsmon, redirecting_robots: tuple[str, int]
+) -> None:
+    base, dead = redirecting_robots
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        FAST_CRAWL + "  retry_times: 0\n"
+        f"sources:\n  - name: moved\n    feeds: ['{base}/feed.xml']\n",
+        encoding="utf-8",
+    )
+    result = run_newsmon("--config", str(config), "--db", str(tmp_path / "news.db"), "crawl")
+    lines = result.stderr.splitlines()
+    # the failure names the robots.txt asked for, and where the redirect led
+    warning = (
+        f"[moved] WARNING: robots.txt {base}/robots.txt: connection refused at "
+        f"http://127.0.0.1:{dead}/moved/robots; crawling the site without its rules"
+    )
+    assert len([line for line in lines if line.endswith(warning)]) == 1
+    assert "Traceback" not in result.stderr
+    assert not [line for line in lines if " ERROR: " in line or " CRITICAL: " in line]
