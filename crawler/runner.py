@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,13 @@ def run_crawl(
     workers cannot be started."""
     # Fail early, with a clean message, on a database that cannot be reached or upgraded.
     open_database(options.db_url, upgrade=True).dispose()
+    with _startup_dump_once(enabled=options.log_level != "DEBUG"):
+        return _run_process(config, sources, options)
+
+
+def _run_process(
+    config: NewsmonConfig, sources: tuple[SourceConfig, ...], options: CrawlOptions
+) -> list[CrawlRun]:
     process = CrawlerProcess(project_settings(options, config))
     overrides = site_spiders()
     crawlers: list[Crawler] = []
@@ -103,6 +112,52 @@ def run_crawl(
     if lost:
         raise DatabaseLost(f"the crawl stopped: {lost[0]}", runs)
     return runs
+
+
+# Loggers of Scrapy's start-up dump (versions, add-ons, overridden settings, enabled
+# components) and of the schema check each crawler's CrawlRunRecorder makes.
+STARTUP_LOGGERS = (
+    "scrapy.utils.log",
+    "scrapy.addons",
+    "scrapy.crawler",
+    "scrapy.middleware",
+    "alembic.runtime.migration",
+)
+
+
+class _FirstTimeOnly(logging.Filter):
+    """Passes an INFO record only the first time its first line is seen: Scrapy logs its
+    start-up dump for every crawler, and a crawl has one crawler per source."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[tuple[str, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        key = (record.name, record.getMessage().partition("\n")[0])
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+
+@contextmanager
+def _startup_dump_once(*, enabled: bool) -> Iterator[None]:
+    """Scrapy's start-up dump once per crawl, not once per source (all of it at DEBUG)."""
+    if not enabled:
+        yield
+        return
+    once = _FirstTimeOnly()
+    loggers = [logging.getLogger(name) for name in STARTUP_LOGGERS]
+    for each in loggers:
+        each.addFilter(once)
+    try:
+        yield
+    finally:
+        for each in loggers:
+            each.removeFilter(once)
 
 
 def _record_not_started(options: CrawlOptions, sources: tuple[SourceConfig, ...],

@@ -32,6 +32,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, replaced where they are: waits for Retry-After; reports redirect loops
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.RetryAfterMiddleware": 550,
+    # sees a robots.txt failure once the retries are spent: one warning, no traceback
+    "crawler.robots.RobotsTxtFailureReporter": 540,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirects.RedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
@@ -57,6 +59,9 @@ ROBOTSTXT_OBEY = True
 COMPRESSION_ENABLED = True
 DNS_TIMEOUT = 20
 RETRY_ENABLED = True
+# A request that failed for good is reported once, as a warning naming the reason: by the
+# spider's errback, or for robots.txt by crawler.robots. Scrapy's own ERROR line would repeat it.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 REDIRECT_ENABLED = True
 METAREFRESH_ENABLED = True
 LOG_LEVEL = "INFO"

@@ -47,7 +47,9 @@ def print_summary(runs: Sequence[CrawlRun]) -> None:
     for run in runs:
         if run.reason:
             console.print(f"{run.source.name}: {run.reason}", markup=False)
-        for error in (run.errors or [])[:5]:
+        # the reason of a run that fetched nothing quotes its first error: not twice
+        errors = [e for e in run.errors or [] if not (run.reason and e in run.reason)]
+        for error in errors[:5]:
             console.print(f"  {run.source.name}: {error}", markup=False)
     offline = unreachable_hint(runs)
     if offline:
