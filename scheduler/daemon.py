@@ -36,6 +36,7 @@ from typing import ClassVar
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor as JobThreadPool
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
@@ -238,7 +239,7 @@ class Daemon:
                 removed.append(name)
         return JobSync(tuple(added), tuple(rescheduled), tuple(removed))
 
-    def _jobs(self) -> list:  # type: ignore[type-arg]
+    def _jobs(self) -> list[Job]:
         return [j for j in self.scheduler.get_jobs() if j.id.startswith(JOB_PREFIX)]
 
     def _next_runs(self) -> str:

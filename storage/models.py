@@ -312,7 +312,7 @@ def integer_range(column: Column[Any]) -> tuple[int, int]:
 # Article ids, and the columns holding them (``duplicate_of``, ``cluster``): assigned from 1
 # up to the ``articles.id`` column type's largest value. Outside this range, no article.
 ARTICLE_ID_MIN = 1
-ARTICLE_ID_MAX = integer_range(cast(Column[Any], table_of(Article).c.id))[1]
+ARTICLE_ID_MAX = integer_range(table_of(Article).c.id)[1]
 
 
 def is_article_id(value: int) -> bool:
