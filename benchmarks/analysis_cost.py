@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.sitegen import plan_pages, render_page  # noqa: E402
-from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page  # noqa: E402
 from crawler.relevance import assess, load_topics  # noqa: E402
 from crawler.similarity.signature import text_signature  # noqa: E402
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness import pair_scores
 from sqlalchemy import select
 
-from crawler.extraction import content_hash
+from crawler.extraction.page import content_hash
 from crawler.similarity.parties import party_table
 from crawler.similarity.scoring import STORY_WINDOW
 from crawler.similarity.signature import text_signature

@@ -44,9 +44,9 @@ sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
 from sitegen import PLACEHOLDER, generate_site  # noqa: E402
 
-from crawler import extraction  # noqa: E402
 from crawler.config import ExtractionRules  # noqa: E402
-from crawler.extraction import ExtractedArticle, PageInput, extract_page  # noqa: E402
+from crawler.extraction import page as extraction  # noqa: E402
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page  # noqa: E402
 from crawler.pagebody import inflate_body  # noqa: E402
 
 DEFAULT_CORPUS_DIR = REPO.parent / "shared" / "corpus"
@@ -55,7 +55,7 @@ DEFAULT_GOLDEN = Path("/tmp/golden.json")
 GENERATED_BASE = "http://127.0.0.1:8000"
 SETS = ("corpus", "fixtures", "generated")
 
-# The functions ``extract_page`` (and ``_main_text``) look up in ``crawler.extraction``'s
+# The functions ``extract_page`` (and ``_main_text``) look up in ``crawler.extraction.page``'s
 # namespace, grouped into the stages reported by ``time``. Looked up at call time, so
 # replacing them there times them without touching the module's code.
 STAGES: dict[str, tuple[str, ...]] = {
@@ -269,7 +269,7 @@ class StageClock:
 
 @contextmanager
 def stage_timers(clock: StageClock) -> Iterator[None]:
-    """Replace the stage functions in ``crawler.extraction``'s namespace with timed ones."""
+    """Replace the stage functions in ``crawler.extraction.page``'s namespace with timed ones."""
     saved: dict[str, Any] = {}
     for stage, names in STAGES.items():
         for name in names:

@@ -22,11 +22,11 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
+from crawler.components.retry import DEFAULT_MAX_RETRY_AFTER
 from crawler.config import SourceConfig
-from crawler.extraction import HTML_TYPES
+from crawler.extraction.page import HTML_TYPES
 from crawler.items import PageItem
 from crawler.pagebody import GZIP_BODY, server_gzip
-from crawler.retry import DEFAULT_MAX_RETRY_AFTER
 from crawler.urls import normalize_url, strip_session_ids
 from spiders.failures import FetchLimits, describe_failure, refusal
 from spiders.feed import FeedError, read_feed

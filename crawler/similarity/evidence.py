@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crawler.dates import month_names
-from crawler.junk import fold as _fold
+from crawler.extraction.dates import month_names
+from crawler.extraction.junk import fold as _fold
 
 # A number below this is too common to tell stories apart ("two countries", "3 projects").
 MIN_NUMBER = 10

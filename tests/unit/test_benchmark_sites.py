@@ -15,7 +15,7 @@ from typing import Any
 import lxml.html
 import pytest
 
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 PAGES = 60

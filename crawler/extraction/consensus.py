@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 
-from crawler.blocks import weight
-from crawler.cleanup import comparison_key
+from crawler.extraction.blocks import weight
+from crawler.extraction.cleanup import comparison_key
 
 SHINGLE = 8
 # A paragraph is inside the other text when this share of its shingles is.

@@ -46,30 +46,30 @@ from trafilatura.meta import reset_caches
 from trafilatura.settings import Extractor
 from trafilatura.utils import HTML_PARSER as trafilatura_parser
 
-from crawler.blocks import page_blocks, weight
-from crawler.boilerplate import clean_tree
-from crawler.bylines import visible_authors
-from crawler.chunks import sibling_chunks
-from crawler.cleanup import clean_text
 from crawler.config import ExtractionRules
-from crawler.consensus import TextIndex, agreed_paragraphs, agrees_closely, combine
-from crawler.dates import (
+from crawler.extraction.blocks import page_blocks, weight
+from crawler.extraction.boilerplate import clean_tree
+from crawler.extraction.bylines import visible_authors
+from crawler.extraction.chunks import sibling_chunks
+from crawler.extraction.cleanup import clean_text
+from crawler.extraction.consensus import TextIndex, agreed_paragraphs, agrees_closely, combine
+from crawler.extraction.dates import (
     date_snippets,
     headline_lines,
     plausible_date,
     url_date,
     visible_published,
 )
-from crawler.encoding import decode_html, might_have_mojibake, repair_tree
-from crawler.htmlparse import parse_html
-from crawler.language import detect_language, detect_script
-from crawler.metadata import read_metadata
+from crawler.extraction.encoding import decode_html, might_have_mojibake, repair_tree
+from crawler.extraction.htmlparse import parse_html
+from crawler.extraction.language import detect_language, detect_script
+from crawler.extraction.metadata import read_metadata
+from crawler.extraction.region import Region, block_score, find_region
+from crawler.extraction.rules import apply_tree_rules
+from crawler.extraction.titles import choose_title, find_headline
 from crawler.pagebody import compress_body
-from crawler.region import Region, block_score, find_region
 from crawler.relevance import TopicsError, assess, load_topics
-from crawler.rules import apply_tree_rules
 from crawler.similarity.signature import TextSignature, text_signature
-from crawler.titles import choose_title, find_headline
 from crawler.urls import normalize_url, same_site
 from storage.folding import search_terms
 

@@ -18,10 +18,10 @@ import unicodedata
 from functools import lru_cache
 from operator import add
 
-from crawler.blocks import weight
 from crawler.config import ExtractionRules
-from crawler.junk import junk_kind, strip_watermarks
-from crawler.rules import drop_line
+from crawler.extraction.blocks import weight
+from crawler.extraction.junk import junk_kind, strip_watermarks
+from crawler.extraction.rules import drop_line
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 # What _SPACES.sub would change: a run of two, or one white space other than " ".

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crawler.formats import article_record
+from crawler.output.formats import article_record
 from storage.models import Article
 from storage.search import HitCount
 

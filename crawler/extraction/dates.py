@@ -19,11 +19,11 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from crawler.blocks import capped_text, with_attributes
-from crawler.junk import fold
+from crawler.extraction.blocks import capped_text, with_attributes
+from crawler.extraction.junk import fold
 from crawler.yamlfile import load_data_file
 
-MONTHS_FILE = Path(__file__).parent / "data" / "months.yaml"
+MONTHS_FILE = Path(__file__).parents[1] / "data" / "months.yaml"
 EARLIEST_YEAR = 1990
 # Characters of page text read after (and before) the headline when looking for its date line.
 AFTER_HEADLINE_CHARS = 400
