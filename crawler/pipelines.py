@@ -1,7 +1,7 @@
 """Item pipelines: thin adapters from Scrapy items to extraction and storage.
 
 Order (set in ``crawler.settings``): ExtractionPipeline, then StoragePipeline. Where a row is
-written: ``storage.writes.store_articles``; where text is extracted: ``crawler.extraction``.
+written: ``storage.writes.store_articles``; where text is extracted: ``crawler.extraction.page``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ ITEM_PIPELINES = {
 SPIDER_MIDDLEWARES = {
     "crawler.components.knownurls.KnownUrlFilter": 600,
     "crawler.components.revalidation.ValidatorRecorder": 650,
-    # Scrapy's, replaced where it is: counts the links past max_depth (crawler/bounds.py)
+    # Scrapy's, replaced where it is: counts the links past max_depth (crawler/components/bounds.py)
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.components.bounds.DepthLimitMiddleware": 900,
 }
@@ -46,7 +46,7 @@ EXTENSIONS = {
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-# Scrapy's own, with the per-site concurrency limit enforced (see crawler/downloader.py).
+# Scrapy's own, with the per-site concurrency limit enforced (see crawler/components/downloader.py).
 DOWNLOADER = "crawler.components.downloader.BoundedDownloader"
 TELNETCONSOLE_ENABLED = False
 LOG_FORMATTER = "crawler.components.logformatter.NewsmonLogFormatter"

@@ -1,5 +1,5 @@
-"""crawler.redirects.MetaRefreshMiddleware: the same answers as Scrapy's, which decodes every
-page whole; this one rules a refresh out in the bytes first."""
+"""crawler.components.redirects.MetaRefreshMiddleware: the same answers as Scrapy's, which
+decodes every page whole; this one rules a refresh out in the bytes first."""
 
 from __future__ import annotations
 
