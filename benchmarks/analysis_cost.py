@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.support.sitegen import plan_pages, render_page
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 from crawler.relevance import assess, load_topics
 from crawler.similarity.signature import text_signature
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from benchmarks.support.harness import pair_scores
-from crawler.extraction import content_hash
+from crawler.extraction.page import content_hash
 from crawler.similarity.parties import party_table
 from crawler.similarity.scoring import STORY_WINDOW
 from crawler.similarity.signature import text_signature

@@ -128,7 +128,7 @@ def find_corpora(root: Path, only: Iterable[str] = ()) -> list[Path]:
 
 
 def _newsmon(html: bytes, url: str) -> str:
-    from crawler.extraction import ExtractedArticle, PageInput, extract_page
+    from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
     # The corpora were re-encoded to UTF-8 whatever their <meta> still declares.
     result = extract_page(PageInput(url=url, body=html, content_type="text/html", encoding="utf-8"))

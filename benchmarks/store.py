@@ -51,7 +51,7 @@ from sqlalchemy import insert, select, text
 import storage.writes
 from benchmarks.support.harness import MachineClock, at_least, workdir
 from benchmarks.support.searchgen import Language
-from crawler.extraction import content_hash
+from crawler.extraction.page import content_hash
 from crawler.similarity.parties import PARTIES_FILE, party_table
 from crawler.similarity.signature import TextSignature, text_signature
 from storage.db import Database, head_revision, open_database

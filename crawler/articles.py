@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crawler.extraction import ExtractedArticle
+from crawler.extraction.page import ExtractedArticle
 from storage.writes import ArticleData
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.extraction import ExtractedArticle
+from crawler.extraction.page import ExtractedArticle
 
 
 @dataclass

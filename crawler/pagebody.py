@@ -2,10 +2,11 @@
 ``newsmon reextract`` can extract it again without fetching.
 
 A page is stored compressed: as the server gzipped it when it did (kept by
-``crawler.keepgzip.ServerGzipKeeper`` before Scrapy inflates it, which saves compressing the
-page again: about 3% of a crawl's CPU), otherwise compressed here with zlib. The two formats tell
-themselves apart by their first byte (gzip's 0x1f, zlib's 0x78), so ``inflate_body`` reads
-both, and rows stored before servers' gzip was kept read as they always did.
+``crawler.components.keepgzip.ServerGzipKeeper`` before Scrapy inflates it, which saves
+compressing the page again: about 3% of a crawl's CPU), otherwise compressed here with zlib. The
+two formats tell themselves apart by their first byte (gzip's 0x1f, zlib's 0x78), so
+``inflate_body`` reads both, and rows stored before servers' gzip was kept read as they always
+did.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Item pipelines: thin adapters from Scrapy items to extraction and storage.
 
 Order (set in ``crawler.settings``): ExtractionPipeline, then StoragePipeline. Where a row is
-written: ``storage.writes.store_articles``; where text is extracted: ``crawler.extraction``.
+written: ``storage.writes.store_articles``; where text is extracted: ``crawler.extraction.page``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.articles import stored_article
+from crawler.components.dbguard import DATABASE_ERRORS, database_lost, lost_database
 from crawler.config import SourceConfig
-from crawler.dbguard import DATABASE_ERRORS, database_lost, lost_database
 from crawler.drops import (
     REJECTIONS,
     ExtractionCrashed,
@@ -22,10 +22,10 @@ from crawler.drops import (
     Irrelevant,
     StorageFailed,
 )
-from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, Rejection, extract_page
+from crawler.extraction.workers import POOL, WorkerCrashed
 from crawler.items import PageItem
 from crawler.settings import database_url
-from crawler.workers import POOL, WorkerCrashed
 from spiders.source import record_crawl_error
 from storage.db import Database, open_database
 from storage.errors import StorageError

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
+from crawler.components.crawlrun import CrawlRunRecorder
+from crawler.components.dbguard import lost_database
 from crawler.config import NewsmonConfig, SourceConfig
-from crawler.dbguard import lost_database
 from crawler.errors import DatabaseLost, WorkersUnavailable
-from crawler.extensions import CrawlRunRecorder
-from crawler.workers import POOL
+from crawler.extraction.workers import POOL
 from spiders.registry import site_spiders, spider_class
 from storage.db import open_database
 from storage.errors import StorageError

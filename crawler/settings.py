@@ -18,49 +18,50 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StoragePipeline": 800,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.KnownUrlFilter": 600,
-    "crawler.revalidation.ValidatorRecorder": 650,
-    # Scrapy's, replaced where it is: counts the links past max_depth (crawler/bounds.py)
+    "crawler.components.knownurls.KnownUrlFilter": 600,
+    "crawler.components.revalidation.ValidatorRecorder": 650,
+    # Scrapy's, replaced where it is: counts the links past max_depth (crawler/components/bounds.py)
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
-    "crawler.bounds.DepthLimitMiddleware": 900,
+    "crawler.components.bounds.DepthLimitMiddleware": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     # after Scrapy's RobotsTxtMiddleware (100): it knows each site's robots.txt
-    "crawler.politeness.CrawlDelayMiddleware": 110,
-    "crawler.bounds.PageBudgetMiddleware": 115,
-    "crawler.revalidation.ConditionalRequestMiddleware": 120,
+    "crawler.components.politeness.CrawlDelayMiddleware": 110,
+    "crawler.components.bounds.PageBudgetMiddleware": 115,
+    "crawler.components.revalidation.ConditionalRequestMiddleware": 120,
     # Scrapy's, replaced where they are: waits for Retry-After; reports redirect loops
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.RetryAfterMiddleware": 550,
+    "crawler.components.retry.RetryAfterMiddleware": 550,
     # sees a robots.txt failure once the retries are spent: one warning, no traceback
-    "crawler.robots.RobotsTxtFailureReporter": 540,
+    "crawler.components.robots.RobotsTxtFailureReporter": 540,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.redirects.RedirectMiddleware": 600,
+    "crawler.components.redirects.RedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.redirects.MetaRefreshMiddleware": 580,
+    "crawler.components.redirects.MetaRefreshMiddleware": 580,
     # just before Scrapy's HttpCompressionMiddleware (590) inflates a response
-    "crawler.keepgzip.ServerGzipKeeper": 595,
+    "crawler.components.keepgzip.ServerGzipKeeper": 595,
 }
 EXTENSIONS = {
-    "crawler.extensions.CrawlRunRecorder": 100,
+    "crawler.components.crawlrun.CrawlRunRecorder": 100,
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.politeness.NewsmonAutoThrottle": 0,
+    "crawler.components.politeness.NewsmonAutoThrottle": 0,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-# Scrapy's own, with the per-site concurrency limit enforced (see crawler/downloader.py).
-DOWNLOADER = "crawler.downloader.BoundedDownloader"
+# Scrapy's own, with the per-site concurrency limit enforced (see crawler/components/downloader.py).
+DOWNLOADER = "crawler.components.downloader.BoundedDownloader"
 TELNETCONSOLE_ENABLED = False
 # Scrapy's remote-control HTTP server: a port per crawl and a job file in
 # ~/.local/state/scrapy/job_files that a killed crawl leaves behind; newsmon does not use it.
 REMOTE_CONTROL_ENABLED = False
-LOG_FORMATTER = "crawler.logformatter.NewsmonLogFormatter"
+LOG_FORMATTER = "crawler.components.logformatter.NewsmonLogFormatter"
 ROBOTSTXT_OBEY = True
 COMPRESSION_ENABLED = True
 DNS_TIMEOUT = 20
 RETRY_ENABLED = True
 # A request that failed for good is reported once, as a warning naming the reason: by the
-# spider's errback, or for robots.txt by crawler.robots. Scrapy's own ERROR line would repeat it.
+# spider's errback, or for robots.txt by crawler.components.robots. Scrapy's own ERROR line
+# would repeat it.
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 REDIRECT_ENABLED = True
 METAREFRESH_ENABLED = True

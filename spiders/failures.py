@@ -24,10 +24,10 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-# Request.meta key set by crawler.retry when a Retry-After asked for a longer wait than a
+# Request.meta key set by crawler.components.retry when a Retry-After asked for a longer wait than a
 # crawl allows: the value is the requested wait in seconds.
 RETRY_AFTER_REFUSED = "newsmon_retry_after_refused"
-# How describe_failure words a site that could not be reached (crawler.summary reads them).
+# How describe_failure words a site that could not be reached (crawler.output.summary reads them).
 HOST_NOT_FOUND = "host name not found (DNS)"
 CONNECTION_REFUSED = "connection refused"
 
@@ -59,7 +59,7 @@ def refusal(failure: Failure) -> str | None:
         return "RobotsDisallowed"
     if message.startswith("Filtered offsite request"):
         return "Offsite"
-    if message.startswith("page budget of"):  # crawler.bounds.PageBudgetMiddleware
+    if message.startswith("page budget of"):  # crawler.components.bounds.PageBudgetMiddleware
         return "PageBudget"
     return None
 

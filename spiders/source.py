@@ -22,11 +22,11 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
+from crawler.components.retry import DEFAULT_MAX_RETRY_AFTER
 from crawler.config import SourceConfig
-from crawler.extraction import HTML_TYPES
+from crawler.extraction.page import HTML_TYPES
 from crawler.items import PageItem
 from crawler.pagebody import GZIP_BODY, server_gzip
-from crawler.retry import DEFAULT_MAX_RETRY_AFTER
 from crawler.urls import normalize_url, strip_session_ids
 from spiders.failures import FetchLimits, describe_failure, refusal
 from spiders.feed import FeedError, read_feed
@@ -42,7 +42,7 @@ SITEMAP_CHAIN = "newsmon_sitemap_chain"
 MAX_ERRORS_KEPT = 200
 # HTTP answers that will not change on a retry: gone, not found, legally withheld.
 PERMANENT_HTTP_ERRORS = (404, 410, 451)
-# Stats prefix of requests Scrapy refused to send, by reason (see crawler.extensions).
+# Stats prefix of requests Scrapy refused to send, by reason (see crawler.components.crawlrun).
 IGNORED_PREFIX = "newsmon/ignored/"
 
 
@@ -60,7 +60,7 @@ class SourceSpider(Spider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Readable errors of this crawl, for crawl_runs (see crawler.extensions).
+        # Readable errors of this crawl, for crawl_runs (see crawler.components.crawlrun).
         self.crawl_errors: list[str] = []
         # What discovery pages said about each article URL not yet fetched.
         self._links: dict[str, ArticleLink] = {}

@@ -20,9 +20,9 @@ from crawler.config import load_config
 from crawler.demo.server import SampleSite, render_sources
 from crawler.errors import UsageError
 from crawler.listening import listen_error
+from crawler.output.search import print_search_results
+from crawler.output.summary import print_summary
 from crawler.runner import CrawlOptions, run_crawl
-from crawler.search_output import print_search_results
-from crawler.summary import print_summary
 from storage.db import open_database
 from storage.queries import ArticleFilter, count_search_hits, search_articles
 

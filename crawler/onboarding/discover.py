@@ -15,8 +15,8 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from protego import Protego
 from w3lib.url import safe_url_string
 
-from crawler.blocks import weight
-from crawler.language import detect_language
+from crawler.extraction.blocks import weight
+from crawler.extraction.language import detect_language
 from crawler.onboarding.findings import Anchor
 from crawler.urls import same_site
 

@@ -43,10 +43,10 @@ CHECK_ROLE = "check"
 # URLs are fetched again, and no conditional request hides a page behind a 304.
 STORAGE_COMPONENTS = {
     "ITEM_PIPELINES": ("crawler.pipelines.StoragePipeline",),
-    "SPIDER_MIDDLEWARES": ("crawler.middlewares.KnownUrlFilter",
-                           "crawler.revalidation.ValidatorRecorder"),
-    "DOWNLOADER_MIDDLEWARES": ("crawler.revalidation.ConditionalRequestMiddleware",),
-    "EXTENSIONS": ("crawler.extensions.CrawlRunRecorder",),
+    "SPIDER_MIDDLEWARES": ("crawler.components.knownurls.KnownUrlFilter",
+                           "crawler.components.revalidation.ValidatorRecorder"),
+    "DOWNLOADER_MIDDLEWARES": ("crawler.components.revalidation.ConditionalRequestMiddleware",),
+    "EXTENSIONS": ("crawler.components.crawlrun.CrawlRunRecorder",),
 }
 RECORDER = "crawler.onboarding.dryrun.CheckRecorder"
 RECORDER_ORDER = 600  # where KnownUrlFilter sits: after depth and offsite filtering
@@ -54,7 +54,7 @@ RECORDER_ORDER = 600  # where KnownUrlFilter sits: after depth and offsite filte
 
 # Loggers that report fetch failures with tracebacks; both reports say what failed per URL.
 FETCH_ERROR_LOGGERS = ("scrapy.downloadermiddlewares.retry",
-                       "scrapy.downloadermiddlewares.robotstxt", "crawler.retry")
+                       "scrapy.downloadermiddlewares.robotstxt", "crawler.components.retry")
 
 
 def quiet_fetch_errors(log_level: str) -> None:

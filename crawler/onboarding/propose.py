@@ -24,7 +24,7 @@ from crawler.config import SourceConfig, parse_config
 from crawler.errors import ConfigError
 from crawler.onboarding.discover import guess_listing
 from crawler.onboarding.findings import Candidate, ProbeFindings
-from crawler.output import output_file
+from crawler.output.file import output_file
 
 MAX_FEEDS = 3
 # Two feeds listing mostly the same articles (an RSS and an Atom copy) are one feed.

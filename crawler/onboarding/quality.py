@@ -15,7 +15,7 @@ from lxml.etree import ParserError
 from lxml.html import document_fromstring
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from crawler.blocks import weight
+from crawler.extraction.blocks import weight
 from crawler.onboarding.findings import SampledArticle
 
 # Below this weight (characters other than white space, CJK thrice: about 90 English words)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from crawler.formats import iso
 from crawler.onboarding.findings import ArticleCheck, CheckFindings, ProbeFindings
-from crawler.wording import counted
+from crawler.output.formats import iso
+from crawler.output.wording import counted
 
 # Text output lists this many article links; JSON lists every one kept.
 LINKS_SHOWN = 20

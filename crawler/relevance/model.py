@@ -25,7 +25,7 @@ from functools import lru_cache
 from crawler.relevance.matching import find_pairs, fold
 from crawler.relevance.topics import TopicSet
 
-# Characters counting thrice towards the lead's length, as in crawler.blocks.weight.
+# Characters counting thrice towards the lead's length, as in crawler.extraction.blocks.weight.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _TOKEN = re.compile(r"\S+")
 _HAN_KANA = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"

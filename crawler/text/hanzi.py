@@ -8,8 +8,8 @@ so that ``氣候`` and ``气候`` compare equal; for that, the pairs are complet
 table (``TSCharacters.txt`` of the opencc-python-reimplemented package, its first choice for
 each character), which covers 4,000+ characters against our 548. A mapping only has to be the
 same on both sides of a comparison, so a character both scripts use may be mapped too. Kept
-apart from ``crawler.language`` so that mapping text does not load the language model, and
-light enough for ``crawler.text.folding``, which maps every folded word this way.
+apart from ``crawler.extraction.language`` so that mapping text does not load the language
+model, and light enough for ``crawler.text.folding``, which maps every folded word this way.
 """
 
 from __future__ import annotations

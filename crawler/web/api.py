@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
-from crawler.formats import article_record
+from crawler.output.formats import article_record
 from crawler.web.database import SessionDep
 from crawler.web.params import ArticleId, SearchParams
 from crawler.web.results import find_articles, find_related, is_known_source, source_health

@@ -1,6 +1,6 @@
 """The JSON API's response shapes: what the OpenAPI schema documents to API users.
 
-Field names follow ``newsmon export`` (``crawler.formats.EXPORT_FIELDS``), so a script can
+Field names follow ``newsmon export`` (``crawler.output.formats.EXPORT_FIELDS``), so a script can
 read both; datetimes are ISO 8601 in UTC.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from crawler.dbguard import describe_failure
+from crawler.components.dbguard import describe_failure
 
 
 def _real_full_error(path: Path) -> sqlite3.OperationalError:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.errors import OutputError
-from crawler.output import output_file
+from crawler.output.file import output_file
 
 
 def test_zero_articles_still_write_the_file(tmp_path: Path) -> None:

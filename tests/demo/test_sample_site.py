@@ -28,13 +28,13 @@ import feedparser
 import pytest
 import yaml
 
-from crawler.cleanup import strip_pinyin
 from crawler.demo.behaviour import load_behaviour
 from crawler.demo.bundle import bundled_path
 from crawler.demo.expected import ExpectedArticle, load_expected
 from crawler.demo.responder import _gzipped
 from crawler.demo.server import BUNDLED_SITE_ROOT, SampleSite, render_sources, table_path_for
 from crawler.demo.server import main as server_main
+from crawler.extraction.cleanup import strip_pinyin
 
 EXPECTED = load_expected()
 ARTICLES = {article.path: article for article in EXPECTED.articles}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import fromstring, tostring
 
-from crawler.boilerplate import (
+from crawler.extraction.boilerplate import (
     clean_tree,
     drop_comment_threads,
     drop_junk_containers,
@@ -13,7 +13,7 @@ from crawler.boilerplate import (
     protected_elements,
     unwrap_layout_tables,
 )
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
 PROSE = ("The two agencies will share their flood maps and hold joint drills every spring, "
          "the agreement signed on Thursday in the border town says.")

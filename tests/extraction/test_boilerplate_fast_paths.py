@@ -9,8 +9,8 @@ import re
 
 from lxml.html import fromstring
 
-from crawler import boilerplate, junk
-from crawler.blocks import opens_with_link, with_attributes
+from crawler.extraction import boilerplate, junk
+from crawler.extraction.blocks import opens_with_link, with_attributes
 from crawler.text.folding import fold_line
 
 _SPLIT = re.compile(r"[\s_\-:.]+")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.cleanup import clean_text, drop_repeats, normalize_paragraph, strip_pinyin
 from crawler.config import ExtractionRules
-from crawler.encoding import repair_mojibake
-from crawler.junk import junk_kind, strip_watermarks
+from crawler.extraction.cleanup import clean_text, drop_repeats, normalize_paragraph, strip_pinyin
+from crawler.extraction.encoding import repair_mojibake
+from crawler.extraction.junk import junk_kind, strip_watermarks
 
 LONG = ("The regional council approved the joint flood protection plan on Monday after two "
         "years of negotiations between the upstream and downstream municipalities.")

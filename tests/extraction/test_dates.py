@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from lxml.html import fromstring
 
-from crawler.dates import date_snippets, parse_date, url_date, visible_published
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.dates import date_snippets, parse_date, url_date, visible_published
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from trafilatura import load_html
 
-from crawler import cleanup, encoding, extraction, junk
-from crawler.blocks import weight, with_attributes
-from crawler.consensus import MIN_CONTAINED, SHINGLE, TextIndex
 from crawler.demo.server import BUNDLED_SITE_ROOT
+from crawler.extraction import cleanup, encoding, junk
+from crawler.extraction import page as extraction
+from crawler.extraction.blocks import weight, with_attributes
+from crawler.extraction.consensus import MIN_CONTAINED, SHINGLE, TextIndex
 from crawler.text import folding
 from crawler.text.hanzi import to_simplified
 

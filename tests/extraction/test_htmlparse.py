@@ -9,8 +9,8 @@ import pytest
 from lxml import etree
 from trafilatura import load_html
 
-from crawler import htmlparse
-from crawler.htmlparse import parse_html
+from crawler.extraction import htmlparse
+from crawler.extraction.htmlparse import parse_html
 
 SEEDS = Path(__file__).resolve().parents[2] / "crawler" / "demo"
 ARTICLE = ("<!DOCTYPE html><html lang='pl'><head><meta charset='gbk'><title>Umowa</title>"

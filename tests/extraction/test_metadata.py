@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from lxml.html import fromstring
 
-from crawler.bylines import visible_authors
-from crawler.language import detect_language, detect_script
-from crawler.metadata import clean_authors
-from crawler.titles import choose_title, normalize_title, strip_site_name
+from crawler.extraction.bylines import visible_authors
+from crawler.extraction.language import detect_language, detect_script
+from crawler.extraction.metadata import clean_authors
+from crawler.extraction.titles import choose_title, normalize_title, strip_site_name
 
 
 @pytest.mark.parametrize(("title", "sites", "url", "expected"), [

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from crawler.config import ExtractionRules
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
 PAGES = Path(__file__).parent / "pages"
 FIXTURES = sorted(p.stem for p in PAGES.glob("*.json"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.config import parse_config
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
 PARAGRAPHS = [
     "The port authorities of Rotterdam and Durban agreed to compare the emissions of ships "

@@ -9,7 +9,7 @@ import pytest
 from lxml.html import HtmlElement, fromstring
 from trafilatura import load_html
 
-from crawler.boilerplate import TextStats, unwrap_layout_tables
+from crawler.extraction.boilerplate import TextStats, unwrap_layout_tables
 
 PAGES = Path(__file__).parent / "pages"
 

@@ -12,8 +12,8 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.encoding import decode_html
-from crawler.retry import retry_after_seconds
+from crawler.components.retry import retry_after_seconds
+from crawler.extraction.encoding import decode_html
 from crawler.urls import normalize_url, strip_session_ids
 from spiders.failures import FetchLimits, describe_failure, format_size, refusal
 from spiders.feed import FeedError, read_feed

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from crawler.demo.server import SampleSite
-from crawler.summary import unreachable_hint
+from crawler.output.summary import unreachable_hint
 from tests.conftest import FAST_CRAWL, RunNewsmon
 
 OFFLINE = "is this machine offline? Try `newsmon demo` for a sample run without network."

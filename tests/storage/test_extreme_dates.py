@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import lxml.html
 import pytest
 
-from crawler.extraction import ExtractedArticle, PageInput, content_hash, extract_page
-from crawler.metadata import structured_published
+from crawler.extraction.metadata import structured_published
+from crawler.extraction.page import ExtractedArticle, PageInput, content_hash, extract_page
 from crawler.similarity.signature import text_signature
 from storage.db import Database
 from storage.models import Article

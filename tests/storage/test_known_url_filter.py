@@ -16,8 +16,8 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler import middlewares
-from crawler.middlewares import CHECK_BATCH, KnownUrlFilter
+from crawler.components import knownurls as middlewares
+from crawler.components.knownurls import CHECK_BATCH, KnownUrlFilter
 from spiders.source import ROLE
 from storage.db import Database
 from storage.writes import store_articles

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from crawler import pipelines
 from crawler.drops import StorageFailed
-from crawler.extraction import ExtractedArticle, content_hash
+from crawler.extraction.page import ExtractedArticle, content_hash
 from crawler.items import PageItem
 from crawler.pipelines import StoragePipeline
 from crawler.similarity.signature import text_signature

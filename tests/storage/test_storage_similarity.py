@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawler.extraction import content_hash
+from crawler.extraction.page import content_hash
 from crawler.similarity.signature import text_signature
 from storage.db import Database
 from storage.models import Article, ArticleVersion

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extraction import content_hash
+from crawler.extraction.page import content_hash
 from crawler.similarity.signature import text_signature
 from storage.db import Database, write_engine
 from storage.models import Article

@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from crawler import junk
-from crawler.dates import parse_date
+from crawler.extraction import junk
+from crawler.extraction.dates import parse_date
 from crawler.similarity.evidence import names
 from crawler.similarity.tokens import shingles, text_shingles
 from crawler.text.folding import fold_line, split_tokens, tokens

@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.support.corpussite import corpus_site
 from benchmarks.support.sitegen import GeneratedSite, generate_site
-from crawler.extraction import ExtractedArticle, PageInput, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, extract_page
 
 PAGES = 60
 VOID = frozenset({"meta", "link", "img", "input", "source", "br", "hr", "path"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.encoding import decode_as, decode_html
+from crawler.extraction.encoding import decode_as, decode_html
 
 ZH_HANS = "世界可持续发展标准组织与中国环境科学研究院开启战略合作新征程。双方将发挥各自优势。" * 4
 ZH_HANT = "生態環境部與聯合國環境署第十三次年度磋商會議高級別會議在肯尼亞內羅畢舉行。" * 4

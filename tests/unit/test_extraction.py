@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extraction import ExtractedArticle, PageInput, Rejection, extract_page
+from crawler.extraction.page import ExtractedArticle, PageInput, Rejection, extract_page
 from crawler.text.folding import search_terms
 
 PARAS = [
@@ -154,7 +154,7 @@ def test_feed_timestamp_beats_a_heuristic_date_but_not_structured_metadata() -> 
 
 
 def test_author_role_words_and_trailing_marks_are_dropped() -> None:
-    from crawler.metadata import clean_authors
+    from crawler.extraction.metadata import clean_authors
 
     assert clean_authors(["记者 王晓晨", "文/李文", "By Jane Doe", "Giulia Ferraris ·",
                           "https://x.org/me", "Jane Doe"]) == (

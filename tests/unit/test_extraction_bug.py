@@ -12,8 +12,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler import pipelines
+from crawler.components.crawlrun import run_status
 from crawler.drops import ExtractionFailed
-from crawler.extensions import run_status
 from crawler.items import PageItem
 from crawler.pipelines import ExtractionPipeline
 

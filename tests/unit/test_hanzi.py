@@ -4,7 +4,7 @@ scripts apart still uses only those pairs."""
 
 from __future__ import annotations
 
-from crawler.language import detect_script
+from crawler.extraction.language import detect_script
 from crawler.relevance.matching import fold
 from crawler.similarity.tokens import text_shingles
 from crawler.text import hanzi

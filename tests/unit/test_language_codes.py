@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.language import KNOWN_LANGUAGES, _identifier, check_language
+from crawler.extraction.language import KNOWN_LANGUAGES, _identifier, check_language
 
 
 def test_every_language_the_detector_gives_can_be_filtered_on() -> None:

@@ -1,5 +1,5 @@
-"""crawler.redirects.MetaRefreshMiddleware: the same answers as Scrapy's, which decodes every
-page whole; this one rules a refresh out in the bytes first."""
+"""crawler.components.redirects.MetaRefreshMiddleware: the same answers as Scrapy's, which
+decodes every page whole; this one rules a refresh out in the bytes first."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scrapy.downloadermiddlewares.redirect import (
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.redirects import MetaRefreshMiddleware
+from crawler.components.redirects import MetaRefreshMiddleware
 
 URL = "http://127.0.0.1:8000/news/1.html"
 REFRESH = '<meta http-equiv="Refresh" content="0; url=/news/moved.html">'

@@ -10,7 +10,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler.keepgzip import ServerGzipKeeper
+from crawler.components.keepgzip import ServerGzipKeeper
 from crawler.pagebody import GZIP_BODY, GZIP_MAGIC, compress_body, inflate_body, server_gzip
 from spiders.source import ROLE
 

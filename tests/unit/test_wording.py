@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.wording import counted
+from crawler.output.wording import counted
 
 
 def test_counted_is_singular_for_one_only() -> None:

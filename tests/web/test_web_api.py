@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from crawler.formats import article_record
+from crawler.output.formats import article_record
 from crawler.web.app import create_app
 from storage.db import open_database
 from storage.queries import get_article

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crawler.formats import iso, write_records
+from crawler.output.formats import iso, write_records
 from crawler.similarity.parties import party_name
 from storage.stories import Story
 

@@ -1,5 +1,5 @@
 """Human-readable tables for the terminal: crawl summary, sources, status
-(search results and articles: ``crawler.search_output``).
+(search results and articles: ``crawler.output.search``).
 
 Tables go to stdout and adapt to the terminal width; piped output gets plain text without
 colour (rich does both).

@@ -140,7 +140,7 @@ class Block:
     weight: int
     link_weight: int
     links: int
-    score: float | None = None  # set by crawler.region
+    score: float | None = None  # set by crawler.extraction.region
 
     @property
     def link_density(self) -> float:

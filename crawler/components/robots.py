@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
-from crawler.retry import DEFAULT_MAX_RETRY_AFTER
+from crawler.components.retry import DEFAULT_MAX_RETRY_AFTER
 from spiders.failures import FetchLimits, describe_failure
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Terminal output of ``newsmon search`` (a table with the matched words highlighted) and
 ``newsmon show`` (one article in full with its metadata).
 
-Machine formats (json, jsonl, csv) go through ``crawler.formats``; this module is only for
+Machine formats (json, jsonl, csv) go through ``crawler.output.formats``; this module is only for
 people, so it may change its layout freely.
 """
 
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crawler.formats import article_record
+from crawler.output.formats import article_record
 from storage.models import Article
 from storage.search import HitCount
 from storage.snippet import Snippet
@@ -24,7 +24,7 @@ HIGHLIGHT = "bold yellow"
 
 
 def _console() -> Console:
-    # As crawler.summary: piped output gets a wide virtual width so no cell is cut.
+    # As crawler.output.summary: piped output gets a wide virtual width so no cell is cut.
     return Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else 200)
 
 

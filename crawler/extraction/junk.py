@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from crawler.blocks import weight
+from crawler.extraction.blocks import weight
 from crawler.text.folding import fold_line
 from crawler.yamlfile import load_data_file
 
-JUNK_FILE = Path(__file__).parent / "data" / "junk.yaml"
+JUNK_FILE = Path(__file__).parents[1] / "data" / "junk.yaml"
 # Prefix and phrase rules only judge lines up to this long: a long paragraph that happens to
 # start with "Source" or mention cookies is prose.
 MAX_PREFIX_LINE = 160

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.dates import plausible_date
+from crawler.extraction.dates import plausible_date
 
 # Meta tags naming the publication time, most specific first.
 DATE_META = (

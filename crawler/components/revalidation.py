@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Request, signals
 from scrapy.http import Response
 
-from crawler.dbguard import DATABASE_ERRORS, database_lost
+from crawler.components.dbguard import DATABASE_ERRORS, database_lost
 from crawler.settings import database_url
 from spiders.source import DISCOVERY_ROLES, ROLE
 from storage.db import Database, open_database

@@ -20,21 +20,21 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from crawler.cli.failure import OneLineErrorGroup, fail
+from crawler.cli.ids import ARTICLE_ID
+from crawler.cli.selection import check_source_names
+from crawler.cli.storyfilters import story_filter_options, story_filter_values
 from crawler.config import CONFIG_ENV, Irrelevant, NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
-from crawler.failure import OneLineErrorGroup, fail
-from crawler.formats import FORMATS, article_record, iso, write_records
-from crawler.ids import ARTICLE_ID
-from crawler.language import check_language
-from crawler.output import output_file
-from crawler.selection import check_source_names
-from crawler.storyfilters import story_filter_options, story_filter_values
+from crawler.extraction.language import check_language
+from crawler.output.file import output_file
+from crawler.output.formats import FORMATS, article_record, iso, write_records
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.queries import ArticleFilter, iter_articles, search_articles
 
 if TYPE_CHECKING:
-    from crawler.extraction import Rejection
+    from crawler.extraction.page import Rejection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -196,8 +196,8 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
 def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
           irrelevant: Irrelevant | None) -> None:
     """Crawl the configured sources once and store new articles."""
+    from crawler.output.summary import print_summary
     from crawler.runner import CrawlOptions, run_crawl
-    from crawler.summary import print_summary
 
     config = app.config()
     if irrelevant is not None:
@@ -284,7 +284,7 @@ def search(app: AppContext, words: tuple[str, ...], sources: tuple[str, ...],
             hits = search_articles(session, query, flt, limit=limit, sort=sort,  # type: ignore[arg-type]
                                    offset=skip)
             if fmt == "table":
-                from crawler.search_output import print_search_results
+                from crawler.output.search import print_search_results
                 from storage.queries import count_search_hits
 
                 print_search_results(query, hits, count_search_hits(session, query, flt), skip)
@@ -328,7 +328,7 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
             if fmt == "json":
                 click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
                 return
-            from crawler.search_output import print_article
+            from crawler.output.search import print_article
 
             print_article(article)
     finally:
@@ -361,7 +361,7 @@ def sources_list(app: AppContext, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    from crawler.summary import print_sources
+    from crawler.output.summary import print_sources
 
     print_sources(app.config_path, rows)
 
@@ -444,7 +444,7 @@ def status(app: AppContext, fmt: str) -> None:
         click.echo(json.dumps([_summary_record(s) for s in statuses], ensure_ascii=False,
                               indent=2))
     else:
-        from crawler.summary import print_status
+        from crawler.output.summary import print_status
 
         print_status(statuses)
     if any(s.health == "broken" for s in statuses):
@@ -508,7 +508,7 @@ def db_upgrade(app: AppContext) -> None:
 @handle_errors
 def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     """Run extraction again on stored pages (after the extractor improved); no fetching."""
-    from crawler.reextract import reextract_articles
+    from crawler.cli.reextract import reextract_articles
 
     # The sources file's extraction rules and topics, when there is one (the default may be
     # absent): re-extraction then judges each source as its crawls do.
@@ -538,7 +538,7 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
 def extract(files: tuple[str, ...], as_json: bool, url: str | None,
             language: str | None, topics_file: str | None) -> None:
     """Print what newsmon extracts from local HTML files (or - for stdin)."""
-    from crawler.extraction import PageInput, Rejection, extract_page
+    from crawler.extraction.page import PageInput, Rejection, extract_page
     from crawler.relevance import load_topics
 
     topics = load_topics(topics_file).path if topics_file else None  # a bad file fails here
@@ -643,7 +643,7 @@ def stories(app: AppContext, since: datetime | None, until: datetime | None,
             min_articles: int, limit: int, fmt: str | None) -> None:
     """Stories reported by several articles, in any language, newest first: date, parties,
     languages and member articles."""
-    from crawler.storylist import write_stories
+    from crawler.output.stories import write_stories
     from storage.stories import list_stories
 
     if since and until and since >= until:

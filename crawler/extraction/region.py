@@ -17,9 +17,9 @@ from itertools import pairwise
 
 from lxml.html import HtmlElement
 
-from crawler.blocks import Block, common_ancestor
-from crawler.cleanup import comparison_key
-from crawler.junk import junk_kind
+from crawler.extraction.blocks import Block, common_ancestor
+from crawler.extraction.cleanup import comparison_key
+from crawler.extraction.junk import junk_kind
 
 # Blocks at least this heavy are prose; between MEDIUM and PROSE only with punctuation.
 PROSE_WEIGHT = 70

@@ -2,7 +2,7 @@
 
 trafilatura filters paragraphs finely (captions, bylines, share prompts, inline promos) but
 on portal layouts it sometimes takes the wrong block (reader comments, the footer, a teaser) or
-runs on past the article into related news. The region finder (``crawler.region``) is
+runs on past the article into related news. The region finder (``crawler.extraction.region``) is
 coarse but anchored: it starts after the headline, holds the lead, and stops where link lists
 and furniture take over. So:
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 
-from crawler.blocks import weight
-from crawler.cleanup import comparison_key
+from crawler.extraction.blocks import weight
+from crawler.extraction.cleanup import comparison_key
 
 SHINGLE = 8
 # A paragraph is inside the other text when this share of its shingles is.

@@ -11,8 +11,8 @@ model, trafilatura and the topics' matchers, and forked pages of memory stay sha
 
 import gc
 
-from crawler.extraction import extract_page
-from crawler.language import warm_up
+from crawler.extraction.language import warm_up
+from crawler.extraction.page import extract_page
 from crawler.relevance import warm_up as warm_up_relevance
 
 warm_up()

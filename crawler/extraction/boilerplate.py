@@ -26,8 +26,8 @@ from functools import lru_cache
 from lxml.etree import Element
 from lxml.html import HtmlElement
 
-from crawler.blocks import capped_text, common_ancestor, opens_with_link
-from crawler.junk import is_reply_label
+from crawler.extraction.blocks import capped_text, common_ancestor, opens_with_link
+from crawler.extraction.junk import is_reply_label
 
 LINK_BLOCKS = ("p", "li", "dd", "td", "div", "ul", "ol", "section", "aside", "nav", "table",
                "dl", "span", "font", "center", "form")

@@ -51,9 +51,9 @@ class ExtractionPool:
         if self._executor is None:
             # forkserver, not fork: forking a process that runs a reactor and threads is
             # unsafe. Not spawn either: the fork server imports extraction and loads the
-            # language model once (crawler.preload), and workers fork from it warm.
+            # language model once (crawler.extraction.preload), and workers fork from it warm.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.preload"])
+            context.set_forkserver_preload(["crawler.extraction.preload"])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers or os.cpu_count() or 2, mp_context=context
             )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from lxml.html import HtmlElement
 
-from crawler.blocks import Block, opens_with_link, weight
+from crawler.extraction.blocks import Block, opens_with_link, weight
 
 # How many ancestors above the first paragraph found to look for look-alike siblings.
 MAX_CLIMB = 5

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from lxml.html import HtmlElement
 
-from crawler.blocks import capped_text, with_attributes
+from crawler.extraction.blocks import capped_text, with_attributes
 from crawler.text.folding import fold_line
 from crawler.text.months import month_names
 

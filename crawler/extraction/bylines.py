@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
-from crawler.blocks import capped_text, with_attributes
-from crawler.metadata import clean_authors
+from crawler.extraction.blocks import capped_text, with_attributes
+from crawler.extraction.metadata import clean_authors
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_CHARS = 40

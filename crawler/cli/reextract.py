@@ -8,7 +8,7 @@ from datetime import datetime
 
 from crawler.articles import stored_article
 from crawler.config import ExtractionRules
-from crawler.extraction import PageInput, Rejection, extract_page
+from crawler.extraction.page import PageInput, Rejection, extract_page
 from crawler.pagebody import inflate_body
 from storage.db import Database
 from storage.models import ArticlePage

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-# The close reason of a crawl stopped because its database failed (see crawler.extensions).
+# The close reason of a crawl stopped because its database failed (see crawler.components.crawlrun).
 DB_FAILURE = "database_unavailable"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 # PostgreSQL's SQLSTATE for disk_full (class 53: insufficient resources).

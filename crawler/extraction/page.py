@@ -1,10 +1,10 @@
-"""Where a page's article text and metadata are extracted: the only module importing trafilatura.
+"""Where a page's article text and metadata are extracted: the entry point of extraction.
 
 ``extract_page`` is a plain function on plain data so it runs in worker processes (see
-``crawler.workers``): trafilatura is CPU-bound and would stall Scrapy's event loop, and it must
-never run in threads (lxml crashed a thread-pool prototype with ``double free``). It decodes,
-extracts, cleans, detects the language, hashes and compresses, so the crawl's main process only
-moves bytes and writes rows.
+``crawler.extraction.workers``): trafilatura is CPU-bound and would stall Scrapy's event loop,
+and it must never run in threads (lxml crashed a thread-pool prototype with ``double free``).
+It decodes, extracts, cleans, detects the language, hashes and compresses, so the crawl's main
+process only moves bytes and writes rows.
 
 One page, in order: decode (``encoding``) and parse; repair mojibake; read what the page says
 about itself (``metadata``: JSON-LD and meta tags; ``titles``; and, before any cleaning removes
@@ -46,31 +46,31 @@ from trafilatura.meta import reset_caches
 from trafilatura.settings import Extractor
 from trafilatura.utils import HTML_PARSER as trafilatura_parser
 
-from crawler.blocks import page_blocks, weight
-from crawler.boilerplate import clean_tree
-from crawler.bylines import visible_authors
-from crawler.chunks import sibling_chunks
-from crawler.cleanup import clean_text
 from crawler.config import ExtractionRules
-from crawler.consensus import TextIndex, agreed_paragraphs, agrees_closely, combine
-from crawler.dates import (
+from crawler.extraction.blocks import page_blocks, weight
+from crawler.extraction.boilerplate import clean_tree
+from crawler.extraction.bylines import visible_authors
+from crawler.extraction.chunks import sibling_chunks
+from crawler.extraction.cleanup import clean_text
+from crawler.extraction.consensus import TextIndex, agreed_paragraphs, agrees_closely, combine
+from crawler.extraction.dates import (
     date_snippets,
     headline_lines,
     plausible_date,
     url_date,
     visible_published,
 )
-from crawler.encoding import decode_as, decode_html, might_have_mojibake, repair_tree
-from crawler.htmlparse import parse_html
-from crawler.language import detect_language, detect_script
-from crawler.metadata import read_metadata
+from crawler.extraction.encoding import decode_as, decode_html, might_have_mojibake, repair_tree
+from crawler.extraction.htmlparse import parse_html
+from crawler.extraction.language import detect_language, detect_script
+from crawler.extraction.metadata import read_metadata
+from crawler.extraction.region import Region, block_score, find_region
+from crawler.extraction.rules import apply_tree_rules
+from crawler.extraction.titles import choose_title, find_headline
 from crawler.pagebody import compress_body
-from crawler.region import Region, block_score, find_region
 from crawler.relevance import TopicsError, assess, load_topics
-from crawler.rules import apply_tree_rules
 from crawler.similarity.signature import TextSignature, text_signature
 from crawler.text.folding import search_terms
-from crawler.titles import choose_title, find_headline
 from crawler.urls import normalize_url, same_site
 
 logger = logging.getLogger(__name__)
@@ -274,7 +274,7 @@ def _relevance(title: str | None, text: str, language: str | None,
 
 def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None) -> str:
     """The article body as plain text, one paragraph per line ("" when none was found):
-    trafilatura's and the region finder's opinions combined (see ``crawler.consensus``).
+    trafilatura's and the region finder's opinions combined (see ``crawler.extraction.consensus``).
 
     trafilatura runs first without its fallback extractors (readability, jusText). When its
     text and the region finder's agree closely, the fallbacks would not change the outcome,

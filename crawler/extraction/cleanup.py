@@ -3,12 +3,13 @@ no repeats.
 
 In order, per line: Unicode NFC and white space folded; pinyin glued after Chinese characters
 removed (``環(huán)境`` -> ``環境``); anti-scraping watermarks cut out; furniture lines
-(``crawler.junk``) and the source's ``drop_lines`` dropped. Then, over the whole text: exact
-and near-duplicate paragraphs kept once (with the "1. New version" / "2. New version" labels
-that introduce them), and a first paragraph that only repeats the title dropped.
+(``crawler.extraction.junk``) and the source's ``drop_lines`` dropped. Then, over the whole
+text: exact and near-duplicate paragraphs kept once (with the "1. New version" / "2. New
+version" labels that introduce them), and a first paragraph that only repeats the title dropped.
 
-Mojibake is repaired earlier, on the parsed page (``crawler.encoding.repair_tree``). Kept apart
-from extraction so the same rules apply to fresh crawls and to ``reextract``.
+Mojibake is repaired earlier, on the parsed page (``crawler.extraction.encoding.repair_tree``).
+Kept apart from the page's extraction so the same rules apply to fresh crawls and to
+``reextract``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import unicodedata
 from functools import lru_cache
 from operator import add
 
-from crawler.blocks import weight
 from crawler.config import ExtractionRules
-from crawler.junk import junk_kind, strip_watermarks
-from crawler.rules import drop_line
+from crawler.extraction.blocks import weight
+from crawler.extraction.junk import junk_kind, strip_watermarks
+from crawler.extraction.rules import drop_line
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 # What _SPACES.sub would change: a run of two, or one white space other than " ".

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from crawler.cli.ids import ARTICLE_ID
 from crawler.errors import UsageError
-from crawler.ids import ARTICLE_ID
 
 _KEY = "newsmon.story_filters"
 

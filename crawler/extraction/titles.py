@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.cleanup import comparison_key, strip_pinyin
+from crawler.extraction.cleanup import comparison_key, strip_pinyin
 
 # Separators between a headline and a site or channel name in <title>.
 _SEPARATOR = re.compile(

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Spider, signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.dbguard import DATABASE_ERRORS, DB_FAILURE, database_lost, lost_database
+from crawler.components.dbguard import DATABASE_ERRORS, DB_FAILURE, database_lost, lost_database
+from crawler.components.knownurls import ALREADY_STORED
 from crawler.drops import FAILURES
-from crawler.middlewares import ALREADY_STORED
 from crawler.settings import database_url
 from spiders.source import IGNORED_PREFIX
 from storage.db import Database, open_database

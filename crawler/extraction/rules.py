@@ -4,7 +4,8 @@ Generic cleaning cannot know that one site's article body is ``div.TRS_Editor`` 
 puts an advert in ``p.lead-promo``; these rules say so. ``drop`` selectors are removed from
 the parsed page first, then ``keep`` selectors, when one matches, narrow the page to what they
 match; ``drop_lines`` regexes remove whole paragraphs from the extracted text (see
-``crawler.cleanup``). Selectors and regexes are validated when the sources file is loaded.
+``crawler.extraction.cleanup``). Selectors and regexes are validated when the sources file is
+loaded.
 """
 
 from __future__ import annotations
