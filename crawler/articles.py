@@ -9,18 +9,27 @@ from crawler.extraction.page import ExtractedArticle
 from storage.writes import ArticleData
 
 
-def stored_article(found: ExtractedArticle, *, source: str, url: str,
-                   aliases: tuple[str, ...], fetched_at: datetime, response_url: str,
-                   content_type: str | None,
-                   published_at: datetime | None = None,
-                   body_z: bytes | None = None) -> ArticleData:
+def stored_article(
+    found: ExtractedArticle,
+    *,
+    source: str,
+    url: str,
+    aliases: tuple[str, ...],
+    fetched_at: datetime,
+    response_url: str,
+    content_type: str | None,
+    published_at: datetime | None = None,
+    body_z: bytes | None = None,
+) -> ArticleData:
     """``found`` as the article row keyed by ``url``; ``published_at``: the date to keep
     when extraction found none; ``body_z``: the page as stored, when the caller has it
     (extraction then did not compress it)."""
     page = body_z if body_z is not None else found.body_z
     if page is None:
-        raise ValueError(f"no stored form of the page of {url}: extraction did not compress "
-                         "it and none was given")
+        raise ValueError(
+            f"no stored form of the page of {url}: extraction did not compress "
+            "it and none was given"
+        )
     return ArticleData(
         source=source,
         url=url,

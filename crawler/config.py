@@ -345,10 +345,12 @@ class NewsmonConfig(_Frozen):
 
     def with_irrelevant(self, policy: Irrelevant) -> NewsmonConfig:
         """This config with ``policy`` for every source (``newsmon crawl --irrelevant``)."""
-        return self.model_copy(update={
-            "crawl": self.crawl.model_copy(update={"irrelevant": policy}),
-            "sources": tuple(s.model_copy(update={"irrelevant": None}) for s in self.sources),
-        })
+        return self.model_copy(
+            update={
+                "crawl": self.crawl.model_copy(update={"irrelevant": policy}),
+                "sources": tuple(s.model_copy(update={"irrelevant": None}) for s in self.sources),
+            }
+        )
 
     def schedule_of(self, source: SourceConfig) -> ScheduleConfig:
         """The source's own schedule, else the file's default one."""
@@ -369,8 +371,7 @@ class NewsmonConfig(_Frozen):
         unknown = [n for n in names if n not in known]
         if unknown:
             raise ConfigError(
-                f"unknown source {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(sorted(known))}"
+                f"unknown source {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
             )
         return tuple(self.source(n) for n in dict.fromkeys(names))
 
@@ -454,10 +455,13 @@ def resolve_topics(config: NewsmonConfig, origin: str) -> NewsmonConfig:
         return str(path)
 
     sources = tuple(
-        source.model_copy(update={"topics": resolved(
-            source.topics, f"source {source.name!r} (sources[{index}]): ")})
-        if source.topics else source
+        source.model_copy(
+            update={
+                "topics": resolved(source.topics, f"source {source.name!r} (sources[{index}]): ")
+            }
+        )
+        if source.topics
+        else source
         for index, source in enumerate(config.sources)
     )
-    return config.model_copy(update={"topics": resolved(config.topics, ""),
-                                     "sources": sources})
+    return config.model_copy(update={"topics": resolved(config.topics, ""), "sources": sources})

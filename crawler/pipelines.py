@@ -45,8 +45,14 @@ class ExtractionPipeline:
     # source crawled in it (they share the worker pool, so they share its bugs).
     _bug_logged = False
 
-    def __init__(self, crawler: Crawler, workers: int | None, source: SourceConfig | None,
-                 topics: str | None = None, drop_irrelevant: bool = False) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        workers: int | None,
+        source: SourceConfig | None,
+        topics: str | None = None,
+        drop_irrelevant: bool = False,
+    ) -> None:
         self.crawler = crawler
         self.workers = workers
         self.source = source
@@ -57,9 +63,13 @@ class ExtractionPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         workers = settings.getint("NEWSMON_EXTRACTION_WORKERS") or None
-        return cls(crawler, workers, getattr(crawler.spidercls, "source", None),
-                   topics=settings.get("NEWSMON_TOPICS") or None,
-                   drop_irrelevant=settings.get("NEWSMON_IRRELEVANT") == "drop")
+        return cls(
+            crawler,
+            workers,
+            getattr(crawler.spidercls, "source", None),
+            topics=settings.get("NEWSMON_TOPICS") or None,
+            drop_irrelevant=settings.get("NEWSMON_IRRELEVANT") == "drop",
+        )
 
     def open_spider(self) -> None:
         POOL.acquire(self.workers)
@@ -97,12 +107,15 @@ class ExtractionPipeline:
             raise ExtractionFailed(message) from None
         if isinstance(result, Rejection):
             if result.reason == "ExtractionFailed":
-                record_crawl_error(self.crawler, f"extraction failed on {item.response_url}: "
-                             f"{result.detail}")
+                record_crawl_error(
+                    self.crawler, f"extraction failed on {item.response_url}: {result.detail}"
+                )
             raise REJECTIONS[result.reason](f"{item.response_url}: {result.detail}")
         if self.drop_irrelevant and result.relevant is False:
-            raise Irrelevant(f"{item.response_url}: relevance {result.relevance} "
-                             f"(topics: {', '.join(result.topics) or 'none'})")
+            raise Irrelevant(
+                f"{item.response_url}: relevance {result.relevance} "
+                f"(topics: {', '.join(result.topics) or 'none'})"
+            )
         item.extracted = result
         return item
 
@@ -119,8 +132,9 @@ class StoragePipeline:
     each in its own transaction, so one bad article loses no other and fails as it would
     alone."""
 
-    def __init__(self, crawler: Crawler, db_url: str, batch_size: int = 32,
-                 batch_delay: float = 0.25) -> None:
+    def __init__(
+        self, crawler: Crawler, db_url: str, batch_size: int = 32, batch_delay: float = 0.25
+    ) -> None:
         self.crawler = crawler
         self.db_url = db_url
         self.batch_size = max(1, batch_size)
@@ -132,9 +146,12 @@ class StoragePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        return cls(crawler, database_url(settings),
-                   batch_size=settings.getint("NEWSMON_STORE_BATCH", 32),
-                   batch_delay=settings.getfloat("NEWSMON_STORE_DELAY", 0.25))
+        return cls(
+            crawler,
+            database_url(settings),
+            batch_size=settings.getint("NEWSMON_STORE_BATCH", 32),
+            batch_delay=settings.getfloat("NEWSMON_STORE_DELAY", 0.25),
+        )
 
     def open_spider(self) -> None:
         self.db = open_database(self.db_url, upgrade=False)
@@ -176,16 +193,18 @@ class StoragePipeline:
         try:
             outcomes = store_articles(self.db, [data for _, data, _ in pending])
         except Exception as exc:
-            logger.debug("a batch of %d articles failed (%s); storing them one by one",
-                         len(pending), exc)
+            logger.debug(
+                "a batch of %d articles failed (%s); storing them one by one", len(pending), exc
+            )
             for item, data, stored in pending:
                 self._store_one(item, data, stored)
             return
         for (_, _, stored), outcome in zip(pending, outcomes, strict=True):
             _settle(stored, outcome)
 
-    def _store_one(self, item: PageItem, data: ArticleData,
-                   stored: asyncio.Future[StoreOutcome]) -> None:
+    def _store_one(
+        self, item: PageItem, data: ArticleData, stored: asyncio.Future[StoreOutcome]
+    ) -> None:
         assert self.db is not None
         lost = lost_database(self.crawler)
         if lost is not None:  # an earlier article found it gone: do not wait on it again
@@ -222,6 +241,13 @@ def article_data(item: PageItem, found: ExtractedArticle) -> ArticleData:
     """The row to store: keyed by the canonical URL when the page names one."""
     key = found.canonical_url or item.urls[-1]
     aliases = tuple(u for u in dict.fromkeys((*item.urls, key)) if u != key)
-    return stored_article(found, source=item.source, url=key, aliases=aliases,
-                          fetched_at=item.fetched_at, response_url=item.response_url,
-                          content_type=item.content_type, body_z=item.body_gzip)
+    return stored_article(
+        found,
+        source=item.source,
+        url=key,
+        aliases=aliases,
+        fetched_at=item.fetched_at,
+        response_url=item.response_url,
+        content_type=item.content_type,
+        body_z=item.body_gzip,
+    )

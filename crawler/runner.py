@@ -160,8 +160,9 @@ def _startup_dump_once(*, enabled: bool) -> Iterator[None]:
             each.removeFilter(once)
 
 
-def _record_not_started(options: CrawlOptions, sources: tuple[SourceConfig, ...],
-                        reason: str) -> None:
+def _record_not_started(
+    options: CrawlOptions, sources: tuple[SourceConfig, ...], reason: str
+) -> None:
     """A failed crawl_runs row per source, so ``status`` and health show why nothing ran."""
     db = open_database(options.db_url, upgrade=False)
     try:
@@ -181,10 +182,14 @@ def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:
     try:
         with db.session() as session:
             # with their source loaded: the summary reads run.source.name after the session
-            return list(session.scalars(
-                select(CrawlRun).options(joinedload(CrawlRun.source))
-                .where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)
-            ))
+            return list(
+                session.scalars(
+                    select(CrawlRun)
+                    .options(joinedload(CrawlRun.source))
+                    .where(CrawlRun.id.in_(run_ids))
+                    .order_by(CrawlRun.id)
+                )
+            )
     finally:
         db.dispose()
 
@@ -197,8 +202,9 @@ class _Progress:
         from rich.live import Live
 
         self.crawlers = crawlers
-        self.live = Live(self._table(), console=Console(stderr=True), refresh_per_second=2,
-                         transient=True)
+        self.live = Live(
+            self._table(), console=Console(stderr=True), refresh_per_second=2, transient=True
+        )
 
     def _table(self) -> Any:
         from rich.table import Table

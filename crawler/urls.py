@@ -15,19 +15,60 @@ from w3lib.url import canonicalize_url
 # Session ids in query strings: each visit sees every link under a new URL.
 SESSION_PARAMS = frozenset(
     {
-        "phpsessid", "jsessionid", "sid", "sessionid", "cfid", "cftoken",
-        "sessid", "session_id", "zenid", "oscsid",  # PHP shops and CMSs
+        "phpsessid",
+        "jsessionid",
+        "sid",
+        "sessionid",
+        "cfid",
+        "cftoken",
+        "sessid",
+        "session_id",
+        "zenid",
+        "oscsid",  # PHP shops and CMSs
     }
 )
 # Query parameters that only track who clicked where; removing them never changes the page.
 TRACKING_PARAMS = SESSION_PARAMS | frozenset(
     {
-        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "igsh",
-        "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
-        "oly_enc_id", "vero_id", "xtor", "spm", "wt.mc_id", "cmpid", "ito", "ocid",
-        "ncid", "sr_share", "share", "at_medium", "at_campaign", "at_source",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "xtor",
+        "spm",
+        "wt.mc_id",
+        "cmpid",
+        "ito",
+        "ocid",
+        "ncid",
+        "sr_share",
+        "share",
+        "at_medium",
+        "at_campaign",
+        "at_source",
         # share and referrer markers (WeChat adds from=timeline&isappinstalled=0)
-        "ref", "ref_src", "ref_url", "referrer", "from", "isappinstalled", "share_token",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "from",
+        "isappinstalled",
+        "share_token",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr", "ga_", "__")

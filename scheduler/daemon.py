@@ -103,14 +103,15 @@ class Daemon:
         self.db: Database = open_database(db_url, upgrade=True)
         scheduler_config = self.config.scheduler
         self.supervisor = CrawlSupervisor(
-            config_path, db_url, self.db,
+            config_path,
+            db_url,
+            self.db,
             timeout=parse_duration(scheduler_config.crawl_timeout),
             snapshots=self.snapshots,
         )
         self.stopping = threading.Event()
         self.scheduler = _Scheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine,
-                                                     tablename=JOB_TABLE)},
+            jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine, tablename=JOB_TABLE)},
             executors={"default": JobThreadPool(scheduler_config.max_concurrent_crawls)},
             job_defaults={
                 "coalesce": True,
@@ -129,15 +130,19 @@ class Daemon:
         Daemon.current = self
         interrupted = mark_interrupted_runs(self.db)
         if interrupted:
-            logger.warning("marked %d crawl(s) left running by a previous process as "
-                           "interrupted", interrupted)
+            logger.warning(
+                "marked %d crawl(s) left running by a previous process as interrupted", interrupted
+            )
         try:
             self.scheduler.start(paused=True)
             self._log_sync(self.sync_jobs(self.config))
             self.scheduler.resume()
-            logger.info("scheduling %d source(s); max %d crawl(s) at once; next: %s",
-                        len(self._jobs()), self.config.scheduler.max_concurrent_crawls,
-                        self._next_runs())
+            logger.info(
+                "scheduling %d source(s); max %d crawl(s) at once; next: %s",
+                len(self._jobs()),
+                self.config.scheduler.max_concurrent_crawls,
+                self._next_runs(),
+            )
             return self._serve()
         finally:
             for sig, handler in self._previous_handlers.items():
@@ -170,8 +175,10 @@ class Daemon:
         try:
             config = self.snapshots.take(self.config_path)
         except Exception as exc:  # a bad edit must not stop a running daemon
-            logger.error("reload failed, keeping the current schedule and configuration: %s",
-                         " | ".join(str(exc).splitlines()))
+            logger.error(
+                "reload failed, keeping the current schedule and configuration: %s",
+                " | ".join(str(exc).splitlines()),
+            )
             return
         self.config = config
         self._log_sync(self.sync_jobs(config))
@@ -182,8 +189,12 @@ class Daemon:
         A second SIGTERM/SIGINT while waiting stops them at once."""
         timeout = parse_duration(self.config.scheduler.shutdown_timeout)
         running = self.supervisor.running
-        logger.info("stopping: no new crawls; waiting up to %.0fs for %d running crawl(s)%s",
-                    timeout, len(running), f" ({', '.join(running)})" if running else "")
+        logger.info(
+            "stopping: no new crawls; waiting up to %.0fs for %d running crawl(s)%s",
+            timeout,
+            len(running),
+            f" ({', '.join(running)})" if running else "",
+        )
         self.stopping.set()
         self.scheduler.pause()
         waited = 0.0
@@ -223,9 +234,15 @@ class Daemon:
                     step = min(5.0, (schedule.interval_seconds or 0) / 10)
                     extra = {"next_run_time": now + timedelta(seconds=step * due_now)}
                     due_now += 1
-                self.scheduler.add_job(run_scheduled_crawl, build_trigger(schedule),
-                                       args=[name], id=JOB_PREFIX + name, name=label,
-                                       replace_existing=True, **extra)
+                self.scheduler.add_job(
+                    run_scheduled_crawl,
+                    build_trigger(schedule),
+                    args=[name],
+                    id=JOB_PREFIX + name,
+                    name=label,
+                    replace_existing=True,
+                    **extra,
+                )
                 added.append(name)
             elif job.name != label:
                 self.scheduler.modify_job(job.id, name=label)
@@ -243,8 +260,11 @@ class Daemon:
         return [j for j in self.scheduler.get_jobs() if j.id.startswith(JOB_PREFIX)]
 
     def _next_runs(self) -> str:
-        upcoming = sorted((j.next_run_time, j.id.removeprefix(JOB_PREFIX))
-                          for j in self._jobs() if j.next_run_time)
+        upcoming = sorted(
+            (j.next_run_time, j.id.removeprefix(JOB_PREFIX))
+            for j in self._jobs()
+            if j.next_run_time
+        )
         return ", ".join(f"{name} {when:%Y-%m-%d %H:%M:%S%z}" for when, name in upcoming[:5])
 
     def _last_started(self) -> dict[str, datetime]:
@@ -260,8 +280,11 @@ class Daemon:
     def _on_job_event(self, event: JobExecutionEvent) -> None:
         name = event.job_id.removeprefix(JOB_PREFIX)
         if event.code == EVENT_JOB_MISSED:
-            logger.warning("missed run of %s at %s (beyond misfire_grace); next as scheduled",
-                           name, event.scheduled_run_time)
+            logger.warning(
+                "missed run of %s at %s (beyond misfire_grace); next as scheduled",
+                name,
+                event.scheduled_run_time,
+            )
         elif event.exception is not None:
             logger.error("job for %s failed: %s", name, event.exception)
 
@@ -275,14 +298,21 @@ def run_once(config_path: Path, db_url: str) -> list[CrawlOutcome]:
     db = open_database(db_url, upgrade=True)
     try:
         mark_interrupted_runs(db)
-        supervisor = CrawlSupervisor(config_path, db_url, db,
-                                     timeout=parse_duration(config.scheduler.crawl_timeout),
-                                     snapshots=snapshots)
+        supervisor = CrawlSupervisor(
+            config_path,
+            db_url,
+            db,
+            timeout=parse_duration(config.scheduler.crawl_timeout),
+            snapshots=snapshots,
+        )
         now = datetime.now(UTC)
         with db.session() as session:
             last = last_started_by_source(session)
-        due = [s.name for s in config.sources
-               if s.enabled and is_due(config.schedule_of(s), last.get(s.name), now)]
+        due = [
+            s.name
+            for s in config.sources
+            if s.enabled and is_due(config.schedule_of(s), last.get(s.name), now)
+        ]
         logger.info("due now: %s", ", ".join(due) or "nothing")
         stop = _stop_on_signal(supervisor)
         with ThreadPoolExecutor(config.scheduler.max_concurrent_crawls) as pool:
@@ -299,8 +329,9 @@ class _stop_on_signal:
 
     def __init__(self, supervisor: CrawlSupervisor) -> None:
         self.supervisor = supervisor
-        self.previous = {sig: signal.signal(sig, self._handle)
-                         for sig in (signal.SIGTERM, signal.SIGINT)}
+        self.previous = {
+            sig: signal.signal(sig, self._handle) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=self.supervisor.stop_all, daemon=True).start()
@@ -318,8 +349,14 @@ def configure_logging(config: NewsmonConfig, verbose: bool) -> None:
     settings = config.scheduler
     if settings.log_file:
         Path(settings.log_file).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(RotatingFileHandler(settings.log_file, maxBytes=settings.log_max_bytes,
-                                            backupCount=settings.log_backups, encoding="utf-8"))
+        handlers.append(
+            RotatingFileHandler(
+                settings.log_file,
+                maxBytes=settings.log_max_bytes,
+                backupCount=settings.log_backups,
+                encoding="utf-8",
+            )
+        )
     # APScheduler's own warnings (a run skipped because the source is still being crawled,
     # a missed run) go to the same places.
     apscheduler = logging.getLogger("apscheduler")

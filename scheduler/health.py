@@ -32,8 +32,7 @@ def is_bad(run: RunLike) -> bool:
     return run.status in BAD_STATUSES or run.articles_found == 0
 
 
-def assess(runs_newest_first: Sequence[RunLike], broken_after: int,
-           ever_yielded: bool) -> Health:
+def assess(runs_newest_first: Sequence[RunLike], broken_after: int, ever_yielded: bool) -> Health:
     """Health from the source's finished runs (newest first; running ones left out)."""
     finished = [r for r in runs_newest_first if r.status != "running"]
     if not finished:

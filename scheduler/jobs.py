@@ -55,9 +55,16 @@ class CrawlSupervisor:
     With ``snapshots``, each crawl reads the configuration the daemon last validated (see
     ``scheduler.snapshot``), not ``config_path``, which may have been edited since."""
 
-    def __init__(self, config_path: Path, db_url: str, db: Database, *, timeout: float,
-                 python: str = sys.executable,
-                 snapshots: ConfigSnapshots | None = None) -> None:
+    def __init__(
+        self,
+        config_path: Path,
+        db_url: str,
+        db: Database,
+        *,
+        timeout: float,
+        python: str = sys.executable,
+        snapshots: ConfigSnapshots | None = None,
+    ) -> None:
         self.config_path = config_path
         self.snapshots = snapshots
         self.db_url = db_url  # unmasked: handed to the crawl process
@@ -74,8 +81,20 @@ class CrawlSupervisor:
             return list(self._running)
 
     def command(self, source: str, trigger: str, config_path: Path | None = None) -> list[str]:
-        return [self.python, "-m", "crawler", "--config", str(config_path or self.config_path),
-                "--db", self.db_url, "crawl", "--source", source, "--trigger", trigger]
+        return [
+            self.python,
+            "-m",
+            "crawler",
+            "--config",
+            str(config_path or self.config_path),
+            "--db",
+            self.db_url,
+            "crawl",
+            "--source",
+            source,
+            "--trigger",
+            trigger,
+        ]
 
     def _config_file(self) -> AbstractContextManager[Path]:
         """The sources file the next crawl reads, kept on disk while it runs."""
@@ -92,8 +111,11 @@ class CrawlSupervisor:
         logger.info("crawl start source=%s trigger=%s", source, trigger)
         with self._config_file() as config_path, tempfile.TemporaryFile() as output:
             process = subprocess.Popen(
-                self.command(source, trigger, config_path), stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                self.command(source, trigger, config_path),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
             with self._lock:
@@ -103,8 +125,11 @@ class CrawlSupervisor:
                 process.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                logger.error("crawl timeout source=%s: still running after %.0fs, stopping it",
-                             source, self.timeout)
+                logger.error(
+                    "crawl timeout source=%s: still running after %.0fs, stopping it",
+                    source,
+                    self.timeout,
+                )
                 stop_process(process, TERM_GRACE_SECONDS)
             finally:
                 with self._lock:
@@ -131,13 +156,21 @@ class CrawlSupervisor:
         """A crawl of the source started outside this daemon (``newsmon crawl``) still runs."""
         with self.db.session() as session:
             pids = session.scalars(
-                select(CrawlRun.pid).join(Source).where(Source.name == source,
-                                                        CrawlRun.status == "running")
+                select(CrawlRun.pid)
+                .join(Source)
+                .where(Source.name == source, CrawlRun.status == "running")
             ).all()
         return any(pid is not None and pid_alive(pid) for pid in pids)
 
-    def _record_failure(self, source: str, trigger: str, process: subprocess.Popen[bytes],
-                        timed_out: bool, stopped_on_request: bool, tail: str) -> None:
+    def _record_failure(
+        self,
+        source: str,
+        trigger: str,
+        process: subprocess.Popen[bytes],
+        timed_out: bool,
+        stopped_on_request: bool,
+        tail: str,
+    ) -> None:
         code = process.returncode
         if timed_out:
             reason = f"killed after exceeding the crawl time limit of {self.timeout:.0f}s"
@@ -146,8 +179,14 @@ class CrawlSupervisor:
             # had to be killed first, its row is still "running" and is marked here; if it
             # never got to write one, one is written.
             if not mark_interrupted_runs(self.db) and self._last_run(process.pid) is None:
-                record_failed_run(self.db, source, trigger, "stopped by the daemon's shutdown "
-                                  "before it started", pid=process.pid, status="interrupted")
+                record_failed_run(
+                    self.db,
+                    source,
+                    trigger,
+                    "stopped by the daemon's shutdown before it started",
+                    pid=process.pid,
+                    status="interrupted",
+                )
             return
         elif code == 0:
             return
@@ -176,13 +215,21 @@ class CrawlSupervisor:
             counts = "no run recorded"
         else:
             outcome = CrawlOutcome(source, run.status, seconds, run.reason)
-            counts = (f"pages={run.pages_fetched} found={run.articles_found} "
-                      f"new={run.articles_new} updated={run.articles_updated} "
-                      f"unchanged={run.articles_unchanged} failed={run.articles_failed}")
+            counts = (
+                f"pages={run.pages_fetched} found={run.articles_found} "
+                f"new={run.articles_new} updated={run.articles_updated} "
+                f"unchanged={run.articles_unchanged} failed={run.articles_failed}"
+            )
         level = logging.INFO if outcome.status == "ok" else logging.WARNING
-        logger.log(level, "crawl end source=%s status=%s seconds=%.1f %s%s", source,
-                   outcome.status, seconds, counts,
-                   f" reason={outcome.reason!r}" if outcome.reason else "")
+        logger.log(
+            level,
+            "crawl end source=%s status=%s seconds=%.1f %s%s",
+            source,
+            outcome.status,
+            seconds,
+            counts,
+            f" reason={outcome.reason!r}" if outcome.reason else "",
+        )
         return outcome
 
 

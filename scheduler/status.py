@@ -38,9 +38,13 @@ class SourceStatus:
     last_errors: list[str] = field(default_factory=list)
 
 
-def source_statuses(db: Database, config: NewsmonConfig | None,
-                    stored_next_runs: dict[str, datetime], *,
-                    now: datetime | None = None) -> list[SourceStatus]:
+def source_statuses(
+    db: Database,
+    config: NewsmonConfig | None,
+    stored_next_runs: dict[str, datetime],
+    *,
+    now: datetime | None = None,
+) -> list[SourceStatus]:
     """One status per source in the sources file or the database, in the file's order."""
     now = now or datetime.now(UTC)
     broken_after = config.scheduler.broken_after if config else 3
@@ -61,20 +65,23 @@ def source_statuses(db: Database, config: NewsmonConfig | None,
             next_run = stored_next_runs.get(name)
             if next_run is None and schedule is not None and source and source.enabled:
                 next_run = next_run_after(schedule, last.started_at if last else None, now)
-            statuses.append(SourceStatus(
-                name=name,
-                configured=source is not None,
-                schedule=(schedule.describe() if source and source.enabled else "disabled")
-                if schedule else None,
-                next_run_at=next_run,
-                articles=summary.articles if summary else 0,
-                newest_published_at=summary.newest_published_at if summary else None,
-                last_run=last,
-                new_last_run=last.articles_new if last else 0,
-                new_7_days=week.get(name, 0),
-                consecutive_bad_runs=health.consecutive_bad,
-                health=health.verdict,
-                health_reason=health.reason,
-                last_errors=list(last.errors) if last else [],
-            ))
+            statuses.append(
+                SourceStatus(
+                    name=name,
+                    configured=source is not None,
+                    schedule=(schedule.describe() if source and source.enabled else "disabled")
+                    if schedule
+                    else None,
+                    next_run_at=next_run,
+                    articles=summary.articles if summary else 0,
+                    newest_published_at=summary.newest_published_at if summary else None,
+                    last_run=last,
+                    new_last_run=last.articles_new if last else 0,
+                    new_7_days=week.get(name, 0),
+                    consecutive_bad_runs=health.consecutive_bad,
+                    health=health.verdict,
+                    health_reason=health.reason,
+                    last_errors=list(last.errors) if last else [],
+                )
+            )
     return statuses

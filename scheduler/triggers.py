@@ -23,8 +23,9 @@ def build_trigger(schedule: ScheduleConfig, *, jitter: bool = True) -> BaseTrigg
     return IntervalTrigger(seconds=seconds, timezone=schedule.timezone, jitter=spread)
 
 
-def next_run_after(schedule: ScheduleConfig, last_started_at: datetime | None,
-                   now: datetime) -> datetime:
+def next_run_after(
+    schedule: ScheduleConfig, last_started_at: datetime | None, now: datetime
+) -> datetime:
     """When the source is next due: now when it never ran, else the first fire time of the
     schedule after its last run (which may lie in the past: then it is due now)."""
     if last_started_at is None:

@@ -82,8 +82,10 @@ def describe_failure(failure: Failure, limits: FetchLimits) -> str:
         if retry_count:
             reason += f" after {_retries(retry_count)}"
         if RETRY_AFTER_REFUSED in meta:
-            reason += (f" (it asked to retry after {meta[RETRY_AFTER_REFUSED]:g} s, longer than "
-                       f"the {limits.max_retry_after:g} s a crawl waits)")
+            reason += (
+                f" (it asked to retry after {meta[RETRY_AFTER_REFUSED]:g} s, longer than "
+                f"the {limits.max_retry_after:g} s a crawl waits)"
+            )
         return reason
     if isinstance(error, RedirectLoop):
         return str(error)
@@ -111,8 +113,10 @@ def describe_failure(failure: Failure, limits: FetchLimits) -> str:
             return f"more than {limits.max_redirects} redirects (redirect_max_times)"
         if "during decompression" in message:
             max_size = int(meta.get("download_maxsize", limits.max_size))
-            return (f"compressed response inflates past {format_size(max_size)} "
-                    "(max_response_size; a gzip bomb?)")
+            return (
+                f"compressed response inflates past {format_size(max_size)} "
+                "(max_response_size; a gzip bomb?)"
+            )
         return f"ignored: {message}"
     message = failure.getErrorMessage()
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
@@ -138,6 +142,5 @@ def _twisted_reasons(error: DownloadFailedError) -> str:
     for reason in reasons:
         if isinstance(reason, Failure):
             message = reason.getErrorMessage()
-            names.append(f"{reason.type.__name__} ({message})" if message else
-                         reason.type.__name__)
+            names.append(f"{reason.type.__name__} ({message})" if message else reason.type.__name__)
     return "; ".join(names) or type(error).__name__

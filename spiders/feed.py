@@ -55,17 +55,17 @@ def read_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
         if not link:
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = (
-            datetime.fromtimestamp(calendar.timegm(when), tz=UTC) if when else None
-        )
+        published = datetime.fromtimestamp(calendar.timegm(when), tz=UTC) if when else None
         title = (entry.get("title") or "").strip() or None
         links.append(ArticleLink(url=link, published_at=published, title=title))
     # Only broken XML is worth a crawl error; feedparser also flags harmless things such as
     # a charset declared differently by the header and the document.
     error = parsed.get("bozo_exception")
     if parsed.get("bozo") and isinstance(error, xml.sax.SAXParseException):
-        feed.problem = (f"malformed feed XML, read anyway ({len(links)} links): "
-                        f"line {error.getLineNumber()}: {error.getMessage()}")
+        feed.problem = (
+            f"malformed feed XML, read anyway ({len(links)} links): "
+            f"line {error.getLineNumber()}: {error.getMessage()}"
+        )
     return feed
 
 

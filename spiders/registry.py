@@ -32,17 +32,30 @@ def site_spiders(package: str = "spiders.sites") -> dict[str, type[SourceSpider]
     return found
 
 
-def spider_class(source: SourceConfig, config: NewsmonConfig,
-                 overrides: dict[str, type[SourceSpider]] | None = None) -> type[SourceSpider]:
+def spider_class(
+    source: SourceConfig,
+    config: NewsmonConfig,
+    overrides: dict[str, type[SourceSpider]] | None = None,
+) -> type[SourceSpider]:
     """The spider class crawling ``source``, its Scrapy settings taken from the config."""
     base = (overrides or {}).get(source.name, SourceSpider)
-    custom = {**crawl_settings(config.crawl), **source_settings(source, config.crawl),
-              **relevance_settings(source, config),
-              **(getattr(base, "custom_settings", None) or {})}
+    custom = {
+        **crawl_settings(config.crawl),
+        **source_settings(source, config.crawl),
+        **relevance_settings(source, config),
+        **(getattr(base, "custom_settings", None) or {}),
+    }
     class_name = "".join(p.capitalize() for p in source.name.replace("-", "_").split("_"))
-    return type(f"{class_name}Spider", (base,),
-                {"name": source.name, "source": source, "custom_settings": custom,
-                 "__module__": base.__module__})
+    return type(
+        f"{class_name}Spider",
+        (base,),
+        {
+            "name": source.name,
+            "source": source,
+            "custom_settings": custom,
+            "__module__": base.__module__,
+        },
+    )
 
 
 class SourceSpiderLoader:
@@ -51,8 +64,9 @@ class SourceSpiderLoader:
     def __init__(self, settings: BaseSettings) -> None:
         self.config = load_config(settings.get("NEWSMON_CONFIG"))
         overrides = site_spiders()
-        self._spiders = {s.name: spider_class(s, self.config, overrides)
-                         for s in self.config.sources}
+        self._spiders = {
+            s.name: spider_class(s, self.config, overrides) for s in self.config.sources
+        }
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
@@ -68,5 +82,8 @@ class SourceSpiderLoader:
         return list(self._spiders)
 
     def find_by_request(self, request: Request) -> builtins.list[str]:
-        return [name for name, cls in self._spiders.items()
-                if any(d in request.url for d in cls.source.discovery_urls)]
+        return [
+            name
+            for name, cls in self._spiders.items()
+            if any(d in request.url for d in cls.source.discovery_urls)
+        ]

@@ -79,8 +79,10 @@ def parse_sitemap(body: bytes) -> ParsedSitemap:
     errors = [e for e in events.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
     if errors and parsed.problem is None:
         found = len(parsed.links) + len(parsed.sitemaps)
-        parsed.problem = (f"malformed sitemap XML, read anyway ({found} URLs): "
-                          f"line {errors[0].line}: {errors[0].message}")
+        parsed.problem = (
+            f"malformed sitemap XML, read anyway ({found} URLs): "
+            f"line {errors[0].line}: {errors[0].message}"
+        )
     return parsed
 
 

@@ -80,8 +80,13 @@ class SourceSpider(Spider):
     def discovery_request(self, url: str, role: str, callback: Any) -> Request:
         # Discovery pages go first so articles are found early; they are never cached as seen.
         # 304 reaches the callback: the page is unchanged since the last crawl (revalidation).
-        return Request(url, callback=callback, errback=self.on_error, priority=100,
-                       meta={ROLE: role, "handle_httpstatus_list": [304]})
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=100,
+            meta={ROLE: role, "handle_httpstatus_list": [304]},
+        )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         if response.status == 304:
@@ -107,12 +112,17 @@ class SourceSpider(Spider):
             self.record_error(f"sitemap {response.url}: {parsed.problem}")
         # A sitemap index listing itself, or a child listing the index, would otherwise be
         # dropped quietly by the duplicate filter: say so, it is a bug of the site.
-        chain = (*response.meta.get(SITEMAP_CHAIN, ()), response.url,
-                 *response.meta.get("redirect_urls", ()))
+        chain = (
+            *response.meta.get(SITEMAP_CHAIN, ()),
+            response.url,
+            *response.meta.get("redirect_urls", ()),
+        )
         for child in parsed.sitemaps:
             if child in chain:
-                self.record_error(f"sitemap {response.url}: lists {child}, which leads back to "
-                                  "itself (a sitemap loop); not read again")
+                self.record_error(
+                    f"sitemap {response.url}: lists {child}, which leads back to "
+                    "itself (a sitemap loop); not read again"
+                )
                 continue
             request = self.discovery_request(child, "sitemap", self.parse_sitemap)
             request.meta[SITEMAP_CHAIN] = chain
@@ -132,8 +142,7 @@ class SourceSpider(Spider):
             if url not in article_urls:
                 # A session id in every link (``;jsessionid=``, ``?sid=``) would make each
                 # listing page new to the duplicate filter, forever.
-                yield self.discovery_request(strip_session_ids(url), "listing",
-                                             self.parse_listing)
+                yield self.discovery_request(strip_session_ids(url), "listing", self.parse_listing)
 
     # --- hooks a site spider may override ------------------------------------------------
 
@@ -178,15 +187,22 @@ class SourceSpider(Spider):
             self._links[url] = merge_links(seen, link) if seen else link
             if seen is None and self.crawler.stats is not None:
                 self.crawler.stats.inc_value("newsmon/article_links_found")
-            yield Request(url, callback=self.parse_article, errback=self.on_error,
-                          meta={ROLE: "article", LINK: url})
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                meta={ROLE: "article", LINK: url},
+            )
 
-    def on_headers(self, headers: Headers, body_length: int, request: Request,
-                   spider: Spider) -> None:
+    def on_headers(
+        self, headers: Headers, body_length: int, request: Request, spider: Spider
+    ) -> None:
         """Stop downloading an article link that turns out to be a PDF, an image...: its
         headers say enough (``parse_article`` reports it), the body may be megabytes."""
-        if spider is self and request.meta.get(ROLE) == "article" and not _is_html(
-            _decoded(headers.get(b"Content-Type"))
+        if (
+            spider is self
+            and request.meta.get(ROLE) == "article"
+            and not _is_html(_decoded(headers.get(b"Content-Type")))
         ):
             raise StopDownload(fail=False)
 
@@ -250,8 +266,9 @@ class SourceSpider(Spider):
             max_size=self.settings.getint("DOWNLOAD_MAXSIZE"),
             timeout=self.settings.getfloat("DOWNLOAD_TIMEOUT"),
             max_redirects=self.settings.getint("REDIRECT_MAX_TIMES"),
-            max_retry_after=self.settings.getfloat("NEWSMON_MAX_RETRY_AFTER",
-                                                   DEFAULT_MAX_RETRY_AFTER),
+            max_retry_after=self.settings.getfloat(
+                "NEWSMON_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER
+            ),
         )
 
     @cached_property

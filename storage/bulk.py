@@ -17,8 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 
-def insert_rows(connection: Connection, table: Table,
-                rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (each with the same keys, plain column values) into ``table``."""
     if not rows:
         return
@@ -26,8 +25,9 @@ def insert_rows(connection: Connection, table: Table,
         connection.execute(_insert(table), list(rows))
         return
     names = tuple(rows[0])
-    connection.execute(_unnest_insert(table, names),
-                       {name: [row[name] for row in rows] for name in names})
+    connection.execute(
+        _unnest_insert(table, names), {name: [row[name] for row in rows] for name in names}
+    )
 
 
 @cache
@@ -39,6 +39,7 @@ def _insert(table: Table) -> Insert:
 def _unnest_insert(table: Table, names: tuple[str, ...]) -> TextClause:
     dialect = postgresql.dialect()
     arrays = ", ".join(
-        f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names)
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
+    )
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     return text(f"INSERT INTO {table.name} ({columns}) SELECT * FROM unnest({arrays})")

@@ -218,8 +218,10 @@ def _pending_wal_hint(engine: Engine) -> str:
     """Why a read-only file with changes in its -wal file may not open."""
     if not is_read_only(engine) or "immutable" in engine.url.query:
         return ""
-    return (" (it is read-only, and its -wal file holds changes that need its -shm file "
-            "too: open it once where it can be written, or copy all three files)")
+    return (
+        " (it is read-only, and its -wal file holds changes that need its -shm file "
+        "too: open it once where it can be written, or copy all three files)"
+    )
 
 
 def _postgres_engine(url: URL) -> Engine:
@@ -363,8 +365,9 @@ class Database:
         return f"Database({self.url!r})"
 
 
-def open_database(url: str, *, upgrade: bool = True, create: bool = True,
-                  read_only: bool = False) -> Database:
+def open_database(
+    url: str, *, upgrade: bool = True, create: bool = True, read_only: bool = False
+) -> Database:
     """Open the database at ``url``, upgrading its schema to the newest revision unless
     ``upgrade`` is false. Raises ``DatabaseUnavailable`` or ``SchemaError``.
 
@@ -392,8 +395,13 @@ def _require_sqlite_file(url: str) -> None:
     except (ArgumentError, ValueError):
         return  # make_engine reports it
     database = parsed.database or ""
-    if (parsed.drivername in _SQLITE_DRIVERS and database and database != ":memory:"
-            and not database.startswith("file:") and not Path(database).expanduser().exists()):
+    if (
+        parsed.drivername in _SQLITE_DRIVERS
+        and database
+        and database != ":memory:"
+        and not database.startswith("file:")
+        and not Path(database).expanduser().exists()
+    ):
         raise DatabaseUnavailable(
             f"database {database} does not exist (`newsmon crawl` or `newsmon db upgrade` "
             "creates it)"

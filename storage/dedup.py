@@ -34,10 +34,12 @@ NO_BOUND = 2**62
 
 
 def _bucket(band: int) -> str:
-    return (f'SELECT * FROM (SELECT article_id FROM article_bands WHERE band = {band} '
-            f'AND "key" = :key{band} AND article_id != :me AND article_id < :before '
-            f'ORDER BY article_id '
-            f'LIMIT {MAX_BUCKET}) AS b{band}')
+    return (
+        f"SELECT * FROM (SELECT article_id FROM article_bands WHERE band = {band} "
+        f'AND "key" = :key{band} AND article_id != :me AND article_id < :before '
+        f"ORDER BY article_id "
+        f"LIMIT {MAX_BUCKET}) AS b{band}"
+    )
 
 
 # Plain SQL, built once and kept short: psycopg parses a statement of more than 4 kB or 50
@@ -65,21 +67,30 @@ _CONFIRM = (
 )
 _MERGE = (
     update(_articles)
-    .where(or_(_articles.c.id.in_(bindparam("merged", expanding=True)),
-               _articles.c.duplicate_of.in_(bindparam("merged", expanding=True))))
+    .where(
+        or_(
+            _articles.c.id.in_(bindparam("merged", expanding=True)),
+            _articles.c.duplicate_of.in_(bindparam("merged", expanding=True)),
+        )
+    )
     .values(duplicate_of=bindparam("first"))
 )
 _TEXT = select(_articles.c.text).where(_articles.c.id == bindparam("me"))
-_COPIES = (select(_articles.c.id).where(_articles.c.duplicate_of == bindparam("me"))
-           .order_by(_articles.c.id))
-_POINT = (update(_articles).where(_articles.c.id.in_(bindparam("ids", expanding=True)))
-          .values(duplicate_of=bindparam("first")))
+_COPIES = (
+    select(_articles.c.id)
+    .where(_articles.c.duplicate_of == bindparam("me"))
+    .order_by(_articles.c.id)
+)
+_POINT = (
+    update(_articles)
+    .where(_articles.c.id.in_(bindparam("ids", expanding=True)))
+    .values(duplicate_of=bindparam("first"))
+)
 
 
 def band_rows(article_id: int, keys: Sequence[int]) -> list[dict[str, int]]:
     """The article's ``article_bands`` rows."""
-    return [{"article_id": article_id, "band": band, "key": key}
-            for band, key in enumerate(keys)]
+    return [{"article_id": article_id, "band": band, "key": key} for band, key in enumerate(keys)]
 
 
 def set_bands(connection: Connection, article_id: int, keys: Sequence[int]) -> None:
@@ -99,8 +110,15 @@ def has_bands(connection: Connection, article_id: int) -> bool:
     return connection.scalar(_HAS_BANDS, {"me": article_id}) is not None
 
 
-def link_duplicate(connection: Connection, article_id: int, keys: Sequence[int],
-                   packed: bytes, *, new: bool = False, before: int = NO_BOUND) -> int | None:
+def link_duplicate(
+    connection: Connection,
+    article_id: int,
+    keys: Sequence[int],
+    packed: bytes,
+    *,
+    new: bool = False,
+    before: int = NO_BOUND,
+) -> int | None:
     """The first stored copy of the article's text (None: it is one), re-pointing copies
     stored earlier when the article itself is older (re-extraction). ``packed``: its
     shingles; ``new``: it was just inserted, so no copy points at it yet; ``before``: only
@@ -108,15 +126,17 @@ def link_duplicate(connection: Connection, article_id: int, keys: Sequence[int],
     are not there yet as far as this one is concerned). Rows of other articles are updated
     here; the caller stores the result."""
     params: dict[str, int] = {f"key{band}": key for band, key in enumerate(keys)}
-    candidates = list(connection.scalars(_CANDIDATES,
-                                         {**params, "me": article_id, "before": before}))
+    candidates = list(
+        connection.scalars(_CANDIDATES, {**params, "me": article_id, "before": before})
+    )
     if not candidates:
         if not new:
             _make_original(connection, article_id)
         return None
     rank = {candidate: index for index, candidate in enumerate(candidates)}
-    rows = sorted(connection.execute(_CONFIRM, {"ids": candidates}).all(),
-                  key=lambda row: rank[row.id])
+    rows = sorted(
+        connection.execute(_CONFIRM, {"ids": candidates}).all(), key=lambda row: rank[row.id]
+    )
     mine = unpack_shingles(packed)
     roots: set[int] = set()
     for row in rows:

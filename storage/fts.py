@@ -104,8 +104,7 @@ _POSTGRES_UPSERT = text(
 )
 _SQLITE_DELETE = text("DELETE FROM articles_fts WHERE rowid = :article_id")
 _SQLITE_INSERT = text(
-    "INSERT INTO articles_fts (rowid, title, body, meta) "
-    "VALUES (:article_id, :title, :body, :meta)"
+    "INSERT INTO articles_fts (rowid, title, body, meta) VALUES (:article_id, :title, :body, :meta)"
 )
 
 
@@ -178,8 +177,9 @@ def write_search_documents(
     meta = {
         article_id: meta_terms(published_at, language, source_id)
         for article_id, published_at, language, source_id in session.execute(
-            select(Article.id, Article.published_at, Article.language, Article.source_id)
-            .where(Article.id.in_(ids))
+            select(Article.id, Article.published_at, Article.language, Article.source_id).where(
+                Article.id.in_(ids)
+            )
         )
     }
     missing = sorted(set(ids) - set(meta))
@@ -216,12 +216,15 @@ def write_search_rows(connection: Session | Connection, rows: Sequence[SearchRow
     # One upsert may not touch a row twice: the last row of an article wins, as it would
     # row by row.
     last = list({row.article_id: row for row in rows}.values())
-    connection.execute(_POSTGRES_UPSERT, {
-        "article_ids": [row.article_id for row in last],
-        "titles": [row.title for row in last],
-        "bodies": [row.body for row in last],
-        "metas": [row.meta for row in last],
-    })
+    connection.execute(
+        _POSTGRES_UPSERT,
+        {
+            "article_ids": [row.article_id for row in last],
+            "titles": [row.title for row in last],
+            "bodies": [row.body for row in last],
+            "metas": [row.meta for row in last],
+        },
+    )
 
 
 def match_articles(

@@ -96,9 +96,12 @@ class Article(Base):
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_language", "language"),
         # Only the near-duplicates: what search's anti-join hides (migration 0008).
-        Index("ix_articles_is_duplicate", "id",
-              postgresql_where=text("duplicate_of IS NOT NULL"),
-              sqlite_where=text("duplicate_of IS NOT NULL")),
+        Index(
+            "ix_articles_is_duplicate",
+            "id",
+            postgresql_where=text("duplicate_of IS NOT NULL"),
+            sqlite_where=text("duplicate_of IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -302,8 +305,15 @@ def integer_range(column: Column[Any]) -> tuple[int, int]:
     INTEGER is always 64-bit, PostgreSQL's ``integer`` 32), so that ids can be checked at the
     edges instead of reaching a query as a value the driver cannot send."""
     kind = column.type
-    bits = (64 if isinstance(kind, BigInteger) else 16 if isinstance(kind, SmallInteger)
-            else 32 if isinstance(kind, Integer) else None)
+    bits = (
+        64
+        if isinstance(kind, BigInteger)
+        else 16
+        if isinstance(kind, SmallInteger)
+        else 32
+        if isinstance(kind, Integer)
+        else None
+    )
     if bits is None:
         raise TypeError(f"{column} is not an integer column")
     return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1

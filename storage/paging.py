@@ -67,8 +67,11 @@ def count_facets(session: Session, query: str | None, flt: ArticleFilter | None 
             statement = statement.join(matches, matches.c.article_id == Article.id)
         return restriction.apply(statement)
 
-    def grouped(column: ColumnElement[Any] | InstrumentedAttribute[Any], restriction: ArticleFilter,
-                join_source: bool) -> tuple[FacetCount, ...]:
+    def grouped(
+        column: ColumnElement[Any] | InstrumentedAttribute[Any],
+        restriction: ArticleFilter,
+        join_source: bool,
+    ) -> tuple[FacetCount, ...]:
         count = func.count(Article.id)
         statement = matching([column, count], restriction)
         if join_source:
@@ -78,8 +81,9 @@ def count_facets(session: Session, query: str | None, flt: ArticleFilter | None 
 
     return Facets(
         sources=grouped(Source.name, dataclasses.replace(flt, sources=()), join_source=True),
-        languages=grouped(Article.language, dataclasses.replace(flt, languages=()),
-                          join_source=False),
+        languages=grouped(
+            Article.language, dataclasses.replace(flt, languages=()), join_source=False
+        ),
     )
 
 

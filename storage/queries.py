@@ -78,8 +78,11 @@ class ArticleFilter:
         if self.cluster is not None:
             statement = statement.where(Article.cluster == self.cluster)
         if self.party is not None:
-            statement = statement.where(Article.id.in_(
-                select(ArticleParty.article_id).where(ArticleParty.party == self.party)))
+            statement = statement.where(
+                Article.id.in_(
+                    select(ArticleParty.article_id).where(ArticleParty.party == self.party)
+                )
+            )
         if not self.include_duplicates:
             statement = statement.where(Article.duplicate_of.is_(None))
         return statement
@@ -160,12 +163,14 @@ def search_articles(
     if sort not in ("relevance", "date"):
         raise ValueError(f"sort must be 'relevance' or 'date', got {sort!r}")
     parsed = parse_query(query)
-    page = find_matches(session, parsed, flt or ArticleFilter(), limit=limit, offset=offset,
-                        sort=sort)
+    page = find_matches(
+        session, parsed, flt or ArticleFilter(), limit=limit, offset=offset, sort=sort
+    )
     articles = {
         article.id: article
         for article in session.scalars(
-            select(Article).where(Article.id.in_([i for i, _ in page]))
+            select(Article)
+            .where(Article.id.in_([i for i, _ in page]))
             .options(joinedload(Article.source))
         )
     }
@@ -282,7 +287,8 @@ def last_started_by_source(session: Session) -> dict[str, datetime]:
     # aware-UTC decoding of UTCDateTime.
     latest = type_coerce(func.max(CrawlRun.started_at), UTCDateTime())
     rows = session.execute(
-        select(Source.name, latest).join(CrawlRun, CrawlRun.source_id == Source.id)
+        select(Source.name, latest)
+        .join(CrawlRun, CrawlRun.source_id == Source.id)
         .group_by(Source.name)
     ).all()
     return {name: started for name, started in rows if started is not None}
@@ -290,17 +296,24 @@ def last_started_by_source(session: Session) -> dict[str, datetime]:
 
 def recent_runs(session: Session, source: str, limit: int = 20) -> list[CrawlRun]:
     """The source's latest crawl runs, newest first."""
-    return list(session.scalars(
-        select(CrawlRun).join(Source).where(Source.name == source)
-        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(CrawlRun)
+            .join(Source)
+            .where(Source.name == source)
+            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def count_new_articles(session: Session, since: datetime) -> dict[str, int]:
     """Articles first stored since ``since``, per source name."""
     rows = session.execute(
-        select(Source.name, func.count(Article.id)).join(Article, Article.source_id == Source.id)
-        .where(Article.created_at >= since).group_by(Source.name)
+        select(Source.name, func.count(Article.id))
+        .join(Article, Article.source_id == Source.id)
+        .where(Article.created_at >= since)
+        .group_by(Source.name)
     ).all()
     return {name: count for name, count in rows}
 
@@ -308,8 +321,11 @@ def count_new_articles(session: Session, since: datetime) -> dict[str, int]:
 def sources_that_yielded(session: Session) -> set[str]:
     """Sources with at least one stored article or one run that found article links."""
     with_articles = select(Source.name).join(Article, Article.source_id == Source.id)
-    with_links = select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id).where(
-        CrawlRun.articles_found > 0)
+    with_links = (
+        select(Source.name)
+        .join(CrawlRun, CrawlRun.source_id == Source.id)
+        .where(CrawlRun.articles_found > 0)
+    )
     return set(session.scalars(with_articles.union(with_links)))
 
 
@@ -326,7 +342,8 @@ def recent_article_urls(session: Session, urls: Iterable[str], since: datetime) 
         return set()
     recent = func.coalesce(Article.published_at, Article.created_at) >= since
     rows = session.scalars(
-        select(ArticleUrl.url).join(Article, Article.id == ArticleUrl.article_id)
+        select(ArticleUrl.url)
+        .join(Article, Article.id == ArticleUrl.article_id)
         .where(ArticleUrl.url.in_(wanted), recent)
     )
     return set(rows)

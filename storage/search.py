@@ -78,7 +78,8 @@ _POSTGRES_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0", "wor
 _SET_SETTINGS = ", ".join(f"set_config('{name}', %({name})s, true)" for name in _POSTGRES_SETTINGS)
 # The current values, then the new ones (a select list is evaluated in order).
 _SWAP_SETTINGS = (
-    "SELECT " + ", ".join(f"current_setting('{name}')" for name in _POSTGRES_SETTINGS)
+    "SELECT "
+    + ", ".join(f"current_setting('{name}')" for name in _POSTGRES_SETTINGS)
     + f", {_SET_SETTINGS}"
 )
 # Statements kept built, per backend, filter and shape (see ``_count_statement``).
@@ -159,9 +160,16 @@ def _plan(session: Session, query: SearchQuery, flt: ArticleFilter) -> _Plan:
     ) == type(flt)(include_duplicates=True)
     anti_join = only_terms and not flt.include_duplicates and dialect_of(session) == "postgresql"
     no_checks = only_terms and (flt.include_duplicates or anti_join)
-    return _Plan(query, tuple(required), None if no_checks else flt, years, months,
-                 impossible, dated=flt.since is not None or flt.until is not None,
-                 hide_duplicates=anti_join)
+    return _Plan(
+        query,
+        tuple(required),
+        None if no_checks else flt,
+        years,
+        months,
+        impossible,
+        dated=flt.since is not None or flt.until is not None,
+        hide_duplicates=anti_join,
+    )
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -345,7 +353,12 @@ def _newest_window(
 
 
 def find_matches(
-    session: Session, query: SearchQuery, flt: ArticleFilter, *, limit: int, offset: int,
+    session: Session,
+    query: SearchQuery,
+    flt: ArticleFilter,
+    *,
+    limit: int,
+    offset: int,
     sort: Sort,
 ) -> list[tuple[int, float]]:
     """``(article_id, score)`` of one page of matches: best first (see the module docstring
@@ -383,7 +396,11 @@ def _tuned(session: Session) -> Iterator[None]:
 
 
 def _page(
-    session: Session, plan: _Plan, window: Sequence[str] | None, sort: Sort, limit: int,
+    session: Session,
+    plan: _Plan,
+    window: Sequence[str] | None,
+    sort: Sort,
+    limit: int,
     offset: int,
 ) -> list[tuple[int, float]]:
     """One page of the plan's matches within ``window`` (None: all of them)."""

@@ -56,8 +56,13 @@ MAX_CANDIDATES = 300
 # ``article_evidence.term``: a kind letter, a colon and the value; the kind gives the weight
 # (crawler.similarity.scoring.WEIGHTS), so changing a weight needs no data migration.
 _KINDS = {"dates": "d", "numbers": "n", "acronyms": "a", "names": "x"}
-_WEIGHTS = {"d": WEIGHTS["date"], "n": WEIGHTS["number"], "y": WEIGHTS["year"],
-            "a": WEIGHTS["acronym"], "x": WEIGHTS["name"]}
+_WEIGHTS = {
+    "d": WEIGHTS["date"],
+    "n": WEIGHTS["number"],
+    "y": WEIGHTS["year"],
+    "a": WEIGHTS["acronym"],
+    "x": WEIGHTS["name"],
+}
 _TERM_LENGTH = 64
 # Float sums of the weights: a hair of slack so a rounding error never drops a candidate
 # (every candidate is scored exactly afterwards).
@@ -102,8 +107,11 @@ _parties = table_of(ArticleParty)
 _evidence = table_of(ArticleEvidence)
 _DELETE_PARTIES = delete(_parties).where(_parties.c.article_id == bindparam("me"))
 _DELETE_EVIDENCE = delete(_evidence).where(_evidence.c.article_id == bindparam("me"))
-_DATE_EVIDENCE = (update(_evidence).where(_evidence.c.article_id == bindparam("me"))
-                  .values(at=bindparam("when", type_=UTCDateTime())))
+_DATE_EVIDENCE = (
+    update(_evidence)
+    .where(_evidence.c.article_id == bindparam("me"))
+    .values(at=bindparam("when", type_=UTCDateTime()))
+)
 _STORY_OF = select(_articles.c.id, _articles.c.cluster).where(_articles.c.id == bindparam("me"))
 
 
@@ -114,8 +122,10 @@ def party_rows(article_id: int, parties: Sequence[str]) -> list[dict[str, Any]]:
 
 def evidence_rows(article_id: int, evidence: Evidence, at: datetime) -> list[dict[str, Any]]:
     """The article's ``article_evidence`` rows, dated ``at``."""
-    return [{"article_id": article_id, "term": term, "at": at}
-            for term in sorted(evidence_terms(evidence))]
+    return [
+        {"article_id": article_id, "term": term, "at": at}
+        for term in sorted(evidence_terms(evidence))
+    ]
 
 
 def set_parties(connection: Connection, article_id: int, parties: Sequence[str]) -> None:
@@ -125,8 +135,7 @@ def set_parties(connection: Connection, article_id: int, parties: Sequence[str])
     insert_rows(connection, _parties, party_rows(article_id, parties))
 
 
-def set_evidence(connection: Connection, article_id: int, evidence: Evidence,
-                 at: datetime) -> None:
+def set_evidence(connection: Connection, article_id: int, evidence: Evidence, at: datetime) -> None:
     """Index the article's evidence (``article_evidence``) at its date ``at``, replacing any
     earlier; the caller stores the JSON column."""
     connection.execute(_DELETE_EVIDENCE, {"me": article_id})
@@ -158,8 +167,9 @@ def lock_stories(connection: Connection) -> None:
         connection.execute(_LOCK_STORIES)
 
 
-def assign_story(connection: Connection, article: StoryArticle,
-                 duplicate_of: int | None = None) -> int:
+def assign_story(
+    connection: Connection, article: StoryArticle, duplicate_of: int | None = None
+) -> int:
     """The article's ``cluster``: the story of its first copy when it is a near-duplicate,
     else that of its best match, else a story of its own (its id)."""
     if duplicate_of is not None:
@@ -173,43 +183,62 @@ def assign_story(connection: Connection, article: StoryArticle,
 _weight = literal_column(
     "CASE substr(article_evidence.term, 1, 1) "
     + " ".join(f"WHEN '{kind}' THEN {weight!r}" for kind, weight in _WEIGHTS.items())
-    + " ELSE 0.0 END", Float())
+    + " ELSE 0.0 END",
+    Float(),
+)
 # Built once, with parameters: the statement is the same for every article.
 _shared_evidence = (
     select(ArticleEvidence.article_id)
-    .where(ArticleEvidence.term.in_(bindparam("terms", expanding=True)),
-           ArticleEvidence.at >= bindparam("since", type_=UTCDateTime()),
-           ArticleEvidence.at <= bindparam("until", type_=UTCDateTime()))
+    .where(
+        ArticleEvidence.term.in_(bindparam("terms", expanding=True)),
+        ArticleEvidence.at >= bindparam("since", type_=UTCDateTime()),
+        ArticleEvidence.at <= bindparam("until", type_=UTCDateTime()),
+    )
     .group_by(ArticleEvidence.article_id)
     .having(func.sum(_weight) >= bindparam("evidence"))
     .subquery()
 )
 _shared_parties = (
-    select(func.count()).select_from(ArticleParty)
-    .where(ArticleParty.article_id == Article.id,
-           ArticleParty.party.in_(bindparam("parties", expanding=True)))
+    select(func.count())
+    .select_from(ArticleParty)
+    .where(
+        ArticleParty.article_id == Article.id,
+        ArticleParty.party.in_(bindparam("parties", expanding=True)),
+    )
     .scalar_subquery()
 )
 # parties and evidence as their JSON text: decoded through _facts' cache, since the same
 # recent articles are candidates of article after article.
 _CANDIDATES = (
-    select(Article.id, Article.source_id, Article.language,
-           cast(Article.parties, Text).label("parties"),
-           cast(Article.evidence, Text).label("evidence"), Article.cluster)
+    select(
+        Article.id,
+        Article.source_id,
+        Article.language,
+        cast(Article.parties, Text).label("parties"),
+        cast(Article.evidence, Text).label("evidence"),
+        Article.cluster,
+    )
     .join(_shared_evidence, _shared_evidence.c.article_id == Article.id)
-    .where(Article.id != bindparam("me"), Article.duplicate_of.is_(None),
-           Article.cluster.is_not(None), _shared_parties > 0)
+    .where(
+        Article.id != bindparam("me"),
+        Article.duplicate_of.is_(None),
+        Article.cluster.is_not(None),
+        _shared_parties > 0,
+    )
     .order_by(_shared_parties.desc(), Article.id)
     .limit(MAX_CANDIDATES)
 )
 # "source_id + 0": without statistics SQLite would otherwise walk the source's index (every
 # article of the source) rather than the cluster index (a few articles per story).
 _MEMBERS_LIKE = (
-    select(_articles.c.cluster).distinct()
-    .where(_articles.c.cluster.in_(bindparam("clusters", expanding=True)),
-           _articles.c.id != bindparam("me"),
-           _articles.c.source_id + 0 == bindparam("source"),
-           _articles.c.language.is_not_distinct_from(bindparam("language")))
+    select(_articles.c.cluster)
+    .distinct()
+    .where(
+        _articles.c.cluster.in_(bindparam("clusters", expanding=True)),
+        _articles.c.id != bindparam("me"),
+        _articles.c.source_id + 0 == bindparam("source"),
+        _articles.c.language.is_not_distinct_from(bindparam("language")),
+    )
 )
 
 
@@ -240,13 +269,18 @@ def _best_story(connection: Connection, article: StoryArticle) -> int | None:
     when = article.when
     # A story needs MIN_STORY_SCORE in all, and the shared parties give at most the weight
     # of this article's heaviest ones: the rest must come from the evidence.
-    most = sum(sorted((_party_weight(p) for p in set(parties)), reverse=True)
-               [:MAX_PARTIES_COUNTED])
-    rows = connection.execute(_CANDIDATES, {
-        "terms": terms, "parties": parties, "me": article.id,
-        "since": _shifted(when, -STORY_WINDOW), "until": _shifted(when, STORY_WINDOW),
-        "evidence": max(MIN_EVIDENCE, MIN_STORY_SCORE - most) - _SLACK,
-    }).all()
+    most = sum(sorted((_party_weight(p) for p in set(parties)), reverse=True)[:MAX_PARTIES_COUNTED])
+    rows = connection.execute(
+        _CANDIDATES,
+        {
+            "terms": terms,
+            "parties": parties,
+            "me": article.id,
+            "since": _shifted(when, -STORY_WINDOW),
+            "until": _shifted(when, STORY_WINDOW),
+            "evidence": max(MIN_EVIDENCE, MIN_STORY_SCORE - most) - _SLACK,
+        },
+    ).all()
     mine = StoryFacts(tuple(parties), article.evidence)
     scored = []
     for row in rows:
@@ -257,9 +291,17 @@ def _best_story(connection: Connection, article: StoryArticle) -> int | None:
             scored.append((-score, row.id, row.cluster))
     if not scored:
         return None
-    taken = set(connection.scalars(_MEMBERS_LIKE, {
-        "clusters": sorted({cluster for _, _, cluster in scored}), "me": article.id,
-        "source": article.source_id, "language": article.language}))
+    taken = set(
+        connection.scalars(
+            _MEMBERS_LIKE,
+            {
+                "clusters": sorted({cluster for _, _, cluster in scored}),
+                "me": article.id,
+                "source": article.source_id,
+                "language": article.language,
+            },
+        )
+    )
     for _, _, cluster in sorted(scored):
         if cluster not in taken:
             return int(cluster)
@@ -292,9 +334,14 @@ class Story:
     members: tuple[StoryMember, ...]
 
 
-def list_stories(session: Session, *, since: datetime | None = None,
-                 until: datetime | None = None, min_articles: int = 2,
-                 limit: int = 100) -> list[Story]:
+def list_stories(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_articles: int = 2,
+    limit: int = 100,
+) -> list[Story]:
     """Stories with at least ``min_articles`` reports (near-duplicates not counted), newest
     first; ``since``/``until`` bound the story's first date."""
     if min_articles < 1 or limit < 1:
@@ -311,8 +358,9 @@ def list_stories(session: Session, *, since: datetime | None = None,
     if until is not None:
         statement = statement.having(func.min(_when()) < until)
     statement = statement.order_by(first.desc(), Article.cluster.desc()).limit(limit)
-    clusters = [(cluster, date) for cluster, date in session.execute(statement)
-                if cluster is not None]  # the WHERE clause's promise, told to the type checker
+    clusters = [
+        (cluster, date) for cluster, date in session.execute(statement) if cluster is not None
+    ]  # the WHERE clause's promise, told to the type checker
     members = _members(session, [cluster for cluster, _ in clusters])
     return [_story(cluster, date, members.get(cluster, [])) for cluster, date in clusters]
 
@@ -323,7 +371,8 @@ def _members(session: Session, clusters: Iterable[int]) -> dict[int, list[Articl
     if not wanted:
         return found
     rows = session.scalars(
-        select(Article).where(Article.cluster.in_(wanted), Article.duplicate_of.is_(None))
+        select(Article)
+        .where(Article.cluster.in_(wanted), Article.duplicate_of.is_(None))
         .options(joinedload(Article.source))
         .order_by(Article.published_at.asc().nulls_last(), Article.id)
     )
@@ -341,9 +390,14 @@ def _story(cluster: int, date: datetime | None, articles: list[Article]) -> Stor
     parties = tuple(sorted(shared or counts, key=lambda p: (-counts[p], p)))
     languages = tuple(dict.fromkeys(a.language or "?" for a in articles))
     return Story(
-        cluster=cluster, date=date, parties=parties, languages=languages,
-        members=tuple(StoryMember(a.id, a.title, a.source.name, a.language, a.published_at,
-                                  a.url) for a in articles),
+        cluster=cluster,
+        date=date,
+        parties=parties,
+        languages=languages,
+        members=tuple(
+            StoryMember(a.id, a.title, a.source.name, a.language, a.published_at, a.url)
+            for a in articles
+        ),
     )
 
 

@@ -168,8 +168,7 @@ def _in_transaction(target: SessionSource, work: Callable[[Session], _T]) -> _T:
         except (IntegrityError, OperationalError) as exc:
             if attempt >= _ATTEMPTS or not _lost_a_race(exc):
                 raise
-            logger.debug("write lost a race (%s); retrying (%d)", type(exc.orig).__name__,
-                         attempt)
+            logger.debug("write lost a race (%s); retrying (%d)", type(exc.orig).__name__, attempt)
             attempt += 1
 
 
@@ -213,13 +212,29 @@ _STORED_URLS = union(_KNOWN_URLS, select(_articles.c.url).where(_articles.c.url.
 # URLs asked about per statement: far below SQLite's limit on parameters.
 _URLS_PER_LOOKUP = 500
 _FIND = (
-    select(_articles.c.id, _articles.c.source_id, _articles.c.content_hash, _articles.c.title,
-           _articles.c.published_at, _articles.c.fetched_at, _articles.c.language,
-           _articles.c.script, _articles.c.authors, _articles.c.site_name,
-           _articles.c.description, _articles.c.canonical_url, _articles.c.duplicate_of,
-           _articles.c.cluster, _articles.c.parties)
-    .where(or_(_articles.c.url.in_(_urls_param),
-               _articles.c.id.in_(select(_urls.c.article_id).where(_urls.c.url.in_(_urls_param)))))
+    select(
+        _articles.c.id,
+        _articles.c.source_id,
+        _articles.c.content_hash,
+        _articles.c.title,
+        _articles.c.published_at,
+        _articles.c.fetched_at,
+        _articles.c.language,
+        _articles.c.script,
+        _articles.c.authors,
+        _articles.c.site_name,
+        _articles.c.description,
+        _articles.c.canonical_url,
+        _articles.c.duplicate_of,
+        _articles.c.cluster,
+        _articles.c.parties,
+    )
+    .where(
+        or_(
+            _articles.c.url.in_(_urls_param),
+            _articles.c.id.in_(select(_urls.c.article_id).where(_urls.c.url.in_(_urls_param))),
+        )
+    )
     .order_by(case((_articles.c.url == bindparam("key"), 0), else_=1), _articles.c.id)
     .limit(1)
 )
@@ -264,11 +279,14 @@ class _Batch:
 
     def store_page(self, article_id: int, data: ArticleData, *, stored: bool) -> None:
         """Write the article's page (``stored``: it has one in the database)."""
-        page = {"response_url": data.response_url, "body_z": data.body_z,
-                "encoding": data.encoding,
-                # Informational only: a server's overlong header must not lose the article.
-                "content_type": data.content_type[:255] if data.content_type else None,
-                "fetched_at": data.fetched_at}
+        page = {
+            "response_url": data.response_url,
+            "body_z": data.body_z,
+            "encoding": data.encoding,
+            # Informational only: a server's overlong header must not lose the article.
+            "content_type": data.content_type[:255] if data.content_type else None,
+            "fetched_at": data.fetched_at,
+        }
         if article_id in self.pages or not stored:
             self.pages[article_id] = {"article_id": article_id, **page}
             return
@@ -276,13 +294,21 @@ class _Batch:
         if result.rowcount == 0:  # an article stored without one
             self.pages[article_id] = {"article_id": article_id, **page}
 
-    def index(self, article_id: int, source_id: int, title: str | None, text: str,
-              published_at: datetime | None, language: str | None,
-              folded: tuple[str, str] | None = None) -> None:
+    def index(
+        self,
+        article_id: int,
+        source_id: int,
+        title: str | None,
+        text: str,
+        published_at: datetime | None,
+        language: str | None,
+        folded: tuple[str, str] | None = None,
+    ) -> None:
         """Queue the article's search row; ``folded``: its title and text folded already."""
         folded_title, folded_text = folded or (search_terms(title or ""), search_terms(text))
-        self.search[article_id] = SearchRow(article_id, folded_title, folded_text,
-                                            meta_terms(published_at, language, source_id))
+        self.search[article_id] = SearchRow(
+            article_id, folded_title, folded_text, meta_terms(published_at, language, source_id)
+        )
 
     def finish(self) -> None:
         insert_rows(self.connection, _pages, list(self.pages.values()))
@@ -297,8 +323,11 @@ def _find_article(connection: Connection, data: ArticleData) -> StoredRow | None
 def _record_urls(connection: Connection, article_id: int, urls: tuple[str, ...]) -> None:
     """Add the URLs not yet known; one already belonging to another article stays there."""
     seen = set(connection.scalars(_KNOWN_URLS, {"urls": list(urls)}))
-    insert_rows(connection, _urls, [{"url": url, "article_id": article_id}
-                                    for url in urls if url not in seen])
+    insert_rows(
+        connection,
+        _urls,
+        [{"url": url, "article_id": article_id} for url in urls if url not in seen],
+    )
 
 
 def _stored_urls(connection: Connection, urls: set[str]) -> set[str]:
@@ -306,7 +335,7 @@ def _stored_urls(connection: Connection, urls: set[str]) -> set[str]:
     ordered = sorted(urls)
     found: set[str] = set()
     for start in range(0, len(ordered), _URLS_PER_LOOKUP):
-        chunk = ordered[start:start + _URLS_PER_LOOKUP]
+        chunk = ordered[start : start + _URLS_PER_LOOKUP]
         found.update(connection.scalars(_STORED_URLS, {"urls": chunk}))
     return found
 
@@ -316,16 +345,25 @@ def _scores(data: ArticleData) -> dict[str, Any]:
     is stored)."""
     if data.relevance is None and data.relevant is None and data.topics is None:
         return {}
-    return {"relevance": data.relevance, "relevant": data.relevant,
-            "topics": None if data.topics is None else list(data.topics)}
+    return {
+        "relevance": data.relevance,
+        "relevant": data.relevant,
+        "topics": None if data.topics is None else list(data.topics),
+    }
 
 
 def _metadata(data: ArticleData) -> dict[str, Any]:
     """What a re-extraction may correct without the text changing."""
-    return {"title": data.title, "published_at": data.published_at,
-            "authors": list(data.authors), "language": data.language, "script": data.script,
-            "site_name": data.site_name, "description": data.description,
-            "canonical_url": data.canonical_url}
+    return {
+        "title": data.title,
+        "published_at": data.published_at,
+        "authors": list(data.authors),
+        "language": data.language,
+        "script": data.script,
+        "site_name": data.site_name,
+        "description": data.description,
+        "canonical_url": data.canonical_url,
+    }
 
 
 @dataclass(frozen=True)
@@ -345,20 +383,37 @@ def _insert_row(batch: _Batch, data: ArticleData) -> _NewArticle:
     source_id = batch.source_id(data.source)
     signature = data.signature
     scores = _scores(data)
-    result = batch.connection.execute(_INSERT_ARTICLE, {
-        **_metadata(data), "source_id": source_id, "url": data.url,
-        "content_hash": data.content_hash, "text": data.text, "created_at": utcnow(),
-        "fetched_at": data.fetched_at, "updated_at": None,
-        "relevance": scores.get("relevance"), "relevant": scores.get("relevant"),
-        "topics": scores["topics"] if scores else _SQL_NULL,
-        "duplicate_of": None, "cluster": None,
-        "parties": list(signature.parties) if signature is not None else _SQL_NULL,
-        "evidence": signature.evidence.to_json() if signature is not None else _SQL_NULL,
-    })
+    result = batch.connection.execute(
+        _INSERT_ARTICLE,
+        {
+            **_metadata(data),
+            "source_id": source_id,
+            "url": data.url,
+            "content_hash": data.content_hash,
+            "text": data.text,
+            "created_at": utcnow(),
+            "fetched_at": data.fetched_at,
+            "updated_at": None,
+            "relevance": scores.get("relevance"),
+            "relevant": scores.get("relevant"),
+            "topics": scores["topics"] if scores else _SQL_NULL,
+            "duplicate_of": None,
+            "cluster": None,
+            "parties": list(signature.parties) if signature is not None else _SQL_NULL,
+            "evidence": signature.evidence.to_json() if signature is not None else _SQL_NULL,
+        },
+    )
     article_id = _inserted_id(result)
     batch.store_page(article_id, data, stored=False)
-    batch.index(article_id, source_id, data.title, data.text, data.published_at,
-                data.language, data.search_terms)
+    batch.index(
+        article_id,
+        source_id,
+        data.title,
+        data.text,
+        data.published_at,
+        data.language,
+        data.search_terms,
+    )
     packed = _packed_shingles(data) if signature is not None else None
     return _NewArticle(article_id, source_id, data, packed)
 
@@ -366,18 +421,36 @@ def _insert_row(batch: _Batch, data: ArticleData) -> _NewArticle:
 def _index_new(connection: Connection, new: Sequence[_NewArticle]) -> None:
     """Store the URLs, band keys, shingles, parties and evidence of just inserted articles:
     one statement per table for all of them (none of their URLs is known yet)."""
-    insert_rows(connection, _urls, [{"url": url, "article_id": n.article_id}
-                                    for n in new for url in n.data.urls])
+    insert_rows(
+        connection,
+        _urls,
+        [{"url": url, "article_id": n.article_id} for n in new for url in n.data.urls],
+    )
     signed = [(n, n.data.signature) for n in new if n.data.signature is not None]
-    insert_rows(connection, _bands, [row for n, signature in signed
-                                     for row in band_rows(n.article_id, signature.bands)])
-    insert_rows(connection, _shingles, [{"article_id": n.article_id, "shingles": n.packed}
-                                        for n, _ in signed])
-    insert_rows(connection, _parties, [row for n, signature in signed
-                                       for row in party_rows(n.article_id, signature.parties)])
-    insert_rows(connection, _evidence, [
-        row for n, signature in signed
-        for row in evidence_rows(n.article_id, signature.evidence, _dated(n.data))])
+    insert_rows(
+        connection,
+        _bands,
+        [row for n, signature in signed for row in band_rows(n.article_id, signature.bands)],
+    )
+    insert_rows(
+        connection,
+        _shingles,
+        [{"article_id": n.article_id, "shingles": n.packed} for n, _ in signed],
+    )
+    insert_rows(
+        connection,
+        _parties,
+        [row for n, signature in signed for row in party_rows(n.article_id, signature.parties)],
+    )
+    insert_rows(
+        connection,
+        _evidence,
+        [
+            row
+            for n, signature in signed
+            for row in evidence_rows(n.article_id, signature.evidence, _dated(n.data))
+        ],
+    )
 
 
 def _link_new(batch: _Batch, new: _NewArticle, before: int) -> StoreOutcome:
@@ -387,12 +460,22 @@ def _link_new(batch: _Batch, new: _NewArticle, before: int) -> StoreOutcome:
     if signature is None or new.packed is None:
         return "new"
     connection = batch.connection
-    duplicate_of = link_duplicate(connection, new.article_id, signature.bands, new.packed,
-                                  new=True, before=before)
-    cluster = _story(connection, new.article_id, new.source_id, new.data.language,
-                     _dated(new.data), signature, duplicate_of)
-    connection.execute(_UPDATE_ARTICLE, {"article_id_": new.article_id,
-                                         "duplicate_of": duplicate_of, "cluster": cluster})
+    duplicate_of = link_duplicate(
+        connection, new.article_id, signature.bands, new.packed, new=True, before=before
+    )
+    cluster = _story(
+        connection,
+        new.article_id,
+        new.source_id,
+        new.data.language,
+        _dated(new.data),
+        signature,
+        duplicate_of,
+    )
+    connection.execute(
+        _UPDATE_ARTICLE,
+        {"article_id_": new.article_id, "duplicate_of": duplicate_of, "cluster": cluster},
+    )
     return "new"
 
 
@@ -428,12 +511,28 @@ def _update(batch: _Batch, row: StoredRow, data: ArticleData, before: int) -> St
         # The page the new values came from: a later re-extraction must find them again.
         batch.store_page(row.id, data, stored=True)
         if text_changed or changed & _INDEXED:
-            batch.index(row.id, row.source_id, data.title, data.text,  # state's title too
-                        state["published_at"], state["language"], data.search_terms)
+            batch.index(
+                row.id,
+                row.source_id,
+                data.title,
+                data.text,  # state's title too
+                state["published_at"],
+                state["language"],
+                data.search_terms,
+            )
     when = state["published_at"] or state["fetched_at"]
     if data.signature is not None:
-        changes.update(_apply_signature(connection, row, data, when, state["language"],
-                                        text_changed=text_changed, before=before))
+        changes.update(
+            _apply_signature(
+                connection,
+                row,
+                data,
+                when,
+                state["language"],
+                text_changed=text_changed,
+                before=before,
+            )
+        )
     connection.execute(_UPDATE_ARTICLE, {"article_id_": row.id, **changes})
     if when != (row.published_at or row.fetched_at):
         # The story window reads the article's date from its evidence rows.
@@ -441,9 +540,16 @@ def _update(batch: _Batch, row: StoredRow, data: ArticleData, before: int) -> St
     return "updated" if changed else "unchanged"
 
 
-def _apply_signature(connection: Connection, row: StoredRow, data: ArticleData, when: datetime,
-                     language: str | None, *, text_changed: bool,
-                     before: int) -> dict[str, Any]:
+def _apply_signature(
+    connection: Connection,
+    row: StoredRow,
+    data: ArticleData,
+    when: datetime,
+    language: str | None,
+    *,
+    text_changed: bool,
+    before: int,
+) -> dict[str, Any]:
     """Store the signature, then find the article's first copy and its story; the article
     columns to update.
 
@@ -457,17 +563,20 @@ def _apply_signature(connection: Connection, row: StoredRow, data: ArticleData, 
     packed = _index_signature(connection, row.id, data, when)
     duplicate_of, cluster = row.duplicate_of, row.cluster
     if text_changed or not known:
-        duplicate_of = link_duplicate(connection, row.id, signature.bands, packed,
-                                      before=before)
+        duplicate_of = link_duplicate(connection, row.id, signature.bands, packed, before=before)
     if duplicate_of is not None or cluster is None or _alone(connection, row.id, cluster):
-        cluster = _story(connection, row.id, row.source_id, language, when, signature,
-                         duplicate_of)
-    return {"parties": list(signature.parties), "evidence": signature.evidence.to_json(),
-            "duplicate_of": duplicate_of, "cluster": cluster}
+        cluster = _story(connection, row.id, row.source_id, language, when, signature, duplicate_of)
+    return {
+        "parties": list(signature.parties),
+        "evidence": signature.evidence.to_json(),
+        "duplicate_of": duplicate_of,
+        "cluster": cluster,
+    }
 
 
-def _index_signature(connection: Connection, article_id: int, data: ArticleData,
-                     when: datetime) -> bytes:
+def _index_signature(
+    connection: Connection, article_id: int, data: ArticleData, when: datetime
+) -> bytes:
     """Replace the stored article's band keys, shingles, parties and evidence (dated
     ``when``) with its signature's; its packed shingles."""
     signature = data.signature
@@ -480,18 +589,28 @@ def _index_signature(connection: Connection, article_id: int, data: ArticleData,
     return packed
 
 
-def _story(connection: Connection, article_id: int, source_id: int, language: str | None,
-           when: datetime, signature: TextSignature, duplicate_of: int | None) -> int:
+def _story(
+    connection: Connection,
+    article_id: int,
+    source_id: int,
+    language: str | None,
+    when: datetime,
+    signature: TextSignature,
+    duplicate_of: int | None,
+) -> int:
     """The article's ``cluster`` (``storage.stories.assign_story``)."""
-    return assign_story(connection, StoryArticle(article_id, source_id, language, when,
-                                                 signature.parties, signature.evidence),
-                        duplicate_of)
+    return assign_story(
+        connection,
+        StoryArticle(article_id, source_id, language, when, signature.parties, signature.evidence),
+        duplicate_of,
+    )
 
 
-_OTHER_MEMBER = (select(_articles.c.id)
-                 .where(_articles.c.cluster == bindparam("cluster"),
-                        _articles.c.id != bindparam("me"))
-                 .limit(1))
+_OTHER_MEMBER = (
+    select(_articles.c.id)
+    .where(_articles.c.cluster == bindparam("cluster"), _articles.c.id != bindparam("me"))
+    .limit(1)
+)
 
 
 def _alone(connection: Connection, article_id: int, cluster: int) -> bool:
@@ -500,9 +619,16 @@ def _alone(connection: Connection, article_id: int, cluster: int) -> bool:
 
 def _remember_version(connection: Connection, row: StoredRow) -> None:
     """Keep the hash, title and fetch time of the text a re-crawl is about to replace."""
-    connection.execute(_INSERT_VERSION, {
-        "article_id": row.id, "content_hash": row.content_hash, "title": row.title,
-        "fetched_at": row.fetched_at, "replaced_at": utcnow()})
+    connection.execute(
+        _INSERT_VERSION,
+        {
+            "article_id": row.id,
+            "content_hash": row.content_hash,
+            "title": row.title,
+            "fetched_at": row.fetched_at,
+            "replaced_at": utcnow(),
+        },
+    )
 
 
 def _insert_new(batch: _Batch, items: Sequence[ArticleData]) -> dict[int, _NewArticle]:
@@ -553,11 +679,15 @@ def store_articles(target: SessionSource, items: Sequence[ArticleData]) -> list[
         outcomes: list[StoreOutcome] = []
         for position, data in enumerate(items):
             following = bisect.bisect_right(positions, position)
-            before = (new[positions[following]].article_id if following < len(positions)
-                      else NO_BOUND)
+            before = (
+                new[positions[following]].article_id if following < len(positions) else NO_BOUND
+            )
             found = new.get(position)
-            outcomes.append(_link_new(batch, found, before) if found is not None
-                            else _store_known(batch, data, before))
+            outcomes.append(
+                _link_new(batch, found, before)
+                if found is not None
+                else _store_known(batch, data, before)
+            )
         batch.finish()
         return outcomes
 
@@ -719,8 +849,9 @@ def fail_process_runs(target: SessionSource, pid: int, reason: str) -> int:
 
     def work(session: Session) -> int:
         runs = session.scalars(
-            select(CrawlRun).where(CrawlRun.pid == pid,
-                                   CrawlRun.status.in_(("running", "interrupted")))
+            select(CrawlRun).where(
+                CrawlRun.pid == pid, CrawlRun.status.in_(("running", "interrupted"))
+            )
         )
         marked = 0
         for run in runs:
@@ -733,16 +864,30 @@ def fail_process_runs(target: SessionSource, pid: int, reason: str) -> int:
     return _in_transaction(target, work)
 
 
-def record_failed_run(target: SessionSource, source: str, trigger: str, reason: str,
-                      pid: int | None = None, status: str = "failed") -> int:
+def record_failed_run(
+    target: SessionSource,
+    source: str,
+    trigger: str,
+    reason: str,
+    pid: int | None = None,
+    status: str = "failed",
+) -> int:
     """A run that ended before it could record itself (its process never got that far):
     ``failed``, or ``interrupted`` when it was stopped on purpose."""
 
     def work(session: Session) -> int:
         now = utcnow()
-        run = CrawlRun(source_id=_source_id(session.connection(), source), trigger=trigger,
-                       status=status, started_at=now, finished_at=now, pid=pid, pages_dropped={},
-                       errors=[reason[:500]], reason=reason[:500])
+        run = CrawlRun(
+            source_id=_source_id(session.connection(), source),
+            trigger=trigger,
+            status=status,
+            started_at=now,
+            finished_at=now,
+            pid=pid,
+            pages_dropped={},
+            errors=[reason[:500]],
+            reason=reason[:500],
+        )
         session.add(run)
         session.flush()
         return run.id
@@ -750,13 +895,25 @@ def record_failed_run(target: SessionSource, source: str, trigger: str, reason: 
     return _in_transaction(target, work)
 
 
-def save_validators(target: SessionSource, url: str, *, etag: str | None,
-                    last_modified: str | None, article_links: int) -> None:
+def save_validators(
+    target: SessionSource,
+    url: str,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    article_links: int,
+) -> None:
     """Remember a discovery page's ETag / Last-Modified and how many article links it had."""
 
     def work(session: Session) -> None:
-        session.merge(PageValidator(url=url[:2048], etag=(etag or None) and etag[:512],
-                                    last_modified=(last_modified or None) and last_modified[:64],
-                                    article_links=max(0, article_links), updated_at=utcnow()))
+        session.merge(
+            PageValidator(
+                url=url[:2048],
+                etag=(etag or None) and etag[:512],
+                last_modified=(last_modified or None) and last_modified[:64],
+                article_links=max(0, article_links),
+                updated_at=utcnow(),
+            )
+        )
 
     _in_transaction(target, work)

@@ -59,13 +59,24 @@ def write_sources(directory: Path, site: SampleSite, extra: str = FAST_CRAWL) ->
 def run_newsmon() -> RunNewsmon:
     """Run ``newsmon ARGS`` in a subprocess, as a user would, from the repository root."""
 
-    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 180,
-            cwd: Path = REPO, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        timeout: float = 180,
+        cwd: Path = REPO,
+        input: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
         full_env.update(env or {})
         return subprocess.run(
-            [sys.executable, "-m", "crawler", *args], capture_output=True, text=True,
-            timeout=timeout, env=full_env, cwd=cwd, input=input, check=False,
+            [sys.executable, "-m", "crawler", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=full_env,
+            cwd=cwd,
+            input=input,
+            check=False,
         )
 
     return run

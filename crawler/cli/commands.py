@@ -84,15 +84,17 @@ class DateParam(click.ParamType):
 
     name = "DATE"
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date (use YYYY-MM-DD or 2024-09-14T18:00:00+08:00)",
-                      param, ctx)
+            self.fail(
+                f"{value!r} is not a date (use YYYY-MM-DD or 2024-09-14T18:00:00+08:00)", param, ctx
+            )
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -115,8 +117,9 @@ def _fail(message: str, *, verbose: bool, code: int = 2) -> NoReturn:
     fail(message, verbose=verbose, code=code)
 
 
-def _language_codes(ctx: click.Context, param: click.Parameter,
-                    value: tuple[str, ...] | str | None) -> Any:
+def _language_codes(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...] | str | None
+) -> Any:
     """``--lang`` values as known language codes: an unknown one would match nothing."""
     try:
         if isinstance(value, tuple):
@@ -139,11 +142,21 @@ def export_filter_options(fn: F) -> F:
 
 def _add_filter_options(fn: F, *, duplicates_shown: bool) -> F:
     options = [
-        click.option("--source", "sources", multiple=True, metavar="NAME",
-                     help="Only this source (repeatable)."),
-        click.option("--lang", "languages", multiple=True, metavar="CODE",
-                     callback=_language_codes,
-                     help="Only this language, ISO 639-1 (repeatable)."),
+        click.option(
+            "--source",
+            "sources",
+            multiple=True,
+            metavar="NAME",
+            help="Only this source (repeatable).",
+        ),
+        click.option(
+            "--lang",
+            "languages",
+            multiple=True,
+            metavar="CODE",
+            callback=_language_codes,
+            help="Only this language, ISO 639-1 (repeatable).",
+        ),
         click.option("--since", type=DateParam(), help="Published on or after this date."),
         click.option("--until", type=DateParam(), help="Published before this date."),
         *story_filter_options(duplicates_shown=duplicates_shown),
@@ -153,48 +166,79 @@ def _add_filter_options(fn: F, *, duplicates_shown: bool) -> F:
     return fn
 
 
-def make_filter(sources: tuple[str, ...], languages: tuple[str, ...],
-                since: datetime | None, until: datetime | None) -> ArticleFilter:
+def make_filter(
+    sources: tuple[str, ...],
+    languages: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
+) -> ArticleFilter:
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
-    return ArticleFilter(sources=sources, languages=languages,
-                         since=since, until=until, **story_filter_values())
+    return ArticleFilter(
+        sources=sources, languages=languages, since=since, until=until, **story_filter_values()
+    )
 
 
 @click.group(cls=OneLineErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 # Not click.Path(dir_okay=False): load_config reports an unusable file, and only commands
 # that read it fail.
-@click.option("--config", "config_path", metavar="FILE", envvar=None,
-              help="Sources file (default: $NEWSMON_CONFIG, else ./sources.yaml).")
-@click.option("--db", "db_url", metavar="URL",
-              help="Database URL or SQLite path (default: $NEWSMON_DB, else sqlite:///newsmon.db).")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    envvar=None,
+    help="Sources file (default: $NEWSMON_CONFIG, else ./sources.yaml).",
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Database URL or SQLite path (default: $NEWSMON_DB, else sqlite:///newsmon.db).",
+)
 @click.option("-v", "--verbose", count=True, help="More log output; tracebacks on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
 @click.version_option(package_name="newsmon")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbose: int,
-         quiet: bool) -> None:
+def main(
+    ctx: click.Context, config_path: str | None, db_url: str | None, verbose: int, quiet: bool
+) -> None:
     """newsmon: collect climate-cooperation news from configured sources, clean and searchable."""
-    ctx.obj = AppContext(resolve_config_path(config_path), resolve_database_url(db_url),
-                         verbose, quiet,
-                         config_given=bool(config_path or os.environ.get(CONFIG_ENV)))
+    ctx.obj = AppContext(
+        resolve_config_path(config_path),
+        resolve_database_url(db_url),
+        verbose,
+        quiet,
+        config_given=bool(config_path or os.environ.get(CONFIG_ENV)),
+    )
     # crawls (and `sources check/add`) log through Scrapy's handler, the daemon its own
     if ctx.invoked_subcommand not in ("crawl", "demo", "schedule", "sources"):
-        logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
 
 
 @main.command()
-@click.option("--source", "sources", multiple=True, metavar="NAME",
-              help="Crawl only this source (repeatable; default: every enabled source).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Crawl only this source (repeatable; default: every enabled source).",
+)
 @click.option("--trigger", default="manual", hidden=True)
-@click.option("--irrelevant", type=click.Choice(["keep", "drop"]), default=None,
-              help="Irrelevant articles: stored and flagged (keep) or not stored (drop); "
-                   "default: each source's `irrelevant` setting.")
+@click.option(
+    "--irrelevant",
+    type=click.Choice(["keep", "drop"]),
+    default=None,
+    help="Irrelevant articles: stored and flagged (keep) or not stored (drop); "
+    "default: each source's `irrelevant` setting.",
+)
 @pass_app
 @handle_errors
-def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
-          irrelevant: Irrelevant | None) -> None:
+def crawl(
+    app: AppContext, sources: tuple[str, ...], trigger: str, irrelevant: Irrelevant | None
+) -> None:
     """Crawl the configured sources once and store new articles."""
     from crawler.output.summary import print_summary
     from crawler.runner import CrawlOptions, run_crawl
@@ -205,9 +249,13 @@ def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
     selected = config.select(sources)
     if not selected:
         raise UsageError("no enabled source to crawl")
-    options = CrawlOptions(config_path=app.config_path, db_url=app.db_url, trigger=trigger,
-                           log_level=app.log_level if not sys.stderr.isatty() or app.verbose
-                           else "WARNING", progress=not app.quiet and sys.stderr.isatty())
+    options = CrawlOptions(
+        config_path=app.config_path,
+        db_url=app.db_url,
+        trigger=trigger,
+        log_level=app.log_level if not sys.stderr.isatty() or app.verbose else "WARNING",
+        progress=not app.quiet and sys.stderr.isatty(),
+    )
     try:
         runs = run_crawl(config, selected, options)
     except DatabaseLost as exc:
@@ -223,13 +271,25 @@ def crawl(app: AppContext, sources: tuple[str, ...], trigger: str,
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-@click.option("-o", "--output", metavar="FILE", default="-",
-              help="Write to this file instead of stdout (replaced only when complete).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default="-",
+    help="Write to this file instead of stdout (replaced only when complete).",
+)
 @export_filter_options
 @pass_app
 @handle_errors
-def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
-           languages: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
+def export(
+    app: AppContext,
+    fmt: str,
+    output: str,
+    sources: tuple[str, ...],
+    languages: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
     """Export stored articles, newest first, one object per article; near-duplicates are
     included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
     flt = make_filter(sources, languages, since, until)
@@ -253,20 +313,40 @@ def export(app: AppContext, fmt: str, output: str, sources: tuple[str, ...],
 @click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @filter_options
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
-              show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default=None,
-              help="Output format (default: table on a terminal, jsonl otherwise).")
-@click.option("--offset", type=click.IntRange(0, 100_000), default=None,
-              help="Skip this many results first.")
-@click.option("--page", type=click.IntRange(1, 10_000), default=None,
-              help="Show this page of --limit results (same as --offset (PAGE-1)*LIMIT).")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *FORMATS]),
+    default=None,
+    help="Output format (default: table on a terminal, jsonl otherwise).",
+)
+@click.option(
+    "--offset", type=click.IntRange(0, 100_000), default=None, help="Skip this many results first."
+)
+@click.option(
+    "--page",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help="Show this page of --limit results (same as --offset (PAGE-1)*LIMIT).",
+)
 @pass_app
 @handle_errors
-def search(app: AppContext, words: tuple[str, ...], sources: tuple[str, ...],
-           languages: tuple[str, ...], since: datetime | None, until: datetime | None,
-           limit: int, sort: str, fmt: str | None, offset: int | None,
-           page: int | None) -> None:
+def search(
+    app: AppContext,
+    words: tuple[str, ...],
+    sources: tuple[str, ...],
+    languages: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    sort: str,
+    fmt: str | None,
+    offset: int | None,
+    page: int | None,
+) -> None:
     """Full-text search over titles and texts: words, "phrases", OR, -exclusion.
 
     The query may be one quoted argument or several words: `newsmon search climate -coal`.
@@ -281,8 +361,14 @@ def search(app: AppContext, words: tuple[str, ...], sources: tuple[str, ...],
     try:
         with db.session() as session:
             check_source_names(sources, session, app.optional_config() if sources else None)
-            hits = search_articles(session, query, flt, limit=limit, sort=sort,  # type: ignore[arg-type]
-                                   offset=skip)
+            hits = search_articles(
+                session,
+                query,
+                flt,
+                limit=limit,
+                sort=sort,  # type: ignore[arg-type]
+                offset=skip,
+            )
             if fmt == "table":
                 from crawler.output.search import print_search_results
                 from storage.queries import count_search_hits
@@ -290,8 +376,12 @@ def search(app: AppContext, words: tuple[str, ...], sources: tuple[str, ...],
                 print_search_results(query, hits, count_search_hits(session, query, flt), skip)
                 return
             records = (
-                {**article_record(h.article), "score": round(h.score, 4),
-                 "snippet": h.snippet.text, "snippet_parts": h.snippet.as_json()}
+                {
+                    **article_record(h.article),
+                    "score": round(h.score, 4),
+                    "snippet": h.snippet.text,
+                    "snippet_parts": h.snippet.as_json(),
+                }
                 for h in hits
             )
             write_records(records, fmt, sys.stdout)
@@ -304,15 +394,15 @@ def _query_text(words: tuple[str, ...]) -> str:
     option that does not exist, not a query word."""
     for word in words:
         if word.startswith("--") and len(word) > 2:
-            raise UsageError(f"no such option: {word.split('=')[0]} (see 'newsmon search "
-                             "--help')")
+            raise UsageError(f"no such option: {word.split('=')[0]} (see 'newsmon search --help')")
     return " ".join(words)
 
 
 @main.command()
 @click.argument("article_id", metavar="ID", type=ARTICLE_ID)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @pass_app
 @handle_errors
 def show(app: AppContext, article_id: int, fmt: str) -> None:
@@ -368,24 +458,50 @@ def sources_list(app: AppContext, fmt: str) -> None:
 
 @sources.command("check")
 @click.argument("name")
-@click.option("--url", default=None, metavar="URL",
-              help="Check this page (article, feed, sitemap or listing) instead of the "
-                   "source's configured ones.")
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True,
-              help="Articles to fetch and extract.")
-@click.option("--pages", type=click.IntRange(0, 100), default=5, show_default=True,
-              help="Further discovery pages (next listing pages, child sitemaps) to fetch.")
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="Check this page (article, feed, sitemap or listing) instead of the "
+    "source's configured ones.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="Articles to fetch and extract.",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(0, 100),
+    default=5,
+    show_default=True,
+    help="Further discovery pages (next listing pages, child sitemaps) to fetch.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_app
 @handle_errors
-def sources_check(app: AppContext, name: str, url: str | None, limit: int, pages: int,
-                  fmt: str) -> None:
+def sources_check(
+    app: AppContext, name: str, url: str | None, limit: int, pages: int, fmt: str
+) -> None:
     """Dry-run one source: the links a crawl would follow and take as articles, and a few
     extracted articles with warnings. Nothing is stored. Exit 1: it yielded no article."""
     from crawler.onboarding.commands import check_source
 
-    sys.exit(check_source(app.config(), app.config_path, app.db_url, name, url, limit, pages,
-                          fmt, _onboarding_log_level(app)))
+    sys.exit(
+        check_source(
+            app.config(),
+            app.config_path,
+            app.db_url,
+            name,
+            url,
+            limit,
+            pages,
+            fmt,
+            _onboarding_log_level(app),
+        )
+    )
 
 
 @sources.command("add")
@@ -404,8 +520,11 @@ def sources_add(app: AppContext, name: str, url: str, yes: bool) -> None:
 
 @sources.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--check", is_flag=True,
-              help="Fetch each new feed once and leave out those that fail or are no feed.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Fetch each new feed once and leave out those that fail or are no feed.",
+)
 @click.option("-y", "--yes", is_flag=True, help="Append without asking (for scripts).")
 @pass_app
 @handle_errors
@@ -441,8 +560,7 @@ def status(app: AppContext, fmt: str) -> None:
     finally:
         db.dispose()
     if fmt == "json":
-        click.echo(json.dumps([_summary_record(s) for s in statuses], ensure_ascii=False,
-                              indent=2))
+        click.echo(json.dumps([_summary_record(s) for s in statuses], ensure_ascii=False, indent=2))
     else:
         from crawler.output.summary import print_status
 
@@ -452,8 +570,9 @@ def status(app: AppContext, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--once", is_flag=True,
-              help="Crawl every source that is due now, then exit (for cron).")
+@click.option(
+    "--once", is_flag=True, help="Crawl every source that is due now, then exit (for cron)."
+)
 @pass_app
 @handle_errors
 def schedule(app: AppContext, once: bool) -> None:
@@ -466,8 +585,11 @@ def schedule(app: AppContext, once: bool) -> None:
     if once:
         outcomes = run_once(app.config_path, app.db_url)
         failed = [o.source for o in outcomes if o.status not in ("ok", "skipped")]
-        click.echo(f"crawled {len(outcomes)} due source(s)"
-                   + (f"; failed: {', '.join(failed)}" if failed else ""), err=True)
+        click.echo(
+            f"crawled {len(outcomes)} due source(s)"
+            + (f"; failed: {', '.join(failed)}" if failed else ""),
+            err=True,
+        )
         return
     sys.exit(Daemon(app.config_path, app.db_url).run())
 
@@ -502,8 +624,13 @@ def db_upgrade(app: AppContext) -> None:
 
 
 @main.command()
-@click.option("--source", "sources", multiple=True, metavar="NAME",
-              help="Only this source's articles (repeatable).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Only this source's articles (repeatable).",
+)
 @pass_app
 @handle_errors
 def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
@@ -519,8 +646,7 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     try:
         with db.session() as session:
             check_source_names(sources, session, config)
-        counts = reextract_articles(db, sources, rules, topics,
-                                    config.topics if config else None)
+        counts = reextract_articles(db, sources, rules, topics, config.topics if config else None)
     finally:
         db.dispose()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)
@@ -530,13 +656,29 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 @click.option("--url", default=None, help="The page's URL, if known (helps metadata).")
-@click.option("--lang", "language", default=None, metavar="CODE", callback=_language_codes,
-              help="Language hint (ISO 639-1).")
-@click.option("--topics", "topics_file", default=None, type=click.Path(dir_okay=False),
-              help="Topics file judging relevance (default: newsmon's climate cooperation).")
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="CODE",
+    callback=_language_codes,
+    help="Language hint (ISO 639-1).",
+)
+@click.option(
+    "--topics",
+    "topics_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Topics file judging relevance (default: newsmon's climate cooperation).",
+)
 @handle_errors
-def extract(files: tuple[str, ...], as_json: bool, url: str | None,
-            language: str | None, topics_file: str | None) -> None:
+def extract(
+    files: tuple[str, ...],
+    as_json: bool,
+    url: str | None,
+    language: str | None,
+    topics_file: str | None,
+) -> None:
     """Print what newsmon extracts from local HTML files (or - for stdin)."""
     from crawler.extraction.page import PageInput, Rejection, extract_page
     from crawler.relevance import load_topics
@@ -544,27 +686,46 @@ def extract(files: tuple[str, ...], as_json: bool, url: str | None,
     topics = load_topics(topics_file).path if topics_file else None  # a bad file fails here
     not_html: list[str] = []
     for name, body in _read_inputs(files):
-        result = extract_page(PageInput(url=url or Path(name).resolve().as_uri(), body=body,
-                                        content_type="text/html", language_hint=language,
-                                        topics=topics))
+        result = extract_page(
+            PageInput(
+                url=url or Path(name).resolve().as_uri(),
+                body=body,
+                content_type="text/html",
+                language_hint=language,
+                topics=topics,
+            )
+        )
         if isinstance(result, Rejection):
             problem = _not_html(name, body, result)
             if as_json:
-                click.echo(json.dumps({"file": name, "error": result.reason,
-                                       "detail": result.detail}, ensure_ascii=False))
+                click.echo(
+                    json.dumps(
+                        {"file": name, "error": result.reason, "detail": result.detail},
+                        ensure_ascii=False,
+                    )
+                )
             elif not problem:
                 click.echo(f"{name}: no article ({result.reason}: {result.detail})", err=True)
             if problem:
                 not_html.append(problem)
             continue
         if as_json:
-            record = {"file": name, "text": result.text, "title": result.title,
-                      "published_at": iso(result.published_at), "language": result.language,
-                      "script": result.script,
-                      "authors": list(result.authors), "site_name": result.site_name,
-                      "description": result.description, "canonical_url": result.canonical_url,
-                      "encoding": result.encoding, "relevance": result.relevance,
-                      "relevant": result.relevant, "topics": list(result.topics)}
+            record = {
+                "file": name,
+                "text": result.text,
+                "title": result.title,
+                "published_at": iso(result.published_at),
+                "language": result.language,
+                "script": result.script,
+                "authors": list(result.authors),
+                "site_name": result.site_name,
+                "description": result.description,
+                "canonical_url": result.canonical_url,
+                "encoding": result.encoding,
+                "relevance": result.relevance,
+                "relevant": result.relevant,
+                "topics": list(result.topics),
+            }
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             if len(files) > 1:
@@ -600,10 +761,18 @@ def _read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=0,
-              help="Port for the sample site (default: any free port).")
-@click.option("--keep", type=click.Path(file_okay=False), default=None,
-              help="Keep the demo database and sources file in this directory.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port for the sample site (default: any free port).",
+)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep the demo database and sources file in this directory.",
+)
 @pass_app
 @handle_errors
 def demo(app: AppContext, port: int, keep: str | None) -> None:
@@ -614,10 +783,19 @@ def demo(app: AppContext, port: int, keep: str | None) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 or :: for every interface).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 or :: for every interface).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 @pass_app
 @handle_errors
 def serve(app: AppContext, host: str, port: int) -> None:
@@ -625,22 +803,44 @@ def serve(app: AppContext, host: str, port: int) -> None:
     from crawler.web.server import run_server
 
     level = "warning" if app.quiet else "debug" if app.verbose > 1 else "info"
-    run_server(app.db_url, app.optional_config(), host, port, log_level=level,
-               announce=lambda line: click.echo(f"newsmon: {line}", err=True))
+    run_server(
+        app.db_url,
+        app.optional_config(),
+        host,
+        port,
+        log_level=level,
+        announce=lambda line: click.echo(f"newsmon: {line}", err=True),
+    )
 
 
 @main.command()
 @click.option("--since", type=DateParam(), help="Stories that began on or after this date.")
 @click.option("--until", type=DateParam(), help="Stories that began before this date.")
-@click.option("--min-articles", type=click.IntRange(1, 1000), default=2, show_default=True,
-              help="Only stories with at least this many reports (duplicates not counted).")
+@click.option(
+    "--min-articles",
+    type=click.IntRange(1, 1000),
+    default=2,
+    show_default=True,
+    help="Only stories with at least this many reports (duplicates not counted).",
+)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default=None,
-              help="Output format (default: table on a terminal, jsonl otherwise).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *FORMATS]),
+    default=None,
+    help="Output format (default: table on a terminal, jsonl otherwise).",
+)
 @pass_app
 @handle_errors
-def stories(app: AppContext, since: datetime | None, until: datetime | None,
-            min_articles: int, limit: int, fmt: str | None) -> None:
+def stories(
+    app: AppContext,
+    since: datetime | None,
+    until: datetime | None,
+    min_articles: int,
+    limit: int,
+    fmt: str | None,
+) -> None:
     """Stories reported by several articles, in any language, newest first: date, parties,
     languages and member articles."""
     from crawler.output.stories import write_stories
@@ -652,8 +852,9 @@ def stories(app: AppContext, since: datetime | None, until: datetime | None,
     db = app.reader_database()
     try:
         with db.session() as session:
-            found = list_stories(session, since=since, until=until,
-                                 min_articles=min_articles, limit=limit)
+            found = list_stories(
+                session, since=since, until=until, min_articles=min_articles, limit=limit
+            )
             write_stories(found, fmt, sys.stdout)
     finally:
         db.dispose()

@@ -39,8 +39,13 @@ def describe_click_error(exc: click.ClickException) -> str:
 class OneLineErrorGroup(click.Group):
     """A Click group whose parsing errors, its own and its subcommands', end as one line."""
 
-    def make_context(self, info_name: str | None, args: list[str],
-                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except NoArgsIsHelpError:

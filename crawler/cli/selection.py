@@ -12,8 +12,9 @@ from crawler.errors import UsageError
 from storage.queries import source_names
 
 
-def check_source_names(names: Iterable[str], session: Session,
-                       config: NewsmonConfig | None) -> None:
+def check_source_names(
+    names: Iterable[str], session: Session, config: NewsmonConfig | None
+) -> None:
     """Raise ``UsageError`` unless every name is a source of the database or of ``config``
     (a configured source not crawled yet has nothing stored, which is no error)."""
     wanted = list(dict.fromkeys(names))
@@ -23,6 +24,7 @@ def check_source_names(names: Iterable[str], session: Session,
     unknown = [name for name in wanted if name not in known]
     if not unknown:
         return
-    listed = f"known: {', '.join(sorted(known))}" if known else (
-        "no source is configured or stored yet")
+    listed = (
+        f"known: {', '.join(sorted(known))}" if known else ("no source is configured or stored yet")
+    )
     raise UsageError(f"unknown source {', '.join(map(repr, unknown))}; {listed}")

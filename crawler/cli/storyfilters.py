@@ -28,7 +28,10 @@ def _party(ctx: click.Context, param: click.Parameter, value: str | None) -> str
         if value not in party_table().parties:
             raise click.BadParameter(
                 f"unknown party {value!r} (the ids are in crawler/data/parties.yaml, "
-                "e.g. cn, eu, unep)", ctx, param)
+                "e.g. cn, eu, unep)",
+                ctx,
+                param,
+            )
     return _remember(ctx, param, value)
 
 
@@ -40,30 +43,60 @@ def story_filter_options(*, duplicates_shown: bool = False) -> list[Any]:
     ``--no-duplicates`` is given; export still accepts ``--all``, its default.
     """
     return [
-        click.option("--relevant/--no-relevant", "relevant", default=None, expose_value=False,
-                     callback=_remember,
-                     help="Only articles scored relevant (or, with --no-relevant, not)."),
-        click.option("--cluster", "cluster", type=ARTICLE_ID, default=None,
-                     expose_value=False, callback=_remember, metavar="ID",
-                     help="Only the reports of this story (see `newsmon stories`)."),
-        click.option("--party", "party", default=None, expose_value=False, callback=_party,
-                     metavar="ID", help="Only articles naming this party (e.g. unep, eu)."),
+        click.option(
+            "--relevant/--no-relevant",
+            "relevant",
+            default=None,
+            expose_value=False,
+            callback=_remember,
+            help="Only articles scored relevant (or, with --no-relevant, not).",
+        ),
+        click.option(
+            "--cluster",
+            "cluster",
+            type=ARTICLE_ID,
+            default=None,
+            expose_value=False,
+            callback=_remember,
+            metavar="ID",
+            help="Only the reports of this story (see `newsmon stories`).",
+        ),
+        click.option(
+            "--party",
+            "party",
+            default=None,
+            expose_value=False,
+            callback=_party,
+            metavar="ID",
+            help="Only articles naming this party (e.g. unep, eu).",
+        ),
         *_duplicate_options(duplicates_shown),
     ]
 
 
 def _duplicate_options(shown: bool) -> list[Any]:
     include_all = click.option(
-        "--all", "include_duplicates", is_flag=True, default=False, expose_value=False,
-        callback=_remember, hidden=shown,
-        help="Include near-duplicates (hidden by default).")
+        "--all",
+        "include_duplicates",
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        callback=_remember,
+        hidden=shown,
+        help="Include near-duplicates (hidden by default).",
+    )
     if not shown:
         return [include_all]
     return [
-        click.option("--duplicates/--no-duplicates", "duplicates", default=True,
-                     expose_value=False, callback=_remember,
-                     help="Include near-duplicates, each with duplicate_of naming its first "
-                          "copy (the default), or leave them out."),
+        click.option(
+            "--duplicates/--no-duplicates",
+            "duplicates",
+            default=True,
+            expose_value=False,
+            callback=_remember,
+            help="Include near-duplicates, each with duplicate_of naming its first "
+            "copy (the default), or leave them out.",
+        ),
         include_all,
     ]
 
@@ -77,7 +110,9 @@ def story_filter_values() -> dict[str, Any]:
     if "duplicates" in values:
         shown = values.pop("duplicates")
         if values.get("include_duplicates") and not shown:
-            raise UsageError("--all and --no-duplicates contradict each other: near-duplicates "
-                             "are exported unless --no-duplicates is given")
+            raise UsageError(
+                "--all and --no-duplicates contradict each other: near-duplicates "
+                "are exported unless --no-duplicates is given"
+            )
         values["include_duplicates"] = shown
     return values

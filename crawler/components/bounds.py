@@ -52,8 +52,7 @@ class PageBudgetMiddleware:
 class DepthLimitMiddleware(DepthMiddleware):
     """Scrapy's DepthMiddleware, counting the links it drops in the crawl's pages_dropped."""
 
-    def get_processed_request(self, request: Request, response: Response | None
-                              ) -> Request | None:
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         processed = super().get_processed_request(request, response)
         if processed is None:
             self.stats.inc_value(f"{IGNORED_PREFIX}DepthLimit")

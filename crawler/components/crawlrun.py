@@ -61,8 +61,7 @@ class CrawlRunRecorder:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         counts = run_counts(stats)
         errors: list[str] = list(getattr(spider, "crawl_errors", []))
-        status, why = run_status(reason, counts, errors,
-                                 known=int(stats.get(ALREADY_STORED, 0)))
+        status, why = run_status(reason, counts, errors, known=int(stats.get(ALREADY_STORED, 0)))
         lost = lost_database(self.crawler)
         if lost is not None:  # named even when the error list was already full
             status, why = "failed", f"the crawl stopped: {lost}"
@@ -70,15 +69,26 @@ class CrawlRunRecorder:
             finish_run(self.db, self.run_id, status=status, errors=errors, reason=why, **counts)
         except (StorageError, SQLAlchemyError) as exc:
             # The run stays "running"; the next crawl marks it interrupted.
-            logger.error("cannot record the end of crawl run %s of %s: %s", self.run_id,
-                         spider.name, str(exc).splitlines()[0])
+            logger.error(
+                "cannot record the end of crawl run %s of %s: %s",
+                self.run_id,
+                spider.name,
+                str(exc).splitlines()[0],
+            )
         logger.info(
             "crawl end source=%s run=%s status=%s pages=%d found=%d new=%d updated=%d "
             "unchanged=%d failed=%d dropped=%d errors=%d",
-            spider.name, self.run_id, status, counts["pages_fetched"], counts["articles_found"],
+            spider.name,
+            self.run_id,
+            status,
+            counts["pages_fetched"],
+            counts["articles_found"],
             counts["articles_new"],
-            counts["articles_updated"], counts["articles_unchanged"], counts["articles_failed"],
-            sum(counts["pages_dropped"].values()), len(errors),
+            counts["articles_updated"],
+            counts["articles_unchanged"],
+            counts["articles_failed"],
+            sum(counts["pages_dropped"].values()),
+            len(errors),
         )
         self.db.dispose()
 

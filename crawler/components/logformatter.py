@@ -18,8 +18,13 @@ from crawler.drops import NotAnArticle
 
 
 class NewsmonLogFormatter(LogFormatter):
-    def dropped(self, item: Any, exception: BaseException,
-                response: Response | Failure | None, spider: Spider) -> LogFormatterResult:
+    def dropped(
+        self,
+        item: Any,
+        exception: BaseException,
+        response: Response | Failure | None,
+        spider: Spider,
+    ) -> LogFormatterResult:
         level = logging.DEBUG if isinstance(exception, NotAnArticle) else logging.WARNING
         return {
             "level": level,

@@ -26,7 +26,8 @@ class CrawlDelayMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
-            "USER_AGENT")
+            "USER_AGENT"
+        )
         # Minimum delay per download slot, from the slot's robots.txt.
         self.floors: dict[str, float] = {}
 
@@ -59,8 +60,7 @@ class NewsmonAutoThrottle(AutoThrottle):
         middleware = self.crawler.get_downloader_middleware(CrawlDelayMiddleware)
         if middleware is None:
             return
-        key = next((k for k, s in self.crawler.engine.downloader.slots.items() if s is slot),
-                   None)
+        key = next((k for k, s in self.crawler.engine.downloader.slots.items() if s is slot), None)
         floor = middleware.floors.get(key) if key else None
         if floor and slot.delay < floor:
             slot.delay = floor

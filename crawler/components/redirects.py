@@ -50,7 +50,7 @@ class RedirectMiddleware(ScrapyRedirectMiddleware):
         if isinstance(result, Request):
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if result.url in chain:
-                hops = " -> ".join([*chain[chain.index(result.url):], result.url])
+                hops = " -> ".join([*chain[chain.index(result.url) :], result.url])
                 raise RedirectLoop(f"redirect loop: {hops}")
         return result
 

@@ -48,14 +48,16 @@ class RetryAfterMiddleware(RetryMiddleware):
         self, request: Request, response: Response
     ) -> Request | Response:
         header = response.headers.get(b"Retry-After")
-        if (header is None or request.meta.get("dont_retry", False)
-                or response.status not in self.retry_http_codes):
+        if (
+            header is None
+            or request.meta.get("dont_retry", False)
+            or response.status not in self.retry_http_codes
+        ):
             return super().process_response(request, response)
         wait = retry_after_seconds(header.decode("latin-1"))
         if wait is None:
             return super().process_response(request, response)
-        limit = self.crawler.settings.getfloat("NEWSMON_MAX_RETRY_AFTER",
-                                               DEFAULT_MAX_RETRY_AFTER)
+        limit = self.crawler.settings.getfloat("NEWSMON_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER)
         if wait > limit:
             request.meta[RETRY_AFTER_REFUSED] = wait
             return response

@@ -98,11 +98,16 @@ class ValidatorRecorder:
         try:
             if reason == "finished" and not failed:
                 for url, (etag, modified, links) in self.pending.items():
-                    save_validators(self.db, url, etag=etag, last_modified=modified,
-                                    article_links=links)
+                    save_validators(
+                        self.db, url, etag=etag, last_modified=modified, article_links=links
+                    )
             elif self.pending:
-                logger.info("not saving page validators (%s, %d article failure(s)): the "
-                            "next crawl reads every discovery page again", reason, failed)
+                logger.info(
+                    "not saving page validators (%s, %d article failure(s)): the "
+                    "next crawl reads every discovery page again",
+                    reason,
+                    failed,
+                )
         except DATABASE_ERRORS as exc:
             logger.error("cannot save page validators: %s", str(exc).splitlines()[0])
         finally:
@@ -127,9 +132,11 @@ class ValidatorRecorder:
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if response.status == 200 and (etag or modified) and not child_sitemaps:
-            self.pending[response.url] = (etag.decode("latin-1") if etag else None,
-                                          modified.decode("latin-1") if modified else None,
-                                          article_links)
+            self.pending[response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+                article_links,
+            )
 
     @staticmethod
     def _role(obj: Any) -> str | None:

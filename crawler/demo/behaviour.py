@@ -182,8 +182,9 @@ def _parse_entry(entry: Any, where: str) -> PathBehaviour:
             fault = parse_fault(entry["fault"])
         except ValueError as exc:
             raise BehaviourTableError(f"{where}: fault: {exc}") from None
-    behaviour = PathBehaviour(status=status, headers=headers, delay=_parse_delay(entry, where),
-                              fault=fault)
+    behaviour = PathBehaviour(
+        status=status, headers=headers, delay=_parse_delay(entry, where), fault=fault
+    )
     if 300 <= status < 400 and status != 304 and behaviour.header("Location") is None:
         raise BehaviourTableError(f"{where}: status {status} needs a Location header")
     return behaviour

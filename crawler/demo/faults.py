@@ -110,8 +110,7 @@ class Flaky:
             _send_reply(wire, exchange.normal())
             return
         body = _error_page(self.status)
-        headers = [("Content-Type", "text/html; charset=utf-8"),
-                   ("Content-Length", str(len(body)))]
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
         if self.retry_after is not None:
             headers.append(("Retry-After", str(self.retry_after)))
         wire.send_head(self.status, headers)
@@ -164,8 +163,9 @@ class Huge:
 
     def serve(self, wire: Wire, exchange: Exchange) -> None:
         headers = [("Content-Type", "text/html; charset=utf-8")]
-        headers.append(("Content-Length", str(self.size)) if self.content_length
-                       else ("Connection", "close"))
+        headers.append(
+            ("Content-Length", str(self.size)) if self.content_length else ("Connection", "close")
+        )
         wire.send_head(200, headers)
         for chunk in huge_body(self.size):
             wire.write(chunk)
@@ -339,8 +339,9 @@ def _take(params: dict[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
     return params
 
 
-def _int(params: dict[str, Any], key: str, *, low: int, high: int, default: int | None = None
-         ) -> int:
+def _int(
+    params: dict[str, Any], key: str, *, low: int, high: int, default: int | None = None
+) -> int:
     value = params.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{key} must be an integer from {low} to {high}, got {value!r}")
@@ -375,8 +376,9 @@ def _parse_flaky(params: dict[str, Any]) -> Flaky:
     retry_after = params.get("retry_after")
     if retry_after is not None:
         retry_after = _int(params, "retry_after", low=0, high=86_400)
-    return Flaky(status=status, times=_int(params, "times", low=1, high=1000),
-                 retry_after=retry_after)
+    return Flaky(
+        status=status, times=_int(params, "times", low=1, high=1000), retry_after=retry_after
+    )
 
 
 def _parse_reset(params: dict[str, Any]) -> Reset:
@@ -387,13 +389,18 @@ def _parse_reset(params: dict[str, Any]) -> Reset:
 def _parse_stall(params: dict[str, Any]) -> Stall:
     _take(params, ("seconds", "after_bytes"))
     seconds = params.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not (
-        0 < seconds <= MAX_STALL_SECONDS
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not (0 < seconds <= MAX_STALL_SECONDS)
     ):
-        raise ValueError(f"seconds must be a number from 0 to {MAX_STALL_SECONDS:g}, got "
-                         f"{seconds!r}")
-    return Stall(seconds=float(seconds),
-                 after_bytes=_int(params, "after_bytes", low=0, high=1 << 30, default=0))
+        raise ValueError(
+            f"seconds must be a number from 0 to {MAX_STALL_SECONDS:g}, got {seconds!r}"
+        )
+    return Stall(
+        seconds=float(seconds),
+        after_bytes=_int(params, "after_bytes", low=0, high=1 << 30, default=0),
+    )
 
 
 def _parse_huge(params: dict[str, Any]) -> Huge:
@@ -403,8 +410,9 @@ def _parse_huge(params: dict[str, Any]) -> Huge:
 
 def _parse_gzip_bomb(params: dict[str, Any]) -> GzipBomb:
     _take(params, ("inflated", "content_encoding"))
-    return GzipBomb(inflated=_size(params, "inflated"),
-                    content_encoding=_bool(params, "content_encoding"))
+    return GzipBomb(
+        inflated=_size(params, "inflated"), content_encoding=_bool(params, "content_encoding")
+    )
 
 
 def _parse_calendar(params: dict[str, Any]) -> Calendar:

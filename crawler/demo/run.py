@@ -96,16 +96,26 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
             try:
                 workdir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise UsageError(f"--keep {workdir}: cannot create the directory: "
-                                 f"{exc.strerror or exc}") from None
+                raise UsageError(
+                    f"--keep {workdir}: cannot create the directory: {exc.strerror or exc}"
+                ) from None
             config_path = workdir / SOURCES_NAME
             config_path.write_text(kept_sources(site.base_url, workdir), encoding="utf-8")
             config = load_config(config_path)
-            console.print(f"sample site: {site.base_url}  (5 sources, 8 languages, "
-                          "GBK / GB2312 / Big5 / windows-1250 pages)")
-            runs = run_crawl(config, config.sources, CrawlOptions(
-                config_path=config_path, db_url=db_url,
-                log_level="ERROR" if quiet else "WARNING", progress=not quiet))
+            console.print(
+                f"sample site: {site.base_url}  (5 sources, 8 languages, "
+                "GBK / GB2312 / Big5 / windows-1250 pages)"
+            )
+            runs = run_crawl(
+                config,
+                config.sources,
+                CrawlOptions(
+                    config_path=config_path,
+                    db_url=db_url,
+                    log_level="ERROR" if quiet else "WARNING",
+                    progress=not quiet,
+                ),
+            )
         finally:
             site.stop()
         print_summary(runs)
@@ -120,12 +130,15 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
             db.dispose()
         if keep:
             shown = shlex.quote(db_url)
-            console.print(f"\nkept in {workdir}: the database and the sources file; try\n"
-                          f"  newsmon --db {shown} search 环境科学研究院\n"
-                          f"  newsmon --db {shown} export --format jsonl --lang pl\n"
-                          f"  newsmon --db {shown} serve\n"
-                          f"The sample site is no longer served; `newsmon demo --keep "
-                          f"{shlex.quote(str(workdir))}` serves it again on the same port "
-                          "and crawls it again (its sources file says how else).", markup=False)
+            console.print(
+                f"\nkept in {workdir}: the database and the sources file; try\n"
+                f"  newsmon --db {shown} search 环境科学研究院\n"
+                f"  newsmon --db {shown} export --format jsonl --lang pl\n"
+                f"  newsmon --db {shown} serve\n"
+                f"The sample site is no longer served; `newsmon demo --keep "
+                f"{shlex.quote(str(workdir))}` serves it again on the same port "
+                "and crawls it again (its sources file says how else).",
+                markup=False,
+            )
         else:
             console.print("\nrun `newsmon demo --keep DIR` to keep the database and explore it")

@@ -124,8 +124,7 @@ class SampleSite:
             if self._responder.fault_for(path) is not None:
                 continue  # made as it is sent (a gzip bomb, a stall): nothing to cache
             for accept in (None, "gzip"):
-                self._responder.respond("GET", path, base_url=self.base_url,
-                                        accept_encoding=accept)
+                self._responder.respond("GET", path, base_url=self.base_url, accept_encoding=accept)
 
     def start(self) -> None:
         """Bind the port and start serving; raises RuntimeError if already running."""
@@ -266,8 +265,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve_fault(self, path: str, fault: Fault, started_at: datetime) -> None:
         def normal() -> Any:
             # identity-encoded, so the fault can cut or rewrite the body's bytes
-            return self.server.responder.respond(self.command, self.path,
-                                                 base_url=self.server.base_url)
+            return self.server.responder.respond(
+                self.command, self.path, base_url=self.server.base_url
+            )
 
         exchange = Exchange(target=self.path, hit=self.server.hit(path), normal=normal)
         fault.serve(_FaultWire(self, started_at), exchange)
@@ -289,8 +289,9 @@ class _FaultWire:
 
     def send_head(self, status: int, headers: Sequence[tuple[str, str]]) -> None:
         handler = self.handler
-        handler.server.record(RequestRecord(handler.command, handler.path, status,
-                                            self.started_at, datetime.now(UTC)))
+        handler.server.record(
+            RequestRecord(handler.command, handler.path, status, self.started_at, datetime.now(UTC))
+        )
         handler.send_response(status)
         for name, value in headers:
             handler.send_header(name, value)  # "Connection: close" also ends keep-alive
@@ -307,8 +308,9 @@ class _FaultWire:
         with contextlib.suppress(OSError):
             handler.wfile.flush()
             # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                          struct.pack("ii", 1, 0))
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
             handler.connection.close()
 
     def pause(self, seconds: float) -> None:

@@ -14,18 +14,83 @@ from dataclasses import dataclass
 from lxml.etree import Element
 from lxml.html import HtmlElement
 
-BLOCK_TAGS = frozenset((
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
-    "li", "dl", "dt", "dd", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption",
-    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "form", "fieldset", "figure",
-    "figcaption", "address", "center", "hr", "br", "details", "summary", "body", "html",
-    "menu", "legend", "hgroup", "dialog",
-))
-SILENT_TAGS = frozenset((
-    "script", "style", "noscript", "template", "select", "option", "textarea", "button",
-    "input", "svg", "iframe", "head", "title", "meta", "link", "object", "embed", "map",
-    "canvas", "video", "audio", "math",
-))
+BLOCK_TAGS = frozenset(
+    (
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "form",
+        "fieldset",
+        "figure",
+        "figcaption",
+        "address",
+        "center",
+        "hr",
+        "br",
+        "details",
+        "summary",
+        "body",
+        "html",
+        "menu",
+        "legend",
+        "hgroup",
+        "dialog",
+    )
+)
+SILENT_TAGS = frozenset(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "select",
+        "option",
+        "textarea",
+        "button",
+        "input",
+        "svg",
+        "iframe",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "object",
+        "embed",
+        "map",
+        "canvas",
+        "video",
+        "audio",
+        "math",
+    )
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WHITE = re.compile(r"\s")
 
@@ -43,15 +108,19 @@ def capped_text(element: HtmlElement, limit: int) -> str:
     return " ".join("".join(parts).split())
 
 
-def with_attributes(tree: HtmlElement, attributes: tuple[str, ...] = ("class", "id")
-                    ) -> list[HtmlElement]:
+def with_attributes(
+    tree: HtmlElement, attributes: tuple[str, ...] = ("class", "id")
+) -> list[HtmlElement]:
     """Elements of ``tree``'s document carrying any of ``attributes``, in document order
     (what ``//*[@class or @id]`` selects). A walk asking each element: half the time of the
     XPath query, whose result elements lxml wraps one by one."""
     root = tree.getroottree().getroot()
     # A page closing </html> early can leave more elements beside the root.
-    tops = [*reversed(list(root.itersiblings(Element, preceding=True))), root,
-            *root.itersiblings(Element)]
+    tops = [
+        *reversed(list(root.itersiblings(Element, preceding=True))),
+        root,
+        *root.itersiblings(Element),
+    ]
     found = []
     for top in tops:
         for element in top.iter(Element):
@@ -174,8 +243,9 @@ class _Builder:
                 heavy = weight(text)
                 # white space does not weigh, so the link text needs no folding
                 linked = weight("".join(self.link_parts))
-                self.blocks.append(Block(len(self.blocks), text, self.owner, heavy,
-                                         min(linked, heavy), self.links))
+                self.blocks.append(
+                    Block(len(self.blocks), text, self.owner, heavy, min(linked, heavy), self.links)
+                )
         self.parts, self.link_parts, self.links, self.owner = [], [], 0, None
 
 

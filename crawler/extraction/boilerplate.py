@@ -29,8 +29,24 @@ from lxml.html import HtmlElement
 from crawler.extraction.blocks import capped_text, common_ancestor, opens_with_link
 from crawler.extraction.junk import is_reply_label
 
-LINK_BLOCKS = ("p", "li", "dd", "td", "div", "ul", "ol", "section", "aside", "nav", "table",
-               "dl", "span", "font", "center", "form")
+LINK_BLOCKS = (
+    "p",
+    "li",
+    "dd",
+    "td",
+    "div",
+    "ul",
+    "ol",
+    "section",
+    "aside",
+    "nav",
+    "table",
+    "dl",
+    "span",
+    "font",
+    "center",
+    "form",
+)
 MIN_LINKS = 3
 MAX_LINK_DENSITY = 0.5
 # A block holding this much text outside links holds prose: never removed as a whole.
@@ -81,7 +97,8 @@ _SEPARATORS = r"\s_\-:."
 _COMMENT_WORD = re.compile(rf"(?<![^{_SEPARATORS}])(?:{_COMMENT_WORDS})(?![^{_SEPARATORS}])")
 # Either kind of word; group 1 is set when the word found first names comments.
 _NAMED_WORD = re.compile(
-    rf"(?<![^{_SEPARATORS}])(?:({_COMMENT_WORDS})|{_JUNK_WORDS})(?![^{_SEPARATORS}])")
+    rf"(?<![^{_SEPARATORS}])(?:({_COMMENT_WORDS})|{_JUNK_WORDS})(?![^{_SEPARATORS}])"
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements never removed for their class: the page skeleton.
 _SKELETON = frozenset(("html", "body", "main", "article", "h1"))
@@ -91,8 +108,7 @@ _LAYOUT_ATTRIBUTES = frozenset(("width", "height", "align", "valign", "colspan",
 _TEXTLESS = frozenset(("script", "style", "noscript", "template", "textarea", "select"))
 # Containers whose children are items (teasers, related news, comment cards).
 _LIST_CONTAINERS = ("div", "ul", "ol", "section", "dl", "tbody", "table", "td", "aside")
-_ITEM_TAGS = frozenset(("li", "div", "article", "section", "dl", "dd", "dt", "tr", "table",
-                        "ul"))
+_ITEM_TAGS = frozenset(("li", "div", "article", "section", "dl", "dd", "dt", "tr", "table", "ul"))
 
 
 def is_junk_container(element: HtmlElement) -> bool:
@@ -106,7 +122,7 @@ def _furniture_kind(element: HtmlElement) -> str | None:
 
 
 def _names_kind(class_: str | None, id_: str | None) -> str | None:
-    """"comments" when the class or the id names a comment thread, else "furniture" when
+    """ "comments" when the class or the id names a comment thread, else "furniture" when
     either names furniture, else None."""
     # Judged one attribute at a time (words never span the two): the cache then holds class
     # values, which repeat from page to page, apart from ids, which often do not.
@@ -118,7 +134,7 @@ def _names_kind(class_: str | None, id_: str | None) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _attribute_kind(value: str) -> str | None:
-    """"comments", "furniture" or None for a class or id value."""
+    """ "comments", "furniture" or None for a class or id value."""
     # most values are lower case already: no camelCase hump to split
     text = (value if value.islower() else _CAMEL.sub(" ", value)).lower()
     found = _NAMED_WORD.search(text)
@@ -233,8 +249,9 @@ def _attached(element: HtmlElement, root: HtmlElement) -> bool:
     return False
 
 
-def _remove(elements: Iterable[HtmlElement], tree: HtmlElement,
-            stats: TextStats | None = None) -> int:
+def _remove(
+    elements: Iterable[HtmlElement], tree: HtmlElement, stats: TextStats | None = None
+) -> int:
     """Remove ``elements`` (those still in the tree), keeping ``stats`` true when given."""
     removed = 0
     for element in elements:
@@ -253,10 +270,15 @@ def drop_hidden(tree: HtmlElement) -> int:
 
 
 def _drop_hidden(tree: HtmlElement, styled: list[HtmlElement]) -> int:
-    return _remove((e for e in styled
-                    if e.tag not in ("html", "body")
-                    and (e.get("hidden") is not None
-                         or _HIDDEN_STYLE.search(e.get("style") or ""))), tree)
+    return _remove(
+        (
+            e
+            for e in styled
+            if e.tag not in ("html", "body")
+            and (e.get("hidden") is not None or _HIDDEN_STYLE.search(e.get("style") or ""))
+        ),
+        tree,
+    )
 
 
 def drop_junk_containers(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) -> int:
@@ -267,17 +289,25 @@ def drop_junk_containers(tree: HtmlElement, keep: Iterable[HtmlElement] = ()) ->
     return _drop_junk(tree, _Marked(tree).named, set(keep))
 
 
-def _drop_junk(tree: HtmlElement, named: list[tuple[HtmlElement, str]],
-               protected: set[HtmlElement]) -> int:
-    doomed = [element for element, kind in named
-              if element.tag not in _SKELETON and element not in protected
-              and (kind == "comments"
-                   or len(capped_text(element, MAX_FURNITURE_CHARS)) <= MAX_FURNITURE_CHARS)]
+def _drop_junk(
+    tree: HtmlElement, named: list[tuple[HtmlElement, str]], protected: set[HtmlElement]
+) -> int:
+    doomed = [
+        element
+        for element, kind in named
+        if element.tag not in _SKELETON
+        and element not in protected
+        and (
+            kind == "comments"
+            or len(capped_text(element, MAX_FURNITURE_CHARS)) <= MAX_FURNITURE_CHARS
+        )
+    ]
     return _remove(doomed, tree)
 
 
-def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
-                         stats: TextStats | None = None) -> int:
+def drop_comment_threads(
+    tree: HtmlElement, keep: Iterable[HtmlElement] = (), stats: TextStats | None = None
+) -> int:
     """Remove reader comments found by their "reply" links (two or more on the page): the
     smallest element around each reply link that holds text of its own is a comment, and
     their common ancestor is the thread when comments make most of its text. Return how many
@@ -292,8 +322,11 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
     comments: list[HtmlElement] = []
     for link in links:
         item = link.getparent()
-        while (item is not None and item.tag not in ("body", "html")
-               and stats.chars[item] - stats.chars[link] < MIN_COMMENT_CHARS):
+        while (
+            item is not None
+            and item.tag not in ("body", "html")
+            and stats.chars[item] - stats.chars[link] < MIN_COMMENT_CHARS
+        ):
             item = item.getparent()
         if item is not None and item.tag not in ("body", "html") and item not in protected:
             comments.append(item)
@@ -301,8 +334,11 @@ def drop_comment_threads(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
         return 0
     thread = common_ancestor(comments)
     in_comments = sum(stats.chars[c] for c in set(comments))
-    if (thread.tag not in ("body", "html") and thread not in protected
-            and in_comments >= MIN_THREAD_SHARE * stats.chars[thread]):
+    if (
+        thread.tag not in ("body", "html")
+        and thread not in protected
+        and in_comments >= MIN_THREAD_SHARE * stats.chars[thread]
+    ):
         return _remove([thread], tree, stats)
     return _remove(comments, tree, stats)
 
@@ -324,8 +360,11 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     for table in reversed(list(tree.iter("table"))):  # inner tables first
         if _is_data_table(table):
             continue
-        parts = [e for e in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
-                 if _nearest_table(e) is table]
+        parts = [
+            e
+            for e in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+            if _nearest_table(e) is table
+        ]
         for element in [table, *parts]:
             element.tag = "div"
             # only the attributes it has: six pops per cell, most missing, cost more
@@ -367,8 +406,9 @@ def _nearest_table(element: HtmlElement) -> HtmlElement | None:
     return next(element.iterancestors("table"), None)
 
 
-def drop_teaser_lists(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
-                      stats: TextStats | None = None) -> int:
+def drop_teaser_lists(
+    tree: HtmlElement, keep: Iterable[HtmlElement] = (), stats: TextStats | None = None
+) -> int:
     """Remove lists of look-alike items that each open with a link (related news, teasers
     with a snippet, "more from this section", comment cards led by their author's link):
     MIN_ITEMS or more children with the same tag and class holding most of their parent's
@@ -392,9 +432,11 @@ def drop_teaser_lists(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
         if len(group) < MIN_ITEMS or any(item in protected for item in group):
             continue
         text = sum(stats.chars[i] for i in group)
-        if (text >= MIN_ITEMS_SHARE * stats.chars[element]
-                and max(stats.unlinked(i) for i in group) <= MAX_ITEM_UNLINKED_CHARS
-                and _mostly_open_with_links(group)):
+        if (
+            text >= MIN_ITEMS_SHARE * stats.chars[element]
+            and max(stats.unlinked(i) for i in group) <= MAX_ITEM_UNLINKED_CHARS
+            and _mostly_open_with_links(group)
+        ):
             lists.append(element)
     return _remove(lists, tree, stats)
 
@@ -417,8 +459,9 @@ def _mostly_open_with_links(items: list[HtmlElement]) -> bool:
     return linked >= needed
 
 
-def prune_link_blocks(tree: HtmlElement, keep: Iterable[HtmlElement] = (),
-                      stats: TextStats | None = None) -> int:
+def prune_link_blocks(
+    tree: HtmlElement, keep: Iterable[HtmlElement] = (), stats: TextStats | None = None
+) -> int:
     """Remove blocks of at least MIN_LINKS links whose text is mostly link text; return how
     many were removed. Outer blocks are judged first, so a link list goes with its heading,
     while a block with real prose in it is kept and only its inner lists are removed."""

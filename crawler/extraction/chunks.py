@@ -37,8 +37,9 @@ def _continues(element: HtmlElement) -> bool:
     return total > 0 and linked <= MAX_LINK_SHARE * total
 
 
-def sibling_chunks(blocks: Sequence[Block], covered: Callable[[Block], bool],
-                   is_prose: Callable[[Block], bool]) -> list[HtmlElement] | None:
+def sibling_chunks(
+    blocks: Sequence[Block], covered: Callable[[Block], bool], is_prose: Callable[[Block], bool]
+) -> list[HtmlElement] | None:
     """The chunks of a split article, in page order, or None when it is not split.
 
     ``blocks`` are the region's blocks, ``covered`` tells which ones the extracted text holds
@@ -59,8 +60,13 @@ def sibling_chunks(blocks: Sequence[Block], covered: Callable[[Block], bool],
         if parent is None or chunk.tag in ("body", "html"):
             return None
         signature = _signature(chunk)
-        twins = [c for c in parent if isinstance(c.tag, str) and _signature(c) == signature
-                 and (c is chunk or _continues(c))]
+        twins = [
+            c
+            for c in parent
+            if isinstance(c.tag, str)
+            and _signature(c) == signature
+            and (c is chunk or _continues(c))
+        ]
         if len(twins) > 1 and signature[1]:
             inside = {e for twin in twins for e in twin.iter()}
             added = sum(b.weight for b in missing if b.element in inside)

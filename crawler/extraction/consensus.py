@@ -36,7 +36,7 @@ FAST_COVERS = 0.8
 
 
 def _shingles(key: str) -> set[str]:
-    return {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
+    return {key[i : i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
 
 
 class TextIndex:
@@ -72,8 +72,9 @@ def agreed_paragraphs(found: str, region: str) -> list[str]:
     return [p for p in found.splitlines() if p.strip() and inside.contains(p)]
 
 
-def agrees_closely(found: str, region_all: str, region_prose: int,
-                   agreed: list[str] | None = None) -> bool:
+def agrees_closely(
+    found: str, region_all: str, region_prose: int, agreed: list[str] | None = None
+) -> bool:
     """Whether trafilatura's text and the region's (``region_all``, with its link lines) are
     nearly the same article: nearly all of the one inside the other, most of the region's
     prose found. trafilatura's fallback extractors could then not change the outcome.
@@ -87,8 +88,13 @@ def agrees_closely(found: str, region_all: str, region_prose: int,
     return inside >= FAST_INSIDE * total and inside >= FAST_COVERS * region_prose
 
 
-def combine(found: str, region: str, region_prose: int, region_all: str | None = None,
-            agreed: list[str] | None = None) -> str:
+def combine(
+    found: str,
+    region: str,
+    region_prose: int,
+    region_all: str | None = None,
+    agreed: list[str] | None = None,
+) -> str:
     """The article body from trafilatura's text ``found`` and the region's text ``region``
     (``region_prose``: the weight of its prose; ``region_all``: its text with link lines,
     which trafilatura may rightly keep), one paragraph per line. ``agreed``:

@@ -35,8 +35,10 @@ _DATE_WORDS = re.compile(
 )
 _SPLIT = re.compile(r"[\s_\-:.]+|(?<=[a-z])(?=[A-Z])")
 
-_TIME = (r"(?:[^\d\n]{0,12}?(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)"
-         r"(?::(?P<second>[0-5]\d))?)?")
+_TIME = (
+    r"(?:[^\d\n]{0,12}?(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)"
+    r"(?::(?P<second>[0-5]\d))?)?"
+)
 _ISO = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[-/.]\s*(?P<month>[01]?\d)\s*[-/.]\s*(?P<day>[0-3]?\d)(?!\d)"
     + _TIME
@@ -74,8 +76,9 @@ def _textual(language: str | None) -> tuple[dict[str, int], re.Pattern[str], re.
     return names, day_first, month_first
 
 
-def parse_date(text: str, language: str | None = None,
-               now: datetime | None = None) -> datetime | None:
+def parse_date(
+    text: str, language: str | None = None, now: datetime | None = None
+) -> datetime | None:
     """The first complete date (year, month and day) in ``text``, naive, with its time of day
     when one follows it; None when there is none. Day-first for numeric dates except in
     English when only month-first is valid. Dates after ``now`` (+1 day) are ignored."""
@@ -120,8 +123,11 @@ def _build(year: str, month: str, day: str, m: re.Match[str]) -> datetime | None
     if value.year < EARLIEST_YEAR:
         return None
     if m.group("hour") is not None:
-        value = value.replace(hour=int(m.group("hour")), minute=int(m.group("minute")),
-                              second=int(m.group("second") or 0))
+        value = value.replace(
+            hour=int(m.group("hour")),
+            minute=int(m.group("minute")),
+            second=int(m.group("second") or 0),
+        )
     return value
 
 
@@ -160,8 +166,9 @@ def _holds_date(words: str) -> bool:
     return any(_DATE_WORDS.match(w.lower()) for w in _SPLIT.split(words) if w)
 
 
-def visible_published(snippets: list[str], language: str | None = None,
-                      now: datetime | None = None) -> datetime | None:
+def visible_published(
+    snippets: list[str], language: str | None = None, now: datetime | None = None
+) -> datetime | None:
     """The first date found in ``snippets`` (see ``date_snippets``), naive."""
     for snippet in snippets:
         found = parse_date(snippet, language, now)

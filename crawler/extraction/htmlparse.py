@@ -58,5 +58,7 @@ def _needs_repair(html: str, beginning: str, data: bytes) -> bool:
         return True
     if "doctype" in beginning and DOCTYPE_TAG.search(html.partition("\n")[0]):
         return True
-    return any("<html" in line and line.endswith("/>")
-               for line in html[:_HEAD_CHARS].splitlines()[:_HEAD_LINES])
+    return any(
+        "<html" in line and line.endswith("/>")
+        for line in html[:_HEAD_CHARS].splitlines()[:_HEAD_LINES]
+    )

@@ -23,12 +23,29 @@ from crawler.extraction.dates import plausible_date
 
 # Meta tags naming the publication time, most specific first.
 DATE_META = (
-    "article:published_time", "og:published_time", "published_time", "datepublished",
-    "dc.date.issued", "dcterms.issued", "dc.date", "pubdate", "publishdate", "publish-date",
-    "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+    "article:published_time",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
 )
-AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
-               "parsely-author", "sailthru.author")
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+)
 # Role words before a name: "记者 王晓晨", "文/李文", "By Jane Doe", "Autor: Jan Kowalski".
 _ROLE = re.compile(
     r"^(?:(?:本报|本网)?记者|作者|文|编辑|撰文|通讯员|by|par|von|por|de|di|autor(?:ka)?|"
@@ -66,7 +83,7 @@ class _Head:
     def read(cls, tree: HtmlElement) -> _Head:
         table: dict[str, list[str]] = {}
         for meta in tree.iter("meta"):
-            name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "")
+            name = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
             content = (meta.get("content") or "").strip()
             if name and content:
                 table.setdefault(name.lower(), []).append(content)
@@ -89,8 +106,9 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             sites.append(publisher["name"])
     descriptions = head.values(DESCRIPTION_META)
-    descriptions += [str(o["description"]) for o in head.ld
-                     if isinstance(o.get("description"), str)]
+    descriptions += [
+        str(o["description"]) for o in head.ld if isinstance(o.get("description"), str)
+    ]
     return PageMetadata(
         meta_titles=tuple(dict.fromkeys(meta_titles)),
         html_title=html_title,
@@ -174,9 +192,11 @@ def _published_candidates(tree: HtmlElement, head: _Head) -> Iterator[str]:
             if isinstance(obj.get(key), str):
                 yield obj[key]
     yield from head.values(DATE_META)
-    for value in tree.xpath('//*[@itemprop="datePublished"]/@content'
-                            '|//*[@itemprop="datePublished"]/@datetime'
-                            '|//article//time/@datetime|//time[@pubdate]/@datetime'):
+    for value in tree.xpath(
+        '//*[@itemprop="datePublished"]/@content'
+        '|//*[@itemprop="datePublished"]/@datetime'
+        "|//article//time/@datetime|//time[@pubdate]/@datetime"
+    ):
         yield str(value)
 
 
@@ -198,8 +218,10 @@ def _ld_objects(data: Any) -> Iterator[dict[str, Any]]:
             yield from _ld_objects(data["@graph"])
         kind = data.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
-        if any(isinstance(k, str) and k.endswith(("Article", "Posting", "Report", "WebPage"))
-               for k in kinds):
+        if any(
+            isinstance(k, str) and k.endswith(("Article", "Posting", "Report", "WebPage"))
+            for k in kinds
+        ):
             yield data
 
 

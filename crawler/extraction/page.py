@@ -93,9 +93,14 @@ def _look_up_element_classes_in_c(parser: HTMLParser) -> None:
     ``HtmlElementClassLookup``, a Python method lxml calls for every element it wraps (a
     thousand times per page, most inside trafilatura, whose parser this is given). The same
     class for every node: the table holds lxml.html's per-tag classes, the default its own."""
-    lookup = ElementNamespaceClassLookup(ElementDefaultClassLookup(
-        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction,
-        entity=HtmlEntity))
+    lookup = ElementNamespaceClassLookup(
+        ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=HtmlComment,
+            pi=HtmlProcessingInstruction,
+            entity=HtmlEntity,
+        )
+    )
     tags = lookup.get_namespace(None)
     tags.update(HtmlElementClassLookup()._element_classes)  # form, input, label, select...
     parser.set_element_class_lookup(lookup)
@@ -185,8 +190,9 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
     if not html.strip():
         return Rejection("EmptyPage", "the response body is empty")
     if _looks_binary(html):
-        return Rejection("NotHtml", f"the body is binary data, not text, although served as "
-                                    f"{mime or 'HTML'}")
+        return Rejection(
+            "NotHtml", f"the body is binary data, not text, although served as {mime or 'HTML'}"
+        )
 
     tree = parse_html(html)
     if tree is None:
@@ -259,8 +265,9 @@ def _looks_binary(html: str) -> bool:
     return len(_BINARY.findall(sample)) * 10 > len(sample)
 
 
-def _relevance(title: str | None, text: str, language: str | None,
-               topics: str | None) -> dict[str, Any]:
+def _relevance(
+    title: str | None, text: str, language: str | None, topics: str | None
+) -> dict[str, Any]:
     """The relevance fields of ExtractedArticle. The sources file's topics were validated
     before the crawl; one broken since then leaves relevance unknown rather than losing
     the article."""
@@ -281,8 +288,9 @@ def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None)
     so they are skipped (1.7 ms of a page's 15, on the benchmark's pages); otherwise the
     page is extracted again with them."""
     body = tree.find("body")
-    region = find_region(page_blocks(body if body is not None else tree),
-                         find_headline(tree, title), title, lead)
+    region = find_region(
+        page_blocks(body if body is not None else tree), find_headline(tree, title), title, lead
+    )
     if region is None:
         return _trafilatura_text(tree, url, fast=False)
     region_all = region.text(with_links=True)
@@ -292,20 +300,23 @@ def _main_text(tree: HtmlElement, url: str, title: str | None, lead: str | None)
     if not agrees_closely(found, region_all, region.prose_weight, agreed):
         found = _region_text(tree, url, region, fast=False)
         agreed = agreed_paragraphs(found, region_all)
-    return combine(found, region.text(), region.prose_weight, region_all,
-                   agreed if region_all else None)  # combine falls back to region.text()
+    return combine(
+        found, region.text(), region.prose_weight, region_all, agreed if region_all else None
+    )  # combine falls back to region.text()
 
 
 def _region_text(tree: HtmlElement, url: str, region: Region, *, fast: bool) -> str:
     """trafilatura's text of the page, or of the region's chunks when those weigh more."""
     found = _trafilatura_text(tree, url, fast=fast)
     index = TextIndex(found)
-    chunks = sibling_chunks(region.blocks, lambda b: index.contains(b.text),
-                            lambda b: block_score(b) > 0)
+    chunks = sibling_chunks(
+        region.blocks, lambda b: index.contains(b.text), lambda b: block_score(b) > 0
+    )
     if chunks:
         # one run per chunk: given them all at once, trafilatura again keeps only the first
-        whole = "\n".join(_trafilatura_text(_document_of(chunk), url, fast=fast)
-                          for chunk in chunks)
+        whole = "\n".join(
+            _trafilatura_text(_document_of(chunk), url, fast=fast) for chunk in chunks
+        )
         if weight(whole) > weight(found):
             found = whole
     return found
@@ -326,8 +337,9 @@ def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
 
 @cache
 def _base_options() -> Extractor:
-    return Extractor(output_format="python", precision=True, comments=False, tables=True,
-                     with_metadata=False)
+    return Extractor(
+        output_format="python", precision=True, comments=False, tables=True, with_metadata=False
+    )
 
 
 def _options(url: str, fast: bool) -> Extractor:
@@ -366,8 +378,12 @@ def _canonical(found: str | None, page_url: str) -> str | None:
     return canonical
 
 
-def _published_at(structured: datetime | None, hint: datetime | None, visible: datetime | None,
-                  timezone: str | None) -> datetime | None:
+def _published_at(
+    structured: datetime | None,
+    hint: datetime | None,
+    visible: datetime | None,
+    timezone: str | None,
+) -> datetime | None:
     """The first of: the page's structured metadata, the timestamp of the feed / news sitemap /
     API that linked it, a date the page shows its readers (or its URL holds). Naive times are
     in the source's time zone (UTC when it has none)."""

@@ -53,8 +53,11 @@ class Region:
 
     def text(self, with_links: bool = False) -> str:
         """The region's blocks, one per line; link lines only when asked."""
-        return "\n".join(b.text for b in self.blocks if with_links
-                         or not (b.links and b.link_density >= MAX_LINK_DENSITY))
+        return "\n".join(
+            b.text
+            for b in self.blocks
+            if with_links or not (b.links and b.link_density >= MAX_LINK_DENSITY)
+        )
 
 
 def block_score(block: Block) -> float:
@@ -77,8 +80,12 @@ def _score(block: Block) -> float:
     return -SHORT_PENALTY
 
 
-def find_region(blocks: list[Block], headline: HtmlElement | None = None,
-                title: str | None = None, lead: str | None = None) -> Region | None:
+def find_region(
+    blocks: list[Block],
+    headline: HtmlElement | None = None,
+    title: str | None = None,
+    lead: str | None = None,
+) -> Region | None:
     """The article's run of blocks (see the module docstring); None when no block is prose."""
     if not blocks:
         return None
@@ -97,7 +104,7 @@ def find_region(blocks: list[Block], headline: HtmlElement | None = None,
         first, last, total = _best_run(scores, gaps, 0)
     if total <= 0:
         return None
-    run = blocks[first:last + 1]
+    run = blocks[first : last + 1]
     prose = [b for b in run if block_score(b) > 0] or run
     return Region(tuple(run), common_ancestor([b.element for b in prose]), total)
 
@@ -160,8 +167,9 @@ def _best_run(scores: list[float], gaps: list[float], start: int) -> tuple[int, 
     return best
 
 
-def _best_run_through(scores: list[float], gaps: list[float], start: int,
-                      through: int) -> tuple[int, int, float]:
+def _best_run_through(
+    scores: list[float], gaps: list[float], start: int, through: int
+) -> tuple[int, int, float]:
     """Maximum-sum run of ``scores[start:]`` that contains index ``through``."""
     total, best_left, first = 0.0, float("-inf"), through
     for index in range(through, start - 1, -1):

@@ -49,8 +49,9 @@ def element_text(element: HtmlElement) -> str:
     return _SPACES.sub(" ", "".join(element.itertext())).strip()
 
 
-def strip_site_name(title: str, site_names: Iterable[str | None] = (), url: str | None = None
-                    ) -> str:
+def strip_site_name(
+    title: str, site_names: Iterable[str | None] = (), url: str | None = None
+) -> str:
     """``Headline - Site`` / ``Site | Headline`` / ``Headline_Channel_Site`` -> ``Headline``.
 
     Segments at either end are cut while they match a known site name, the URL's domain, or
@@ -70,8 +71,11 @@ def strip_site_name(title: str, site_names: Iterable[str | None] = (), url: str 
     def is_site(part: str) -> bool:
         key = comparison_key(part)
         return not key or any(
-            key == n or (len(n) > 3 and (key.startswith(n) or key.endswith(n)))
-            or (len(key) > 3 and key in n) for n in names)
+            key == n
+            or (len(n) > 3 and (key.startswith(n) or key.endswith(n)))
+            or (len(key) > 3 and key in n)
+            for n in names
+        )
 
     start, end = 0, len(parts)
     while end - start > 1 and is_site(parts[end - 1]):
@@ -81,8 +85,11 @@ def strip_site_name(title: str, site_names: Iterable[str | None] = (), url: str 
     if (start, end) == (0, len(parts)) and not names:
         # No site name known: cut short end segments ("_Channel_Site") while the rest is
         # clearly the headline, then at most one short leading segment ("Site | ").
-        while (end - start > 1 and end > len(parts) - MAX_BLIND_CUTS
-               and _short(parts[end - 1], longest, MAX_SUFFIX_CHARS)):
+        while (
+            end - start > 1
+            and end > len(parts) - MAX_BLIND_CUTS
+            and _short(parts[end - 1], longest, MAX_SUFFIX_CHARS)
+        ):
             end -= 1
         if end == len(parts) and end - start > 1 and _short(parts[0], longest, MAX_PREFIX_CHARS):
             start += 1
@@ -97,21 +104,31 @@ def _short(part: str, longest: int, limit: int) -> bool:
     return len(part) <= MIN_HEADLINE_SHARE * longest and len(part) <= limit
 
 
-def choose_title(tree: HtmlElement, meta_titles: Iterable[str | None], html_title: str | None,
-                 site_names: Iterable[str | None], url: str | None) -> str | None:
+def choose_title(
+    tree: HtmlElement,
+    meta_titles: Iterable[str | None],
+    html_title: str | None,
+    site_names: Iterable[str | None],
+    url: str | None,
+) -> str | None:
     """The article's headline (see the module docstring), or None when the page has none."""
     site_names = [n for n in site_names if n]
     metas = [t for t in (normalize_title(m) for m in meta_titles) if t]
     page_title = normalize_title(html_title)
-    confirmations = [(comparison_key(t), comparison_key(strip_site_name(t, site_names, url)))
-                     for t in [*metas, page_title or ""] if t]
+    confirmations = [
+        (comparison_key(t), comparison_key(strip_site_name(t, site_names, url)))
+        for t in [*metas, page_title or ""]
+        if t
+    ]
     for tag in ("h1", "h2"):
         for heading in (element_text(e) for e in tree.iter(tag)):
             key = comparison_key(heading)
             if len(heading) > MAX_TITLE_CHARS or len(key) < 2:
                 continue
-            if any(key == stripped or (key in full and len(key) >= CONFIRMED_SHARE * len(stripped))
-                   for full, stripped in confirmations):
+            if any(
+                key == stripped or (key in full and len(key) >= CONFIRMED_SHARE * len(stripped))
+                for full, stripped in confirmations
+            ):
                 return strip_pinyin(heading)
     for meta in metas:
         stripped = strip_site_name(meta, site_names, url)

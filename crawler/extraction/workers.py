@@ -108,8 +108,10 @@ class ExtractionPool:
 def _hint(exc: Exception) -> str:
     """What to do about the usual cause, when it is known."""
     if isinstance(exc, OSError) and "AF_UNIX path too long" in str(exc):
-        return f" (the temporary directory {tempfile.gettempdir()!r} has too long a path: set " \
-               "TMPDIR to a shorter one)"
+        return (
+            f" (the temporary directory {tempfile.gettempdir()!r} has too long a path: set "
+            "TMPDIR to a shorter one)"
+        )
     return ""
 
 

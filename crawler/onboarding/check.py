@@ -48,13 +48,18 @@ def run_check(config: NewsmonConfig, name: str, options: CheckOptions) -> CheckF
     (source,) = config.select([name])
     if options.url:
         _require_on_site(source, options.url)
-    findings = CheckFindings(source=source.name, article_limit=options.limit,
-                             page_limit=options.pages)
-    spidercls = dry_run_class(spider_class(source, config, site_spiders()), findings,
-                              options.url)
+    findings = CheckFindings(
+        source=source.name, article_limit=options.limit, page_limit=options.pages
+    )
+    spidercls = dry_run_class(spider_class(source, config, site_spiders()), findings, options.url)
     settings = project_settings(
-        CrawlOptions(config_path=options.config_path, db_url=options.db_url or "sqlite://",
-                     log_level=options.log_level), config)
+        CrawlOptions(
+            config_path=options.config_path,
+            db_url=options.db_url or "sqlite://",
+            log_level=options.log_level,
+        ),
+        config,
+    )
     # One extraction worker: a few pages do not pay for starting more.
     settings.set("NEWSMON_EXTRACTION_WORKERS", 1, priority="cmdline")
     without_storage(settings, {RECORDER: RECORDER_ORDER})
@@ -74,8 +79,10 @@ def _require_on_site(source: SourceConfig, url: str) -> None:
     # Scrapy's offsite rule (a domain or any of its subdomains), on the host name alone:
     # scrapy.utils.url.url_is_from_any_domain compares the port too.
     if not any(host == d or host.endswith("." + d) for d in domains):
-        raise UsageError(f"--url {url}: not on the domains of source {source.name!r} "
-                         f"({', '.join(domains)}); a crawl would not fetch it")
+        raise UsageError(
+            f"--url {url}: not on the domains of source {source.name!r} "
+            f"({', '.join(domains)}); a crawl would not fetch it"
+        )
 
 
 def mark_stored(findings: CheckFindings, db_url: str) -> None:
@@ -86,7 +93,8 @@ def mark_stored(findings: CheckFindings, db_url: str) -> None:
     except ArgumentError:
         return
     if url.drivername.startswith("sqlite") and (
-            not url.database or not Path(url.database).exists()):
+        not url.database or not Path(url.database).exists()
+    ):
         return
     try:
         db = open_database(db_url, upgrade=False)

@@ -16,8 +16,17 @@ from crawler.errors import UsageError
 from crawler.onboarding.findings import ProbeFindings
 
 
-def check_source(config: NewsmonConfig, config_path: Path, db_url: str, name: str,
-                 url: str | None, limit: int, pages: int, fmt: str, log_level: str) -> int:
+def check_source(
+    config: NewsmonConfig,
+    config_path: Path,
+    db_url: str,
+    name: str,
+    url: str | None,
+    limit: int,
+    pages: int,
+    fmt: str,
+    log_level: str,
+) -> int:
     """Dry-run source ``name`` and print the report; the exit status (1: no article)."""
     from crawler.onboarding.check import CheckOptions, run_check
     from crawler.onboarding.report import check_lines, check_record
@@ -25,9 +34,18 @@ def check_source(config: NewsmonConfig, config_path: Path, db_url: str, name: st
     config.select([name])  # an unknown name is an error before anything starts
     if url is not None:
         url = checked_url(url, "--url")
-    findings = run_check(config, name, CheckOptions(
-        url=url, limit=limit, pages=pages, config_path=config_path, db_url=db_url,
-        log_level=log_level))
+    findings = run_check(
+        config,
+        name,
+        CheckOptions(
+            url=url,
+            limit=limit,
+            pages=pages,
+            config_path=config_path,
+            db_url=db_url,
+            log_level=log_level,
+        ),
+    )
     if fmt == "json":
         click.echo(json.dumps(check_record(findings), ensure_ascii=False, indent=2))
     else:
@@ -69,13 +87,15 @@ def add_source(config_path: Path, name: str, url: str, yes: bool, log_level: str
         click.echo(f"{config_path} unchanged", err=True)
         return 0
     write_atomically(config_path, new_text)
-    click.echo(f"added source {name!r} to {config_path}; try: newsmon sources check {name}",
-               err=True)
+    click.echo(
+        f"added source {name!r} to {config_path}; try: newsmon sources check {name}", err=True
+    )
     return 0
 
 
-def import_sources(config_path: Path, opml_path: Path, check: bool, yes: bool,
-                   log_level: str) -> int:
+def import_sources(
+    config_path: Path, opml_path: Path, check: bool, yes: bool, log_level: str
+) -> int:
     """Propose one source per site for the feeds of an OPML file that are not configured yet,
     and append them after confirmation; the exit status (1: ``check`` left no feed)."""
     from crawler.onboarding.opml import (
@@ -96,8 +116,9 @@ def import_sources(config_path: Path, opml_path: Path, check: bool, yes: bool,
     if checked_any:
         from crawler.onboarding.probe import run_feed_check
 
-        checked = run_feed_check([f.url for f in feeds],
-                                 config.crawl if config else CrawlConfig(), log_level)
+        checked = run_feed_check(
+            [f.url for f in feeds], config.crawl if config else CrawlConfig(), log_level
+        )
         for candidate in checked.values():
             mark = "ok " if candidate.ok and candidate.kind == "feed" else "-- "
             click.echo(f"{mark}{candidate.kind:8} {candidate.url}  {candidate.detail}")
@@ -108,11 +129,17 @@ def import_sources(config_path: Path, opml_path: Path, check: bool, yes: bool,
         click.echo(f"skipped {item.url}{what}: {item.reason}")
     if not feeds:
         if checked_any:
-            click.echo(f"newsmon: error: {opml_path}: no new feed passed the check; "
-                       f"{config_path} unchanged", err=True)
+            click.echo(
+                f"newsmon: error: {opml_path}: no new feed passed the check; "
+                f"{config_path} unchanged",
+                err=True,
+            )
             return 1
-        click.echo(f"nothing to import from {opml_path}: every feed is configured already "
-                   f"or skipped; {config_path} unchanged", err=True)
+        click.echo(
+            f"nothing to import from {opml_path}: every feed is configured already "
+            f"or skipped; {config_path} unchanged",
+            err=True,
+        )
         return 0
     proposals = propose_sources(feeds, config)
     now = datetime.now(UTC)
@@ -123,14 +150,17 @@ def import_sources(config_path: Path, opml_path: Path, check: bool, yes: bool,
     for note in (n for p in proposals for n in p.notes):
         click.echo(f"note: {note}")
     if not checked_any:
-        click.echo("note: the feeds were not fetched (--check fetches each once and leaves out "
-                   "those that fail); `newsmon sources check NAME` tries a source")
+        click.echo(
+            "note: the feeds were not fetched (--check fetches each once and leaves out "
+            "those that fail); `newsmon sources check NAME` tries a source"
+        )
     if not yes and not click.confirm(f"append them to {config_path}?", default=True):
         click.echo(f"{config_path} unchanged", err=True)
         return 0
     write_atomically(config_path, new_text)
-    click.echo(f"added {count} to {config_path}; try: newsmon sources check "
-               f"{proposals[0].name}", err=True)
+    click.echo(
+        f"added {count} to {config_path}; try: newsmon sources check {proposals[0].name}", err=True
+    )
     return 0
 
 
@@ -155,5 +185,7 @@ def _message(exc: ValidationError) -> str:
 
 def _nothing_found(found: ProbeFindings) -> str:
     page = found.final_url or found.url
-    return (f"{page}: no feed, no sitemap and no links that look like articles; look for the "
-            "site's section pages or a feed link and run `newsmon sources add` on that URL")
+    return (
+        f"{page}: no feed, no sitemap and no links that look like articles; look for the "
+        "site's section pages or a feed link and run `newsmon sources add` on that URL"
+    )

@@ -24,19 +24,49 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 # Tried only when the page declares no feed and robots.txt names no sitemap.
 COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml")
 # Where a document's first markup says what it is, in the first bytes.
-_MARKERS = {b"<!doctype html": "html", b"<html": "html", b"<urlset": "sitemap",
-            b"<sitemapindex": "sitemap", b"<rss": "feed", b"<feed": "feed", b"<rdf:rdf": "feed"}
+_MARKERS = {
+    b"<!doctype html": "html",
+    b"<html": "html",
+    b"<urlset": "sitemap",
+    b"<sitemapindex": "sitemap",
+    b"<rss": "feed",
+    b"<feed": "feed",
+    b"<rdf:rdf": "feed",
+}
 SNIFF_BYTES = 4096
 # An anchor text this heavy (CJK counted thrice) reads like a headline, not a menu item.
 HEADLINE_WEIGHT = 30
 # Fewer headline links than this sharing one URL shape is no evidence of an article pattern.
 MIN_HEADLINES = 2
 # Anchor texts of pagination links besides page numbers (lower case).
-NEXT_WORDS = frozenset({
-    "next", "next page", "older", "older posts", "more", "suivant", "page suivante", "weiter",
-    "nächste", "nächste seite", "siguiente", "następna", "następna strona", "下一页", "下页",
-    "后页", "下一頁", "次へ", "다음", "»", "›", ">", ">>", "→",
-})
+NEXT_WORDS = frozenset(
+    {
+        "next",
+        "next page",
+        "older",
+        "older posts",
+        "more",
+        "suivant",
+        "page suivante",
+        "weiter",
+        "nächste",
+        "nächste seite",
+        "siguiente",
+        "następna",
+        "następna strona",
+        "下一页",
+        "下页",
+        "后页",
+        "下一頁",
+        "次へ",
+        "다음",
+        "»",
+        "›",
+        ">",
+        ">>",
+        "→",
+    }
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGITS = re.compile(r"\d+")
 _REGEX_SPECIAL = re.compile(r"([.^$*+?{}\[\]\\|()])")
@@ -132,8 +162,11 @@ def guess_language(tree: HtmlElement) -> str | None:
             declared = match.group(1).lower()
             break
     body = tree.find("body")
-    texts = body.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]") \
-        if body is not None else []
+    texts = (
+        body.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+        if body is not None
+        else []
+    )
     text = " ".join(" ".join(str(t).split()) for t in texts)
     return detect_language(text, declared)
 
@@ -158,23 +191,34 @@ def guess_listing(page_url: str, anchors: list[Anchor]) -> ListingGuess | None:
     groups: dict[str, list[Anchor]] = defaultdict(list)
     for anchor in on_site:
         groups[url_shape(anchor.url)].append(anchor)
-    headlines = Counter({shape: len({a.url for a in links if weight(a.text) >= HEADLINE_WEIGHT})
-                         for shape, links in groups.items()})
+    headlines = Counter(
+        {
+            shape: len({a.url for a in links if weight(a.text) >= HEADLINE_WEIGHT})
+            for shape, links in groups.items()
+        }
+    )
     ranked = [(n, shape) for shape, n in headlines.most_common() if n >= MIN_HEADLINES]
     if not ranked:
         return None
     best = ranked[0][0]
     article_shapes = [shape for n, shape in ranked if n == best or n >= max(3, best / 2)]
-    examples = tuple(dict.fromkeys(a.url for s in article_shapes for a in groups[s]
-                                   if weight(a.text) >= HEADLINE_WEIGHT))
+    examples = tuple(
+        dict.fromkeys(
+            a.url for s in article_shapes for a in groups[s] if weight(a.text) >= HEADLINE_WEIGHT
+        )
+    )
     pagination = Counter(
-        url_shape(a.url) for a in on_site
-        if _is_pagination(a.text) and url_shape(a.url) not in article_shapes
+        url_shape(a.url)
+        for a in on_site
+        if _is_pagination(a.text)
+        and url_shape(a.url) not in article_shapes
         and "\\d" in url_shape(a.url)
     )
-    return ListingGuess(article_urls=tuple(article_shapes),
-                        follow=tuple(shape for shape, _ in pagination.most_common()),
-                        examples=examples[:5])
+    return ListingGuess(
+        article_urls=tuple(article_shapes),
+        follow=tuple(shape for shape, _ in pagination.most_common()),
+        examples=examples[:5],
+    )
 
 
 def url_shape(url: str) -> str:

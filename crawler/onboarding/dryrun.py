@@ -43,8 +43,10 @@ CHECK_ROLE = "check"
 # URLs are fetched again, and no conditional request hides a page behind a 304.
 STORAGE_COMPONENTS = {
     "ITEM_PIPELINES": ("crawler.pipelines.StoragePipeline",),
-    "SPIDER_MIDDLEWARES": ("crawler.components.knownurls.KnownUrlFilter",
-                           "crawler.components.revalidation.ValidatorRecorder"),
+    "SPIDER_MIDDLEWARES": (
+        "crawler.components.knownurls.KnownUrlFilter",
+        "crawler.components.revalidation.ValidatorRecorder",
+    ),
     "DOWNLOADER_MIDDLEWARES": ("crawler.components.revalidation.ConditionalRequestMiddleware",),
     "EXTENSIONS": ("crawler.components.crawlrun.CrawlRunRecorder",),
 }
@@ -53,8 +55,11 @@ RECORDER_ORDER = 600  # where KnownUrlFilter sits: after depth and offsite filte
 
 
 # Loggers that report fetch failures with tracebacks; both reports say what failed per URL.
-FETCH_ERROR_LOGGERS = ("scrapy.downloadermiddlewares.retry",
-                       "scrapy.downloadermiddlewares.robotstxt", "crawler.components.retry")
+FETCH_ERROR_LOGGERS = (
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "crawler.components.retry",
+)
 
 
 def quiet_fetch_errors(log_level: str) -> None:
@@ -64,8 +69,9 @@ def quiet_fetch_errors(log_level: str) -> None:
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def without_storage(settings: Settings, extra_spider_middlewares: dict[str, int] | None = None
-                    ) -> None:
+def without_storage(
+    settings: Settings, extra_spider_middlewares: dict[str, int] | None = None
+) -> None:
     """Switch off every component that touches the database (project defaults kept)."""
     for name, components in STORAGE_COMPONENTS.items():
         merged: dict[str, Any] = dict(settings.getdict(name))
@@ -75,12 +81,16 @@ def without_storage(settings: Settings, extra_spider_middlewares: dict[str, int]
         settings.set(name, merged, priority="cmdline")
 
 
-def dry_run_class(base: type[SourceSpider], findings: CheckFindings,
-                  url: str | None) -> type[SourceSpider]:
+def dry_run_class(
+    base: type[SourceSpider], findings: CheckFindings, url: str | None
+) -> type[SourceSpider]:
     """``base`` (a source's spider class) made into a dry run recording into ``findings``,
     starting from ``url`` instead of the configured discovery URLs when given."""
-    return type(base.__name__, (DryRunSpider, base),
-                {"findings": findings, "check_url": url, "__module__": base.__module__})
+    return type(
+        base.__name__,
+        (DryRunSpider, base),
+        {"findings": findings, "check_url": url, "__module__": base.__module__},
+    )
 
 
 class DryRunSpider(SourceSpider):
@@ -95,8 +105,13 @@ class DryRunSpider(SourceSpider):
                 yield request
             return
         key = normalize_url(self.check_url)
-        yield Request(self.check_url, callback=self.parse_any, errback=self.on_error,
-                      dont_filter=True, meta={ROLE: CHECK_ROLE, LINK: key})
+        yield Request(
+            self.check_url,
+            callback=self.parse_any,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={ROLE: CHECK_ROLE, LINK: key},
+        )
 
     def parse_any(self, response: Response) -> Iterator[Any]:
         """The ``--url`` page, handled as what it turns out to be."""
@@ -116,8 +131,11 @@ class DryRunSpider(SourceSpider):
             yield from self.parse_article(response)
             return
         self.findings.page(first_url(response), kind).status = response.status
-        parse = {"feed": self.parse_feed, "sitemap": self.parse_sitemap,
-                 "listing": self.parse_listing}[kind]
+        parse = {
+            "feed": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+            "listing": self.parse_listing,
+        }[kind]
         yield from parse(response)
 
     def on_error(self, failure: Failure) -> None:
@@ -132,8 +150,11 @@ class DryRunSpider(SourceSpider):
         when it said any (it keeps refusals by robots.txt, budget or offsite rules quiet)."""
         role = request.meta.get(ROLE, "page")
         response = getattr(failure.value, "response", None)
-        refused = not said and failure.check(IgnoreRequest) is not None \
+        refused = (
+            not said
+            and failure.check(IgnoreRequest) is not None
             and failure.check(HttpError) is None
+        )
         if said:
             reason = said[-1].removeprefix(f"{role} {request.url}: ")
         elif refused:
@@ -144,7 +165,8 @@ class DryRunSpider(SourceSpider):
         if role == "article":
             key = request.meta.get(LINK) or normalize_url(request.url)
             article = self.findings.articles.setdefault(
-                key, ArticleCheck(url=key, found_on="?", fetched=True))
+                key, ArticleCheck(url=key, found_on="?", fetched=True)
+            )
             article.outcome = "refused" if refused else "error"
             article.detail = reason.removeprefix("refused: ")
             article.status = status
@@ -165,8 +187,10 @@ class DryRunSpider(SourceSpider):
         for article in self.findings.articles.values():
             if article.fetched and article.outcome is None:
                 # answered without an item (a PDF behind the link, say): the spider said why
-                said = next((e for e in self.findings.errors
-                             if e.startswith(f"article {article.url}")), None)
+                said = next(
+                    (e for e in self.findings.errors if e.startswith(f"article {article.url}")),
+                    None,
+                )
                 if said is not None:
                     article.outcome = "error"
                     article.detail = said.removeprefix(f"article {article.url}").lstrip(": ")
@@ -226,8 +250,9 @@ class CheckRecorder:
             findings.article_links_total += 1
             fetch = findings.fetched_articles < findings.article_limit
             if fetch or len(findings.articles) < MAX_LINKS_KEPT:
-                findings.articles[request.url] = ArticleCheck(url=request.url,
-                                                              found_on=page_url, fetched=fetch)
+                findings.articles[request.url] = ArticleCheck(
+                    url=request.url, found_on=page_url, fetched=fetch
+                )
             return fetch
         if role in DISCOVERY_ROLES:
             if page is not None:
@@ -235,8 +260,9 @@ class CheckRecorder:
             if request.url in findings.follows or request.url in findings.pages:
                 return False
             fetch = findings.discovery_fetched < findings.page_limit
-            findings.follows[request.url] = FollowLink(url=request.url, role=role,
-                                                       found_on=page_url, fetched=fetch)
+            findings.follows[request.url] = FollowLink(
+                url=request.url, role=role, found_on=page_url, fetched=fetch
+            )
             return fetch
         return True
 
@@ -257,8 +283,12 @@ class CheckRecorder:
         article = self._article(item, response)
         article.outcome = "article"
         article.sample = SampledArticle(
-            title=found.title, text=found.text, published_at=found.published_at,
-            language=found.language, encoding=found.encoding, body=item.body,
+            title=found.title,
+            text=found.text,
+            published_at=found.published_at,
+            language=found.language,
+            encoding=found.encoding,
+            body=item.body,
             content_type=item.content_type,
         )
 

@@ -55,8 +55,9 @@ def run_probe(url: str, crawl: CrawlConfig, log_level: str = "ERROR") -> ProbeFi
     return findings
 
 
-def run_feed_check(urls: Sequence[str], crawl: CrawlConfig, log_level: str = "ERROR"
-                   ) -> dict[str, Candidate]:
+def run_feed_check(
+    urls: Sequence[str], crawl: CrawlConfig, log_level: str = "ERROR"
+) -> dict[str, Candidate]:
     """Fetch each of ``urls`` once and say whether it is a feed with entries, by URL; one
     Scrapy run (one per process, as ``run_probe``). Its time is bounded by the crawl
     section's ``download_timeout`` and at most one retry per URL."""
@@ -72,13 +73,16 @@ def _probe_settings(crawl: CrawlConfig, log_level: str) -> Settings:
     """The crawl section's settings, without storage and item pipelines."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    settings.setdict({
-        **crawl_settings(crawl),
-        # no sources file is needed (the one being written to may not exist yet)
-        "SPIDER_LOADER_CLASS": "scrapy.spiderloader.DummySpiderLoader",
-        "LOG_LEVEL": log_level,
-        "RETRY_TIMES": min(crawl.retry_times, 1),
-    }, priority="cmdline")
+    settings.setdict(
+        {
+            **crawl_settings(crawl),
+            # no sources file is needed (the one being written to may not exist yet)
+            "SPIDER_LOADER_CLASS": "scrapy.spiderloader.DummySpiderLoader",
+            "LOG_LEVEL": log_level,
+            "RETRY_TIMES": min(crawl.retry_times, 1),
+        },
+        priority="cmdline",
+    )
     without_storage(settings)
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     return settings
@@ -96,8 +100,9 @@ class ProbeSpider(Spider):
         self._declared_feeds: list[Candidate] = []
 
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(self.url, callback=self.parse_page, errback=self.page_failed,
-                      dont_filter=True)
+        yield Request(
+            self.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True
+        )
 
     def parse_page(self, response: Response) -> Iterator[Request]:
         found = self.findings
@@ -118,12 +123,18 @@ class ProbeSpider(Spider):
                     for url, title in feed_links(tree)
                 ]
         else:
-            found.error = f"{response.url}: not an HTML page, a feed or a sitemap " \
-                          f"({content_type(response) or 'no content type'})"
+            found.error = (
+                f"{response.url}: not an HTML page, a feed or a sitemap "
+                f"({content_type(response) or 'no content type'})"
+            )
             return
-        yield Request(robots_url(response.url), callback=self.parse_robots,
-                      errback=self.robots_failed, dont_filter=True,
-                      meta={"dont_obey_robotstxt": True, "handle_httpstatus_all": True})
+        yield Request(
+            robots_url(response.url),
+            callback=self.parse_robots,
+            errback=self.robots_failed,
+            dont_filter=True,
+            meta={"dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+        )
 
     def page_failed(self, failure: Failure) -> None:
         self.findings.error = f"{self.url}: {_reason(failure)}"
@@ -144,21 +155,29 @@ class ProbeSpider(Spider):
         page = self.findings.final_url or self.url
         given = {c.url for c in self.findings.candidates}
         candidates = list(self._declared_feeds)
-        candidates += [Candidate(url=u, kind="sitemap", found_by="robots.txt")
-                       for u in robots_sitemap_urls]
+        candidates += [
+            Candidate(url=u, kind="sitemap", found_by="robots.txt") for u in robots_sitemap_urls
+        ]
         if not self._declared_feeds and not robots_sitemap_urls and not given:
-            candidates += [Candidate(url=u, kind="feed", found_by="common feed path")
-                           for u in common_feed_urls(page)]
+            candidates += [
+                Candidate(url=u, kind="feed", found_by="common feed path")
+                for u in common_feed_urls(page)
+            ]
         if not robots_sitemap_urls and not given:
-            candidates.append(Candidate(url=default_sitemap_url(page), kind="sitemap",
-                                        found_by="/sitemap.xml"))
+            candidates.append(
+                Candidate(url=default_sitemap_url(page), kind="sitemap", found_by="/sitemap.xml")
+            )
         for candidate in candidates:
             if candidate.url in given:
                 continue
             given.add(candidate.url)
             self.findings.candidates.append(candidate)
-            yield Request(candidate.url, callback=self.parse_candidate,
-                          errback=self.candidate_failed, meta={CANDIDATE: candidate})
+            yield Request(
+                candidate.url,
+                callback=self.parse_candidate,
+                errback=self.candidate_failed,
+                meta={CANDIDATE: candidate},
+            )
 
     def parse_candidate(self, response: Response) -> None:
         self._verify(response.meta[CANDIDATE], response)
@@ -181,9 +200,13 @@ class FeedCheckSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for candidate in self.candidates:
-            yield Request(candidate.url, callback=self.parse_candidate,
-                          errback=_record_failure, meta={CANDIDATE: candidate},
-                          dont_filter=True)
+            yield Request(
+                candidate.url,
+                callback=self.parse_candidate,
+                errback=_record_failure,
+                meta={CANDIDATE: candidate},
+                dont_filter=True,
+            )
 
     def parse_candidate(self, response: Response) -> None:
         verify(response.meta[CANDIDATE], response, self.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -242,4 +265,3 @@ def _reason(failure: Failure) -> str:
         message = failure.getErrorMessage()
         return "robots.txt forbids it" if "robots" in message else f"refused: {message}"
     return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-

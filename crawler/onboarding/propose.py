@@ -60,32 +60,48 @@ def propose(name: str, found: ProbeFindings) -> Proposal | None:
     if feeds:
         notes = []
         if sitemaps:
-            notes.append("sitemaps found but not proposed (feeds list the newest articles; "
-                         f"add sitemaps: to fetch older ones): {_urls(sitemaps)}")
-        return Proposal(name=name, feeds=tuple(c.url for c in feeds), language=found.language,
-                        notes=tuple(notes))
+            notes.append(
+                "sitemaps found but not proposed (feeds list the newest articles; "
+                f"add sitemaps: to fetch older ones): {_urls(sitemaps)}"
+            )
+        return Proposal(
+            name=name,
+            feeds=tuple(c.url for c in feeds),
+            language=found.language,
+            notes=tuple(notes),
+        )
     news = [c for c in sitemaps if c.news]
     if news:
-        return Proposal(name=name, sitemaps=tuple(c.url for c in news),
-                        language=found.language)
+        return Proposal(name=name, sitemaps=tuple(c.url for c in news), language=found.language)
     page = found.final_url or found.url
     guess = guess_listing(page, found.anchors)
     if sitemaps and (guess is None or urlsplit(page).path in ("", "/")):
-        return Proposal(name=name, sitemaps=tuple(c.url for c in sitemaps),
-                        language=found.language,
-                        notes=("not a news sitemap: every page it lists counts as an article "
-                               "unless you add article_urls: regexes",))
+        return Proposal(
+            name=name,
+            sitemaps=tuple(c.url for c in sitemaps),
+            language=found.language,
+            notes=(
+                "not a news sitemap: every page it lists counts as an article "
+                "unless you add article_urls: regexes",
+            ),
+        )
     if guess is None:
         return None
     notes = [f"article links guessed from the page's links, e.g. {', '.join(guess.examples[:3])}"]
     if sitemaps:
-        notes.append(f"site-wide sitemaps found but not proposed for a section page: "
-                     f"{_urls(sitemaps)}")
+        notes.append(
+            f"site-wide sitemaps found but not proposed for a section page: {_urls(sitemaps)}"
+        )
     if not guess.follow:
         notes.append("no pagination found: only this page is walked (add follow: regexes)")
-    return Proposal(name=name, start_urls=(page,), follow=guess.follow,
-                    article_urls=guess.article_urls, language=found.language,
-                    notes=tuple(notes))
+    return Proposal(
+        name=name,
+        start_urls=(page,),
+        follow=guess.follow,
+        article_urls=guess.article_urls,
+        language=found.language,
+        notes=tuple(notes),
+    )
 
 
 def _urls(candidates: list[Candidate]) -> str:
@@ -105,8 +121,13 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def render_entry(proposal: Proposal, origin: str, when: datetime, dash: int = DEFAULT_INDENT,
-                 key: int | None = None) -> str:
+def render_entry(
+    proposal: Proposal,
+    origin: str,
+    when: datetime,
+    dash: int = DEFAULT_INDENT,
+    key: int | None = None,
+) -> str:
     """The entry as YAML lines in the shipped file's style (flow lists, URLs double-quoted,
     regexes single-quoted), ``dash`` spaces in; ``key``: the column of its keys."""
     key = dash + 2 if key is None else key
@@ -114,8 +135,11 @@ def render_entry(proposal: Proposal, origin: str, when: datetime, dash: int = DE
     # one physical line each: a line break inside a comment would end it
     comments += ["# " + " ".join(line.split()) for line in proposal.comments]
     lines = ["-" + " " * (key - dash - 1) + f"name: {proposal.name}"]
-    for field, values in (("feeds", proposal.feeds), ("sitemaps", proposal.sitemaps),
-                          ("start_urls", proposal.start_urls)):
+    for field, values in (
+        ("feeds", proposal.feeds),
+        ("sitemaps", proposal.sitemaps),
+        ("start_urls", proposal.start_urls),
+    ):
         if values:
             lines.append(f"{field}: [{', '.join(json.dumps(v) for v in values)}]")
     for field, values in (("follow", proposal.follow), ("article_urls", proposal.article_urls)):
@@ -133,39 +157,49 @@ def _single_quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def with_entry(text: str, proposal: Proposal, origin: str, when: datetime,
-               where: str = "<sources file>") -> str:
+def with_entry(
+    text: str, proposal: Proposal, origin: str, when: datetime, where: str = "<sources file>"
+) -> str:
     """``text`` (a sources file, possibly empty) with the entry inserted after the last line
     of its ``sources:`` list."""
     return with_entries(text, [proposal], origin, when, where)
 
 
-def with_entries(text: str, proposals: Sequence[Proposal], origin: str, when: datetime,
-                 where: str = "<sources file>") -> str:
+def with_entries(
+    text: str,
+    proposals: Sequence[Proposal],
+    origin: str,
+    when: datetime,
+    where: str = "<sources file>",
+) -> str:
     """``text`` with the entries inserted, in order and a blank line apart, after the last
     line of its ``sources:`` list (which is created when the file has none yet)."""
     root = yaml.compose(text) if text.strip() else None
     if root is None:  # nothing but comments, or nothing at all
         prefix = text if not text or text.endswith("\n") else text + "\n"
-        return prefix + "sources:\n" + "\n".join(
-            render_entry(p, origin, when) for p in proposals)
+        return prefix + "sources:\n" + "\n".join(render_entry(p, origin, when) for p in proposals)
     if not isinstance(root, MappingNode):
         raise ConfigError(f"{where}: expected a mapping with a 'sources' list at the top")
-    sources = next((v for k, v in root.value if isinstance(k, ScalarNode)
-                    and k.value == "sources"), None)
+    sources = next(
+        (v for k, v in root.value if isinstance(k, ScalarNode) and k.value == "sources"), None
+    )
     if not isinstance(sources, SequenceNode) or not sources.value:
         raise ConfigError(f"{where}: no 'sources' list to add to")
     if sources.flow_style:
-        raise ConfigError(f"{where}: the sources list is written in flow style ([...]); "
-                          "add the entry by hand")
+        raise ConfigError(
+            f"{where}: the sources list is written in flow style ([...]); add the entry by hand"
+        )
     lines = text.splitlines(keepends=True)
     last = _last_line(sources.value[-1])
     if not lines[last].endswith("\n"):
         lines[last] += "\n"
     dash, key = sources.start_mark.column, sources.value[0].start_mark.column
-    entries = [part for p in proposals
-               for part in ("\n", render_entry(p, origin, when, dash=dash, key=key))]
-    return "".join([*lines[: last + 1], *entries, *lines[last + 1:]])
+    entries = [
+        part
+        for p in proposals
+        for part in ("\n", render_entry(p, origin, when, dash=dash, key=key))
+    ]
+    return "".join([*lines[: last + 1], *entries, *lines[last + 1 :]])
 
 
 def _last_line(node: Node) -> int:
@@ -177,14 +211,14 @@ def _last_line(node: Node) -> int:
     return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
 
 
-def checked_text(path: Path, proposal: Proposal, origin: str, when: datetime | None = None
-                 ) -> str:
+def checked_text(path: Path, proposal: Proposal, origin: str, when: datetime | None = None) -> str:
     """The sources file with the entry added, validated as a whole; ConfigError otherwise."""
     return checked_entries(path, [proposal], origin, when)
 
 
-def checked_entries(path: Path, proposals: Sequence[Proposal], origin: str,
-                    when: datetime | None = None) -> str:
+def checked_entries(
+    path: Path, proposals: Sequence[Proposal], origin: str, when: datetime | None = None
+) -> str:
     """The sources file with the entries added, validated as a whole; ConfigError
     otherwise."""
     when = when or datetime.now(UTC)
@@ -201,14 +235,23 @@ def checked_entries(path: Path, proposals: Sequence[Proposal], origin: str,
     for proposal in proposals:
         if added.get(proposal.name) != _entry_of(proposal):
             # the text landed somewhere else in the YAML structure than meant: never write it
-            raise ConfigError(f"{path}: the proposed entry cannot be appended to this file's "
-                              "layout; add it by hand")
+            raise ConfigError(
+                f"{path}: the proposed entry cannot be appended to this file's "
+                "layout; add it by hand"
+            )
     return new_text
 
 
 def _entry_of(source: SourceConfig | Proposal) -> tuple[object, ...]:
-    return (source.name, tuple(source.feeds), tuple(source.sitemaps), tuple(source.start_urls),
-            tuple(source.follow), tuple(source.article_urls), source.language)
+    return (
+        source.name,
+        tuple(source.feeds),
+        tuple(source.sitemaps),
+        tuple(source.start_urls),
+        tuple(source.follow),
+        tuple(source.article_urls),
+        source.language,
+    )
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -48,24 +48,30 @@ def repeated_lines(texts: Sequence[str]) -> set[str]:
     return {line for line, n in counts.items() if n > 1}
 
 
-def article_warnings(sample: SampledArticle, language_hint: str | None,
-                     repeated: AbstractSet[str] = frozenset()) -> list[str]:
+def article_warnings(
+    sample: SampledArticle, language_hint: str | None, repeated: AbstractSet[str] = frozenset()
+) -> list[str]:
     """Readable warnings about one extracted article, most important first."""
     warnings: list[str] = []
     if sample.published_at is None:
-        warnings.append("no date: none in the page's metadata, its feed or sitemap entry, "
-                        "or a visible date line")
+        warnings.append(
+            "no date: none in the page's metadata, its feed or sitemap entry, "
+            "or a visible date line"
+        )
     if not sample.title:
         warnings.append("no title")
     body_weight = weight(sample.text)
     if body_weight < SHORT_BODY_WEIGHT:
-        warnings.append(f"short body: {len(sample.text)} characters (a teaser, or the "
-                        "extraction stopped early?)")
+        warnings.append(
+            f"short body: {len(sample.text)} characters (a teaser, or the "
+            "extraction stopped early?)"
+        )
     warnings.extend(boilerplate_warnings(sample, repeated))
     warnings.extend(encoding_warnings(sample))
     if language_hint and sample.language and sample.language != language_hint:
-        warnings.append(f"language {sample.language!r} differs from the source's hint "
-                        f"{language_hint!r}")
+        warnings.append(
+            f"language {sample.language!r} differs from the source's hint {language_hint!r}"
+        )
     return warnings
 
 
@@ -76,19 +82,25 @@ def boilerplate_warnings(sample: SampledArticle, repeated: AbstractSet[str]) -> 
     found = []
     shared = [line for line in lines if line in repeated]
     if shared:
-        found.append(f"boilerplate suspected: {len(shared)} line(s) also in other sampled "
-                     f"articles, e.g. {_example(shared[0])}")
+        found.append(
+            f"boilerplate suspected: {len(shared)} line(s) also in other sampled "
+            f"articles, e.g. {_example(shared[0])}"
+        )
     short = [line for line in lines if weight(line) < SHORT_LINE_WEIGHT]
     if len(lines) >= MIN_LINES_FOR_SHAPE and len(short) >= SHORT_LINE_SHARE * len(lines):
-        found.append(f"boilerplate suspected: {len(short)} of {len(lines)} lines are very "
-                     f"short (menus, tags, captions?), e.g. {_example(short[0])}")
+        found.append(
+            f"boilerplate suspected: {len(short)} of {len(lines)} lines are very "
+            f"short (menus, tags, captions?), e.g. {_example(short[0])}"
+        )
     menus = [line for line in lines if _menu_like(line)]
     if menus:
         found.append(f"boilerplate suspected: menu-like line {_example(menus[0])}")
     share = link_text_share(lines, sample.body, sample.encoding)
     if share >= LINK_TEXT_SHARE:
-        found.append(f"boilerplate suspected: {share:.0%} of the text is the text of links "
-                     "on the page (link lists, related articles?)")
+        found.append(
+            f"boilerplate suspected: {share:.0%} of the text is the text of links "
+            "on the page (link lists, related articles?)"
+        )
     return found
 
 
@@ -99,16 +111,22 @@ def encoding_warnings(sample: SampledArticle) -> list[str]:
     text = f"{sample.title or ''}\n{sample.text}"
     replaced = text.count("\ufffd")
     if replaced:
-        found.append(f"encoding suspicious: {replaced} replacement character(s) (\ufffd) in "
-                     f"the text, decoded as {sample.encoding}")
+        found.append(
+            f"encoding suspicious: {replaced} replacement character(s) (\ufffd) in "
+            f"the text, decoded as {sample.encoding}"
+        )
     if is_bad(text) and ftfy.fix_encoding(text) != text:
-        found.append("encoding suspicious: the text looks like UTF-8 read as a single-byte "
-                     "encoding (mojibake)")
+        found.append(
+            "encoding suspicious: the text looks like UTF-8 read as a single-byte "
+            "encoding (mojibake)"
+        )
     header = http_content_type_encoding(sample.content_type or "")
     declared = html_body_declared_encoding(sample.body)
     if header and declared and header != declared:
-        found.append(f"encoding suspicious: the HTTP header says {header} but the page "
-                     f"declares {declared} (decoded as {sample.encoding})")
+        found.append(
+            f"encoding suspicious: the HTTP header says {header} but the page "
+            f"declares {declared} (decoded as {sample.encoding})"
+        )
     return found
 
 

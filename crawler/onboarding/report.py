@@ -18,25 +18,32 @@ LINE_CHARS = 100
 
 def check_lines(findings: CheckFindings) -> list[str]:
     """The text report of a dry run."""
-    lines = [f"source {findings.source}: dry run, nothing stored (at most "
-             f"{counted(findings.article_limit, 'article')} and "
-             f"{counted(findings.page_limit, 'further discovery page')} fetched)"]
+    lines = [
+        f"source {findings.source}: dry run, nothing stored (at most "
+        f"{counted(findings.article_limit, 'article')} and "
+        f"{counted(findings.page_limit, 'further discovery page')} fetched)"
+    ]
     if findings.pages:
         lines += ["", "discovery pages"]
         for page in findings.pages.values():
             if page.error:
                 lines.append(f"  {page.role:8} {page.url}  {page.error}")
             else:
-                lines.append(f"  {page.role:8} {page.url}  HTTP {page.status}: "
-                             f"{page.article_links} article link(s), {page.follow_links} "
-                             "page(s) to follow")
+                lines.append(
+                    f"  {page.role:8} {page.url}  HTTP {page.status}: "
+                    f"{page.article_links} article link(s), {page.follow_links} "
+                    "page(s) to follow"
+                )
     if findings.follows:
         lines += ["", f"pages to follow ({len(findings.follows)})"]
         for follow in findings.follows.values():
             state = "fetched" if follow.fetched else "not fetched (check limit)"
             lines.append(f"  {follow.role:8} {follow.url}  {state}")
-    lines += ["", f"article links ({findings.article_links_total} found, "
-                  f"{findings.fetched_articles} requested)"]
+    lines += [
+        "",
+        f"article links ({findings.article_links_total} found, "
+        f"{findings.fetched_articles} requested)",
+    ]
     for article in list(findings.articles.values())[:LINKS_SHOWN]:
         lines.append(f"  {article.url}  {_outcome(article)}")
     hidden = findings.article_links_total - min(LINKS_SHOWN, len(findings.articles))
@@ -52,9 +59,12 @@ def check_lines(findings: CheckFindings) -> list[str]:
     if findings.notes:
         lines += ["", "notes"] + [f"  {note}" for note in findings.notes]
     warnings = sum(len(a.sample.warnings) for a in extracted if a.sample)
-    lines += ["", f"summary: {findings.article_links_total} article link(s), "
-                  f"{findings.fetched_articles} requested, {len(extracted)} article(s) extracted, "
-                  f"{warnings} warning(s), {len(findings.errors)} error(s)"]
+    lines += [
+        "",
+        f"summary: {findings.article_links_total} article link(s), "
+        f"{findings.fetched_articles} requested, {len(extracted)} article(s) extracted, "
+        f"{warnings} warning(s), {len(findings.errors)} error(s)",
+    ]
     return lines
 
 
@@ -97,17 +107,30 @@ def check_record(findings: CheckFindings) -> dict[str, Any]:
         "follow_links": [asdict(follow) for follow in findings.follows.values()],
         "article_links_found": findings.article_links_total,
         "article_links": [
-            {"url": a.url, "found_on": a.found_on, "fetched": a.fetched, "outcome": a.outcome,
-             "detail": a.detail, "status": a.status, "stored": a.stored}
+            {
+                "url": a.url,
+                "found_on": a.found_on,
+                "fetched": a.fetched,
+                "outcome": a.outcome,
+                "detail": a.detail,
+                "status": a.status,
+                "stored": a.stored,
+            }
             for a in findings.articles.values()
         ],
         "articles": [
-            {"url": a.url, "title": a.sample.title, "published_at": iso(a.sample.published_at),
-             "language": a.sample.language, "length": len(a.sample.text),
-             "encoding": a.sample.encoding,
-             "first_lines": _paragraphs(a.sample.text)[:FIRST_LINES],
-             "warnings": a.sample.warnings}
-            for a in findings.extracted if a.sample
+            {
+                "url": a.url,
+                "title": a.sample.title,
+                "published_at": iso(a.sample.published_at),
+                "language": a.sample.language,
+                "length": len(a.sample.text),
+                "encoding": a.sample.encoding,
+                "first_lines": _paragraphs(a.sample.text)[:FIRST_LINES],
+                "warnings": a.sample.warnings,
+            }
+            for a in findings.extracted
+            if a.sample
         ],
         "errors": findings.errors,
         "notes": findings.notes,
@@ -128,8 +151,9 @@ def probe_lines(findings: ProbeFindings) -> list[str]:
         lines.append(f"robots.txt HTTP {findings.robots_status}")
     for candidate in findings.candidates:
         mark = "ok " if candidate.ok else "-- "
-        lines.append(f"{mark}{candidate.kind:8} {candidate.url}  ({candidate.found_by}) "
-                     f"{candidate.detail}")
+        lines.append(
+            f"{mark}{candidate.kind:8} {candidate.url}  ({candidate.found_by}) {candidate.detail}"
+        )
     return lines
 
 

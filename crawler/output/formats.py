@@ -17,9 +17,27 @@ from storage.models import Article
 
 # Field names are a promise to users: later issues add fields, these stay.
 EXPORT_FIELDS = (
-    "id", "url", "canonical_url", "source", "title", "text", "published_at", "language",
-    "script", "authors", "site_name", "description", "fetched_at", "updated_at", "content_hash",
-    "relevance", "relevant", "topics", "duplicate_of", "cluster", "parties",
+    "id",
+    "url",
+    "canonical_url",
+    "source",
+    "title",
+    "text",
+    "published_at",
+    "language",
+    "script",
+    "authors",
+    "site_name",
+    "description",
+    "fetched_at",
+    "updated_at",
+    "content_hash",
+    "relevance",
+    "relevant",
+    "topics",
+    "duplicate_of",
+    "cluster",
+    "parties",
 )
 FORMATS = ("jsonl", "json", "csv")
 

@@ -51,8 +51,14 @@ def print_search_results(query: str, hits: Sequence[Any], total: HitCount, offse
     for hit in hits:
         a = hit.article
         date = a.published_at.strftime("%Y-%m-%d") if a.published_at else "-"
-        table.add_row(str(a.id), Text(a.title or "-"), date, Text(a.source.name),
-                      a.language or "-", highlighted(hit.snippet))
+        table.add_row(
+            str(a.id),
+            Text(a.title or "-"),
+            date,
+            Text(a.source.name),
+            a.language or "-",
+            highlighted(hit.snippet),
+        )
     console.print(table)
 
 

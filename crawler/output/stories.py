@@ -25,8 +25,14 @@ def story_record(story: Story) -> dict[str, Any]:
         "parties": [{"id": p, "name": party_name(p)} for p in story.parties],
         "languages": list(story.languages),
         "articles": [
-            {"id": m.id, "title": m.title, "source": m.source, "language": m.language,
-             "published_at": iso(m.published_at), "url": m.url}
+            {
+                "id": m.id,
+                "title": m.title,
+                "source": m.source,
+                "language": m.language,
+                "published_at": iso(m.published_at),
+                "url": m.url,
+            }
             for m in story.members
         ],
     }
@@ -40,15 +46,22 @@ def write_stories(stories: Sequence[Story], fmt: str, out: TextIO) -> int:
     if not stories:
         console.print("no stories with reports from more than one article yet")
         return 0
-    table = Table(title=f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}",
-                  show_lines=True)
+    table = Table(
+        title=f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}", show_lines=True
+    )
     for column in ("cluster", "date", "parties", "languages", "articles"):
         table.add_column(column, overflow="fold")
     for story in stories:
-        members = "\n".join(f"{m.id} [{m.language or '?'}] {m.source}: {m.title or '-'}"
-                            for m in story.members)
+        members = "\n".join(
+            f"{m.id} [{m.language or '?'}] {m.source}: {m.title or '-'}" for m in story.members
+        )
         parties = ", ".join(party_name(p) for p in story.parties[:TABLE_PARTIES])
-        table.add_row(str(story.cluster), (iso(story.date) or "-")[:10], Text(parties),
-                      ", ".join(story.languages), Text(members))
+        table.add_row(
+            str(story.cluster),
+            (iso(story.date) or "-")[:10],
+            Text(parties),
+            ", ".join(story.languages),
+            Text(members),
+        )
     console.print(table)
     return len(stories)

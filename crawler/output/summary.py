@@ -34,14 +34,30 @@ def _when(value: datetime | None) -> str:
 def print_summary(runs: Sequence[CrawlRun]) -> None:
     """The table printed at the end of ``newsmon crawl``."""
     table = Table(title="crawl summary")
-    for column in ("source", "status", "pages", "new", "updated", "unchanged", "failed",
-                   "dropped", "errors"):
+    for column in (
+        "source",
+        "status",
+        "pages",
+        "new",
+        "updated",
+        "unchanged",
+        "failed",
+        "dropped",
+        "errors",
+    ):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for run in runs:
-        table.add_row(run.source.name, run.status, str(run.pages_fetched), str(run.articles_new),
-                      str(run.articles_updated), str(run.articles_unchanged),
-                      str(run.articles_failed), str(sum((run.pages_dropped or {}).values())),
-                      str(len(run.errors or [])))
+        table.add_row(
+            run.source.name,
+            run.status,
+            str(run.pages_fetched),
+            str(run.articles_new),
+            str(run.articles_updated),
+            str(run.articles_unchanged),
+            str(run.articles_failed),
+            str(sum((run.pages_dropped or {}).values())),
+            str(len(run.errors or [])),
+        )
     console = _console()
     console.print(table)
     for run in runs:
@@ -81,8 +97,10 @@ def unreachable_hint(runs: Sequence[CrawlRun]) -> str | None:
         detail = f"{kinds[0]} for all {len(kinds)}"
     else:
         detail = f"of {len(kinds)}: " + ", ".join(f"{kind} for {n}" for kind, n in counts.items())
-    return (f"no source could be reached ({detail}): is this machine offline? "
-            "Try `newsmon demo` for a sample run without network.")
+    return (
+        f"no source could be reached ({detail}): is this machine offline? "
+        "Try `newsmon demo` for a sample run without network."
+    )
 
 
 def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -90,9 +108,14 @@ def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     for column in ("name", "language", "feeds", "sitemaps", "listings", "enabled"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], row["language"] or "-", str(len(row["feeds"])),
-                      str(len(row["sitemaps"])), str(len(row["start_urls"])),
-                      "yes" if row["enabled"] else "no")
+        table.add_row(
+            row["name"],
+            row["language"] or "-",
+            str(len(row["feeds"])),
+            str(len(row["sitemaps"])),
+            str(len(row["start_urls"])),
+            "yes" if row["enabled"] else "no",
+        )
     _console().print(table)
 
 
@@ -102,18 +125,36 @@ def print_status(statuses: Sequence[Any]) -> None:
         console.print("no sources configured and nothing crawled yet: run `newsmon crawl`")
         return
     table = Table(title="sources")
-    columns = ("source", "health", "schedule", "next run", "last run", "status", "new",
-               "new 7d", "articles", "bad runs")
+    columns = (
+        "source",
+        "health",
+        "schedule",
+        "next run",
+        "last run",
+        "status",
+        "new",
+        "new 7d",
+        "articles",
+        "bad runs",
+    )
     for column in columns:
-        table.add_column(column, justify="right" if column in ("new", "new 7d", "articles",
-                                                               "bad runs") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("new", "new 7d", "articles", "bad runs") else "left",
+        )
     for s in statuses:
         run = s.last_run
         table.add_row(
-            Text(s.name), Text(s.health, style=HEALTH_STYLE.get(s.health, "")),
-            Text(s.schedule or "-"), _when(s.next_run_at), _when(run.started_at if run else None),
-            run.status if run else "-", str(s.new_last_run), str(s.new_7_days),
-            str(s.articles), str(s.consecutive_bad_runs),
+            Text(s.name),
+            Text(s.health, style=HEALTH_STYLE.get(s.health, "")),
+            Text(s.schedule or "-"),
+            _when(s.next_run_at),
+            _when(run.started_at if run else None),
+            run.status if run else "-",
+            str(s.new_last_run),
+            str(s.new_7_days),
+            str(s.articles),
+            str(s.consecutive_bad_runs),
         )
     console.print(table)
     for s in statuses:

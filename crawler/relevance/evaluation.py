@@ -18,8 +18,15 @@ from crawler.relevance.model import Assessment, assess
 from crawler.relevance.topics import TopicSet
 
 SPLITS = ("dev", "test")
-_FIELDS = {"id": str, "language": str, "split": str, "label": bool, "kind": str, "title": str,
-           "text": str}
+_FIELDS = {
+    "id": str,
+    "language": str,
+    "split": str,
+    "label": bool,
+    "kind": str,
+    "title": str,
+    "text": str,
+}
 
 
 @dataclass(frozen=True)
@@ -122,13 +129,15 @@ def assess_all(articles: Sequence[LabelledArticle], topics: TopicSet) -> list[Ou
     return [Outcome(a, assess(a.title, a.text, a.iso_language, topics)) for a in articles]
 
 
-def scores_by(outcomes: Iterable[Outcome],
-              key: Callable[[LabelledArticle], str]) -> dict[str, Scores]:
+def scores_by(
+    outcomes: Iterable[Outcome], key: Callable[[LabelledArticle], str]
+) -> dict[str, Scores]:
     """Scores per value of ``key`` (language, kind, ...), in first-seen order."""
     table: dict[str, Scores] = {}
     for outcome in outcomes:
         table.setdefault(key(outcome.article), Scores()).add(
-            outcome.article.label, outcome.assessment.relevant)
+            outcome.article.label, outcome.assessment.relevant
+        )
     return table
 
 

@@ -23,6 +23,8 @@ from crawler.text.folding import search_terms
 from crawler.text.tokencache import TokenCache
 
 WILDCARD = "*"
+
+
 def fold(text: str) -> list[str]:
     """``text`` as folded tokens (``["la", "cooperation", "碳", "中", "和"]``)."""
     folded = search_terms(text)
@@ -67,8 +69,13 @@ class Term:
                 )
             # folding may split one written word into several tokens ("co2-neutral", 碳市场)
             for index, token in enumerate(tokens):
-                words.append(Word(token, head=index == 0 and written.startswith(WILDCARD),
-                                  tail=index == len(tokens) - 1 and written.endswith(WILDCARD)))
+                words.append(
+                    Word(
+                        token,
+                        head=index == 0 and written.startswith(WILDCARD),
+                        tail=index == len(tokens) - 1 and written.endswith(WILDCARD),
+                    )
+                )
         return tuple(words)
 
 
@@ -127,8 +134,9 @@ class Matcher:
         """Entries whose first word matches ``token``, best rank first."""
         candidates = list(self._exact.get(token, ()))
         for size in (1, 2, 3):
-            candidates += [e for e in self._prefixed.get(token[:size], ())
-                           if e.words[0].matches(token)]
+            candidates += [
+                e for e in self._prefixed.get(token[:size], ()) if e.words[0].matches(token)
+            ]
         candidates += [e for e in self._infixed if e.words[0].matches(token)]
         return tuple(sorted(candidates, key=lambda e: e.rank, reverse=True))
 
@@ -136,8 +144,11 @@ class Matcher:
         """For each group whose scan some entry starting with ``token`` takes part in: the
         group and those entries, best rank first (cached per token in ``_cache``)."""
         starting = [(e, len(e.words), _exact_rest(e.words)) for e in self._starting(token)]
-        return tuple((group, entries) for group in self.groups
-                     if (entries := tuple(c for c in starting if group in c[0].scope)))
+        return tuple(
+            (group, entries)
+            for group in self.groups
+            if (entries := tuple(c for c in starting if group in c[0].scope))
+        )
 
     def find(self, tokens: Sequence[str]) -> Iterator[Hit]:
         """The counted hits in ``tokens`` (from ``fold``), each group's never overlapping."""
@@ -157,7 +168,7 @@ class Matcher:
                     if size == 1:
                         break
                     if rest is not None:
-                        if tokens[index + 1:index + size] == rest:
+                        if tokens[index + 1 : index + size] == rest:
                             break
                     elif _matches_at(best.words, tokens, index):
                         break
@@ -165,8 +176,11 @@ class Matcher:
                     continue
                 free[group] = index + size
                 if best.group == group and best.concept is not None:
-                    yield Hit(best.concept, best.weight,
-                              token if size == 1 else " ".join(tokens[index:index + size]))
+                    yield Hit(
+                        best.concept,
+                        best.weight,
+                        token if size == 1 else " ".join(tokens[index : index + size]),
+                    )
 
 
 def _exact_rest(words: tuple[Word, ...]) -> list[str] | None:

@@ -64,13 +64,19 @@ def assess(title: str | None, text: str, language: str | None, topics: TopicSet)
     positions = spec.positions
     raw: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Evidence]] = defaultdict(list)
-    for where, segment, factor in (("title", title or "", positions.title),
-                                   ("lead", lead, positions.lead), ("body", rest, positions.body)):
+    for where, segment, factor in (
+        ("title", title or "", positions.title),
+        ("lead", lead, positions.lead),
+        ("body", rest, positions.body),
+    ):
         if not segment or factor == 0:
             continue
         hits = [(h.concept, h.weight, h.text) for h in matcher.find(fold(segment))]
-        hits += [(concept, spec.concepts[concept].weight, text) for concept, pattern in pairs
-                 for text in find_pairs(pattern, segment)]
+        hits += [
+            (concept, spec.concepts[concept].weight, text)
+            for concept, pattern in pairs
+            for text in find_pairs(pattern, segment)
+        ]
         for concept, weight, found in hits:
             raw[concept] += factor * weight
             if len(evidence[concept]) < EVIDENCE_PER_CONCEPT:
@@ -88,8 +94,10 @@ def assess(title: str | None, text: str, language: str | None, topics: TopicSet)
     relevance = round(subject * cooperation * party * penalty, 4)
 
     order = {group: index for index, group in enumerate(REPORTED_GROUPS)}
-    reported = sorted((c for c in raw if spec.concepts[c].group in order),
-                      key=lambda c: (order[spec.concepts[c].group], -raw[c], c))
+    reported = sorted(
+        (c for c in raw if spec.concepts[c].group in order),
+        key=lambda c: (order[spec.concepts[c].group], -raw[c], c),
+    )
     return Assessment(
         relevance=relevance,
         relevant=relevance >= spec.threshold,

@@ -28,8 +28,8 @@ from crawler.errors import ConfigError
 from crawler.relevance.matching import Entry, Matcher, NamePair, Term, name_pair
 from crawler.yamlfile import parse_mapping, read_user_file
 
-DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "data" / "topics" / (
-    "climate-cooperation.yaml"
+DEFAULT_TOPICS = (
+    Path(__file__).resolve().parent.parent / "data" / "topics" / ("climate-cooperation.yaml")
 )
 # The concept groups of a topics file; "ignore" phrases only hide the words inside them.
 GroupName = Literal["subject", "cooperation", "party", "penalty", "ignore"]
@@ -192,9 +192,7 @@ class TopicSet:
 
     spec: TopicsSpec
     path: str
-    _matchers: dict[str, Matcher] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    _matchers: dict[str, Matcher] = field(default_factory=dict, repr=False, compare=False)
     _pairs: dict[str, tuple[tuple[str, NamePair], ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -207,9 +205,9 @@ class TopicSet:
     def languages(self) -> frozenset[str]:
         """The languages with terms of their own (``any`` terms apply to every language);
         computed once: every assessment asks."""
-        return frozenset(
-            _language(key) for c in self.spec.concepts.values() for key in c.terms
-        ) - {ANY_LANGUAGE}
+        return frozenset(_language(key) for c in self.spec.concepts.values() for key in c.terms) - {
+            ANY_LANGUAGE
+        }
 
     def matcher(self, language: str | None) -> Matcher:
         """The terms for ``language`` (with the ``any`` terms); every language's terms when
@@ -227,9 +225,19 @@ class TopicSet:
         found = self._pairs.get(key)
         if found is None:
             found = self._pairs[key] = tuple(
-                (concept_id, name_pair([word for lang_key, words in concept.pairs.items()
-                                        if _wanted(lang_key, key) for word in words]))
-                for concept_id, concept in self.spec.concepts.items() if concept.pairs
+                (
+                    concept_id,
+                    name_pair(
+                        [
+                            word
+                            for lang_key, words in concept.pairs.items()
+                            if _wanted(lang_key, key)
+                            for word in words
+                        ]
+                    ),
+                )
+                for concept_id, concept in self.spec.concepts.items()
+                if concept.pairs
             )
         return found
 
@@ -253,10 +261,16 @@ class TopicSet:
                         scope.update(EXCLUSIVE_GROUPS)
                     literal = sum(len(w.text) for w in words) + len(words) - 1
                     wild = any(w.head or w.tail for w in words)
-                    entries.append(Entry(
-                        None if concept.group == "ignore" else concept_id, concept.group,
-                        concept.weight * term.weight, words, frozenset(scope),
-                        (literal, 0 if wild else 1)))
+                    entries.append(
+                        Entry(
+                            None if concept.group == "ignore" else concept_id,
+                            concept.group,
+                            concept.weight * term.weight,
+                            words,
+                            frozenset(scope),
+                            (literal, 0 if wild else 1),
+                        )
+                    )
         return Matcher(entries, SCORED_GROUPS)
 
 
@@ -300,8 +314,9 @@ def _describe(err: Any, origin: str) -> str:
     """``origin: concepts.climate.terms.en[3]: message``."""
     field_name = ""
     for part in err["loc"]:
-        field_name += f"[{part}]" if isinstance(part, int) else (
-            f".{part}" if field_name else str(part))
+        field_name += (
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if field_name else str(part))
+        )
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = "unknown key"

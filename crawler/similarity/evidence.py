@@ -21,24 +21,76 @@ from crawler.text.months import month_names
 # A number below this is too common to tell stories apart ("two countries", "3 projects").
 MIN_NUMBER = 10
 _SCALES = {
-    "%": None, "percent": None, "per cent": None, "pour cent": None, "prozent": None,
-    "por ciento": None, "por cento": None, "per cento": None, "procent": None,
-    "thousand": 1e3, "tys": 1e3, "тыс": 1e3, "千": 1e3, "mil": 1e3,
-    "million": 1e6, "millions": 1e6, "mln": 1e6, "mio": 1e6, "millionen": 1e6,
-    "millones": 1e6, "milhões": 1e6, "milhoes": 1e6, "milioni": 1e6, "milione": 1e6,
-    "milionów": 1e6, "milionow": 1e6, "miliony": 1e6, "milion": 1e6, "млн": 1e6,
-    "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "百万": 1e6,
-    "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "milliarden": 1e9,
-    "mrd": 1e9, "mld": 1e9, "miliard": 1e9, "miliardy": 1e9, "miliardów": 1e9,
-    "miliardow": 1e9, "mil millones": 1e9, "bilhão": 1e9, "bilhões": 1e9, "bilhoes": 1e9,
-    "miliardi": 1e9, "miliardo": 1e9, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9,
-    "миллиардов": 1e9, "万": 1e4, "亿": 1e8, "万亿": 1e12, "兆": 1e12,
+    "%": None,
+    "percent": None,
+    "per cent": None,
+    "pour cent": None,
+    "prozent": None,
+    "por ciento": None,
+    "por cento": None,
+    "per cento": None,
+    "procent": None,
+    "thousand": 1e3,
+    "tys": 1e3,
+    "тыс": 1e3,
+    "千": 1e3,
+    "mil": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mln": 1e6,
+    "mio": 1e6,
+    "millionen": 1e6,
+    "millones": 1e6,
+    "milhões": 1e6,
+    "milhoes": 1e6,
+    "milioni": 1e6,
+    "milione": 1e6,
+    "milionów": 1e6,
+    "milionow": 1e6,
+    "miliony": 1e6,
+    "milion": 1e6,
+    "млн": 1e6,
+    "миллион": 1e6,
+    "миллиона": 1e6,
+    "миллионов": 1e6,
+    "百万": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "milliarden": 1e9,
+    "mrd": 1e9,
+    "mld": 1e9,
+    "miliard": 1e9,
+    "miliardy": 1e9,
+    "miliardów": 1e9,
+    "miliardow": 1e9,
+    "mil millones": 1e9,
+    "bilhão": 1e9,
+    "bilhões": 1e9,
+    "bilhoes": 1e9,
+    "miliardi": 1e9,
+    "miliardo": 1e9,
+    "млрд": 1e9,
+    "миллиард": 1e9,
+    "миллиарда": 1e9,
+    "миллиардов": 1e9,
+    "万": 1e4,
+    "亿": 1e8,
+    "万亿": 1e12,
+    "兆": 1e12,
 }
 # Words need a word boundary after them ("mil" is not "milk"); CJK units and "%" do not.
-_WORDS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
-                  if s[0].isalpha() and s[0] < "\u3000")
-_SIGNS = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True)
-                  if not (s[0].isalpha() and s[0] < "\u3000"))
+_WORDS = "|".join(
+    re.escape(s)
+    for s in sorted(_SCALES, key=len, reverse=True)
+    if s[0].isalpha() and s[0] < "\u3000"
+)
+_SIGNS = "|".join(
+    re.escape(s)
+    for s in sorted(_SCALES, key=len, reverse=True)
+    if not (s[0].isalpha() and s[0] < "\u3000")
+)
 # Every pattern here opens by consuming a character of one class, and tests what comes before
 # that character after it, with a look-behind one character wider ("(?<!X)\d" written as
 # "\d(?<!X\d)"): ``re`` then finds the places a match can start with a tight C loop over
@@ -51,8 +103,20 @@ _NUMBER = re.compile(
     rf"(?:\s?(?P<scale>{_WORDS})(?![^\W\d_])|\s?(?P<sign>{_SIGNS}))?",
     re.IGNORECASE,
 )
-_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-               "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 # "{2,}" written as one and "+": a repeat first would hide the class from ``re``'s scan.
 _CJK_NUMERAL = "[零〇一二两三四五六七八九十百千万亿]"
@@ -62,7 +126,8 @@ _CJK_DATE = re.compile(r"(?=\d)(?<!\d)(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0
 _CJK_DATE_MARKS = ("月", "월")
 # (Two characters consumed here, so the look-behind is two wider.)
 _ISO_DATE = re.compile(
-    r"(?:19|20)(?<!\d\d\d)\d\d[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)")
+    r"(?:19|20)(?<!\d\d\d)\d\d[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)"
+)
 # A day "[0-3]?\d" is written "\d(?:(?<=[0-3])\d)?" to open with the digit class: the same
 # one or two digits, tried in the same order (two first).
 _DMY_DAY = r"(?P<day>\d(?<![\d.]\d)(?:(?<=[0-3])\d)?)"
@@ -70,8 +135,7 @@ _DMY_DATE = re.compile(rf"{_DMY_DAY}\.(?P<month>[01]?\d)\.(?:19|20)\d\d(?!\d)")
 _ACRONYM = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z0-9]{1,7}(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 # Capitalised words not opening a sentence: names of people, places and projects.
-_NAME = re.compile(
-    r"[A-ZÀ-ÖØ-ÞĀ-ſ](?:(?<=[^\W\d_] .)|(?<=[^\W\d_][,;] .))[a-zß-öø-ÿā-ſ]{3,}")
+_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ](?:(?<=[^\W\d_] .)|(?<=[^\W\d_][,;] .))[a-zß-öø-ÿā-ſ]{3,}")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ]{3,}")
 # Languages whose common nouns are capitalised: capitals there do not mark names.
 _NOUNS_CAPITALISED = frozenset({"de"})
@@ -87,16 +151,24 @@ class Evidence:
     names: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, list[str]]:
-        return {"numbers": list(self.numbers), "dates": list(self.dates),
-                "acronyms": list(self.acronyms), "names": list(self.names)}
+        return {
+            "numbers": list(self.numbers),
+            "dates": list(self.dates),
+            "acronyms": list(self.acronyms),
+            "names": list(self.names),
+        }
 
     @classmethod
     def from_json(cls, raw: Any) -> Evidence:
         """The evidence stored by ``to_json``; empty for anything else (a NULL column)."""
         if not isinstance(raw, dict):
             return cls()
-        return cls(**{key: tuple(str(v) for v in raw.get(key) or ())
-                      for key in ("numbers", "dates", "acronyms", "names")})
+        return cls(
+            **{
+                key: tuple(str(v) for v in raw.get(key) or ())
+                for key in ("numbers", "dates", "acronyms", "names")
+            }
+        )
 
 
 def is_year(number: str) -> bool:
@@ -177,8 +249,10 @@ def _textual_dates() -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
         for form, number in table.items():
             names.setdefault(form, number)
     month = _longest_first(names)
-    day_first = re.compile(rf"(?P<day>\d(?<!\d\d)(?:(?<=[0-3])\d)?)(?:\.|er|st|nd|rd|th)?\s+"
-                           rf"(?:de\s+|of\s+)?(?P<month>{month})(?![^\W\d_])")
+    day_first = re.compile(
+        rf"(?P<day>\d(?<!\d\d)(?:(?<=[0-3])\d)?)(?:\.|er|st|nd|rd|th)?\s+"
+        rf"(?:de\s+|of\s+)?(?P<month>{month})(?![^\W\d_])"
+    )
     # "(?<![^\W\d_])(?P<month>{month})\.?\s+(?P<day>[0-3]?\d)(?!\d)" read backwards, run on
     # the text reversed: it then opens with the day's digit like the other patterns (see
     # ``_NUMBER``) instead of testing a look-behind at every letter, three times faster. The
@@ -186,7 +260,8 @@ def _textual_dates() -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
     # and one or two digits, so two never overlap, and the order they are found in is moot.
     backwards = _longest_first(name[::-1] for name in names)
     month_first_reversed = re.compile(
-        rf"(?P<day>\d(?<!\d\d)[0-3]?)\s+\.?(?P<month>{backwards})(?![^\W\d_])")
+        rf"(?P<day>\d(?<!\d\d)[0-3]?)\s+\.?(?P<month>{backwards})(?![^\W\d_])"
+    )
     return names, day_first, month_first_reversed
 
 
@@ -223,8 +298,11 @@ def dates(text: str) -> set[str]:
 
 def acronyms(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
     """Words in capitals (WSSO, ESG, CECCO) other than roman numerals and ``exclude``."""
-    return {a for a in _ACRONYM.findall(text)
-            if a not in exclude and not _ROMAN.match(a) and sum(c.isalpha() for c in a) >= 2}
+    return {
+        a
+        for a in _ACRONYM.findall(text)
+        if a not in exclude and not _ROMAN.match(a) and sum(c.isalpha() for c in a) >= 2
+    }
 
 
 def names(text: str, language: str | None) -> set[str]:
@@ -237,9 +315,12 @@ def names(text: str, language: str | None) -> set[str]:
     return set(map(fold_line, set(_NAME.findall(text))))  # each name folded once
 
 
-def find_evidence(text: str, language: str | None,
-                  exclude_acronyms: frozenset[str] = frozenset(),
-                  exclude_names: frozenset[str] = frozenset()) -> Evidence:
+def find_evidence(
+    text: str,
+    language: str | None,
+    exclude_acronyms: frozenset[str] = frozenset(),
+    exclude_names: frozenset[str] = frozenset(),
+) -> Evidence:
     """All the evidence in ``text``; ``exclude_*``: words already counted as parties."""
     text = unicodedata.normalize("NFKC", text)
     return Evidence(

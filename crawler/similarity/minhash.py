@@ -21,8 +21,9 @@ ROWS = 2
 PERMUTATIONS = BANDS * ROWS
 # Fixed multiply-shift hash functions (odd multipliers), so keys never change between runs.
 _rng = np.random.default_rng(20240909)
-_MULTIPLIERS = (_rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2)
-                + np.uint64(1))
+_MULTIPLIERS = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
 _ADDENDS = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
 # Band keys fit a signed 32-bit INTEGER column on every database.
 _KEY_MASK = 0x7FFFFFFF

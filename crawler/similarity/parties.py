@@ -28,8 +28,15 @@ INSTRUMENTS_FILE = PARTIES_FILE.with_name("instruments.yaml")
 KINDS = ("country", "region", "city", "body", "agency", "bank", "company")
 # How much a shared party says about two reports being one story: countries are named in
 # half of all climate news, a company or agency rarely.
-KIND_WEIGHTS = {"country": 0.5, "region": 1.0, "city": 1.5, "body": 1.0, "agency": 2.0,
-                "bank": 1.5, "company": 2.0}
+KIND_WEIGHTS = {
+    "country": 0.5,
+    "region": 1.0,
+    "city": 1.5,
+    "body": 1.0,
+    "agency": 2.0,
+    "bank": 1.5,
+    "company": 2.0,
+}
 # A name in capitals this long or shorter (UNEP, UE, ООН) must appear in capitals.
 MAX_ACRONYM = 6
 # Tokens whose candidate names are remembered per table (cleared when full).
@@ -77,8 +84,12 @@ class Instruments:
 class PartyTable:
     """Every party and a matcher for their names."""
 
-    def __init__(self, parties: dict[str, Party], patterns: list[_Pattern],
-                 instruments: Instruments = Instruments()) -> None:
+    def __init__(
+        self,
+        parties: dict[str, Party],
+        patterns: list[_Pattern],
+        instruments: Instruments = Instruments(),
+    ) -> None:
         self.parties = parties
         self._instruments = instruments
         self._cities = frozenset(p for p, party in parties.items() if party.kind == "city")
@@ -89,13 +100,16 @@ class PartyTable:
             (self._prefix if is_prefix else self._exact).setdefault(first, []).append(pattern)
         self._prefix_lengths = sorted({len(key) for key in self._prefix})
         self._acronyms = frozenset(
-            "".join(w.upper() for w, _ in p.words) for p in patterns if p.capitals)
+            "".join(w.upper() for w, _ in p.words) for p in patterns if p.capitals
+        )
         self._longest_first = TokenCache(self._sorted_candidates, TOKEN_CACHE_SIZE)
 
     def names_word(self, term: str) -> bool:
         """Whether a folded word is, alone, a party's name (Chiny, UNEP, Taicang)."""
-        return any(len(p.words) == 1 and _matches(p, [term], [term.upper()], 0)
-                   for p in self._longest_first[term])  # _candidates, sorted and cached
+        return any(
+            len(p.words) == 1 and _matches(p, [term], [term.upper()], 0)
+            for p in self._longest_first[term]
+        )  # _candidates, sorted and cached
 
     def acronyms(self) -> frozenset[str]:
         """The names written in capitals (UNEP, UE): not acronyms of their own."""
@@ -120,13 +134,20 @@ class PartyTable:
                 if _matches(pattern, terms, raws, position):
                     after = position + len(pattern.words)
                     if pattern.party not in self._cities or not self._in_instrument(
-                            terms, raws, position, after, candidates):
+                        terms, raws, position, after, candidates
+                    ):
                         counts[pattern.party] += 1
                     break
         return counts
 
-    def _in_instrument(self, terms: list[str], raws: list[str], start: int, end: int,
-                       candidates: list[tuple[_Pattern, ...]]) -> bool:
+    def _in_instrument(
+        self,
+        terms: list[str],
+        raws: list[str],
+        start: int,
+        end: int,
+        candidates: list[tuple[_Pattern, ...]],
+    ) -> bool:
         """Whether the city named at ``terms[start:end]`` is part of a treaty's name."""
         words = self._instruments
         # After it: "Paris (climate) Agreement", "Kunming-Montreal ... Framework", 巴黎协定.
@@ -135,7 +156,8 @@ class PartyTable:
             if _longest(words.instruments, terms, raws, position):
                 return True
             step = _longest(words.between, terms, raws, position) or self._city_at(
-                terms, raws, position, candidates)
+                terms, raws, position, candidates
+            )
             if not step:
                 break
             position += step
@@ -151,13 +173,19 @@ class PartyTable:
                 return False
         return False
 
-    def _city_at(self, terms: list[str], raws: list[str], position: int,
-                 candidates: list[tuple[_Pattern, ...]]) -> int:
+    def _city_at(
+        self,
+        terms: list[str],
+        raws: list[str],
+        position: int,
+        candidates: list[tuple[_Pattern, ...]],
+    ) -> int:
         """How many tokens a city's name at ``position`` spans (0: none there)."""
         if position >= len(terms):
             return 0
-        return _longest(tuple(p for p in candidates[position] if p.party in self._cities),
-                        terms, raws, position)
+        return _longest(
+            tuple(p for p in candidates[position] if p.party in self._cities), terms, raws, position
+        )
 
     def _sorted_candidates(self, term: str) -> tuple[_Pattern, ...]:
         """``_candidates``, most words first (the first that matches is the longest name
@@ -189,8 +217,9 @@ def _matches(pattern: _Pattern, terms: list[str], raws: list[str], position: int
     return True
 
 
-def _longest(patterns: tuple[_Pattern, ...], terms: list[str], raws: list[str],
-             position: int) -> int:
+def _longest(
+    patterns: tuple[_Pattern, ...], terms: list[str], raws: list[str], position: int
+) -> int:
     """How many tokens the longest of ``patterns`` matching at ``position`` spans (0: none)."""
     if not 0 <= position < len(terms):
         return 0
@@ -207,13 +236,13 @@ def _pattern(party: str, name: str) -> _Pattern | None:
         if prefix and words:
             words[-1] = (words[-1][0], True)
     letters = [c for c in name if c.isalpha()]
-    capitals = (bool(letters) and len(letters) <= MAX_ACRONYM
-                and all(c.isupper() for c in letters))
+    capitals = bool(letters) and len(letters) <= MAX_ACRONYM and all(c.isupper() for c in letters)
     return _Pattern(party, tuple(words), capitals) if words else None
 
 
-def parse_parties(raw: Any, where: str = str(PARTIES_FILE),
-                  instruments: Instruments = Instruments()) -> PartyTable:
+def parse_parties(
+    raw: Any, where: str = str(PARTIES_FILE), instruments: Instruments = Instruments()
+) -> PartyTable:
     """Validate the parsed parties file; raise ``PartiesFileError`` naming what is wrong."""
     if not isinstance(raw, list):
         raise PartiesFileError(f"{where}: expected a list of parties")
@@ -270,8 +299,10 @@ def parse_instruments(raw: Any, where: str = str(INSTRUMENTS_FILE)) -> Instrumen
 @cache
 def party_table() -> PartyTable:
     """The bundled parties table (read once per process)."""
-    return parse_parties(load_data_file(PARTIES_FILE),
-                         instruments=parse_instruments(load_data_file(INSTRUMENTS_FILE)))
+    return parse_parties(
+        load_data_file(PARTIES_FILE),
+        instruments=parse_instruments(load_data_file(INSTRUMENTS_FILE)),
+    )
 
 
 def find_parties(text: str) -> Counter[str]:

@@ -31,7 +31,8 @@ def _resemblance(shared: int, size_a: int, size_b: int) -> tuple[float, float]:
 def _is_copy(shared: int, size_a: int, size_b: int) -> bool:
     jaccard, containment = _resemblance(shared, size_a, size_b)
     return jaccard >= MIN_JACCARD or (
-        containment >= MIN_CONTAINMENT and min(size_a, size_b) >= MIN_CONTAINED_SHINGLES)
+        containment >= MIN_CONTAINMENT and min(size_a, size_b) >= MIN_CONTAINED_SHINGLES
+    )
 
 
 def resemblance(a: set[int], b: set[int]) -> tuple[float, float]:
@@ -76,8 +77,10 @@ class StoryFacts:
 def evidence_score(a: Evidence, b: Evidence) -> float:
     """Weighted count of the evidence two articles share, parties aside."""
     score = WEIGHTS["date"] * len(set(a.dates) & set(b.dates))
-    score += sum(WEIGHTS["year"] if is_year(n) else WEIGHTS["number"]
-                 for n in set(a.numbers) & set(b.numbers))
+    score += sum(
+        WEIGHTS["year"] if is_year(n) else WEIGHTS["number"]
+        for n in set(a.numbers) & set(b.numbers)
+    )
     score += WEIGHTS["acronym"] * len(set(a.acronyms) & set(b.acronyms))
     score += WEIGHTS["name"] * len(set(a.names) & set(b.names))
     return score

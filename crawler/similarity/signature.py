@@ -35,8 +35,16 @@ def text_signature(title: str | None, text: str, language: str | None) -> TextSi
     parties = tuple(sorted(counts, key=lambda pid: (-counts[pid], pid)))
     full = f"{title}\n{text}" if title else text
     evidence = find_evidence(full, language, exclude_acronyms=table.acronyms())
-    evidence = Evidence(evidence.numbers, evidence.dates, evidence.acronyms,
-                        tuple(n for n in evidence.names if not table.names_word(n)))
+    evidence = Evidence(
+        evidence.numbers,
+        evidence.dates,
+        evidence.acronyms,
+        tuple(n for n in evidence.names if not table.names_word(n)),
+    )
     hashes = shingle_array(terms)
-    return TextSignature(bands=band_keys_of(hashes), parties=parties, evidence=evidence,
-                         shingles=pack_shingle_array(hashes))
+    return TextSignature(
+        bands=band_keys_of(hashes),
+        parties=parties,
+        evidence=evidence,
+        shingles=pack_shingle_array(hashes),
+    )

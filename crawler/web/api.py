@@ -35,8 +35,12 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
 
-@router.get("/search", name="api_search", response_model=SearchOut,
-            summary="Search articles, or list the newest")
+@router.get(
+    "/search",
+    name="api_search",
+    response_model=SearchOut,
+    summary="Search articles, or list the newest",
+)
 def search(params: Annotated[SearchParams, Query()], session: SessionDep) -> SearchOut:
     """One page of articles matching ``q`` and the filters, best match (or newest) first,
     with counts per source and language. Without ``q``: every article, newest first."""
@@ -45,17 +49,30 @@ def search(params: Annotated[SearchParams, Query()], session: SessionDep) -> Sea
     except QuerySyntaxError as exc:
         raise HTTPException(400, f"q: {exc}") from None
     return SearchOut(
-        query=params.query, sort=params.order, page=params.page, per_page=params.per_page,
-        total=page.total, total_exact=page.total_exact, pages=page.pages,
+        query=params.query,
+        sort=params.order,
+        page=params.page,
+        per_page=params.per_page,
+        total=page.total,
+        total_exact=page.total_exact,
+        pages=page.pages,
         results=[
-            ResultOut(id=item.article.id, url=item.article.url, source=item.article.source.name,
-                      title=item.article.title, published_at=item.article.published_at,
-                      language=item.article.language, relevant=item.article.relevant,
-                      duplicate_of=item.article.duplicate_of, cluster=item.article.cluster,
-                      snippet=item.snippet.text,
-                      snippet_parts=[SnippetPartOut(text=p.text, match=p.match)
-                                     for p in item.snippet.parts],
-                      score=item.score)
+            ResultOut(
+                id=item.article.id,
+                url=item.article.url,
+                source=item.article.source.name,
+                title=item.article.title,
+                published_at=item.article.published_at,
+                language=item.article.language,
+                relevant=item.article.relevant,
+                duplicate_of=item.article.duplicate_of,
+                cluster=item.article.cluster,
+                snippet=item.snippet.text,
+                snippet_parts=[
+                    SnippetPartOut(text=p.text, match=p.match) for p in item.snippet.parts
+                ],
+                score=item.score,
+            )
             for item in page.items
         ],
         facets=FacetsOut(
@@ -65,8 +82,13 @@ def search(params: Annotated[SearchParams, Query()], session: SessionDep) -> Sea
     )
 
 
-@router.get("/articles/{article_id}", name="api_article", response_model=ArticleOut,
-            summary="One article", responses=NOT_FOUND)
+@router.get(
+    "/articles/{article_id}",
+    name="api_article",
+    response_model=ArticleOut,
+    summary="One article",
+    responses=NOT_FOUND,
+)
 def article(article_id: Annotated[ArticleId, Path()], session: SessionDep) -> ArticleOut:
     """The article's clean text and metadata (the fields of ``newsmon export``), with its
     duplicates and its versions in other languages."""
@@ -74,13 +96,16 @@ def article(article_id: Annotated[ArticleId, Path()], session: SessionDep) -> Ar
     if found is None:
         raise HTTPException(404, f"no article with id {article_id}")
     related = find_related(session, found)
-    return ArticleOut(**article_record(found),
-                      duplicates=[_ref(a) for a in related.duplicates],
-                      versions=[_ref(a) for a in related.versions])
+    return ArticleOut(
+        **article_record(found),
+        duplicates=[_ref(a) for a in related.duplicates],
+        versions=[_ref(a) for a in related.versions],
+    )
 
 
-@router.get("/sources", name="api_sources", response_model=list[SourceOut],
-            summary="Every source's health")
+@router.get(
+    "/sources", name="api_sources", response_model=list[SourceOut], summary="Every source's health"
+)
 def sources(request: Request) -> list[SourceOut]:
     """Per source: schedule, next run, last run, new articles and health, as
     ``newsmon status --format json`` reports them."""
@@ -88,11 +113,19 @@ def sources(request: Request) -> list[SourceOut]:
     return [SourceOut.model_validate(s) for s in source_health(state.db, state.config)]
 
 
-@router.get("/sources/{name}/runs", name="api_source_runs", response_model=list[RunOut],
-            summary="A source's last crawl runs", responses=NOT_FOUND)
-def source_runs(request: Request, name: str, session: SessionDep,
-                limit: Annotated[int, Query(ge=1, le=200, description="How many runs.")] = 20,
-                ) -> list[RunOut]:
+@router.get(
+    "/sources/{name}/runs",
+    name="api_source_runs",
+    response_model=list[RunOut],
+    summary="A source's last crawl runs",
+    responses=NOT_FOUND,
+)
+def source_runs(
+    request: Request,
+    name: str,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="How many runs.")] = 20,
+) -> list[RunOut]:
     """The source's latest crawl runs, newest first."""
     runs = recent_runs(session, name, limit=limit)
     if not runs and not is_known_source(session, request.app.state.config, name):
@@ -101,5 +134,10 @@ def source_runs(request: Request, name: str, session: SessionDep,
 
 
 def _ref(article: Article) -> ArticleRef:
-    return ArticleRef(id=article.id, title=article.title, source=article.source.name,
-                      language=article.language, published_at=article.published_at)
+    return ArticleRef(
+        id=article.id,
+        title=article.title,
+        source=article.source.name,
+        language=article.language,
+        published_at=article.published_at,
+    )

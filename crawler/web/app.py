@@ -54,7 +54,7 @@ def create_app(database_url: str, config: NewsmonConfig | None = None) -> FastAP
         version=app_version(),
         summary="Climate-cooperation news collected by newsmon: search, articles, sources.",
         description="Read-only. Every list takes the filters of `newsmon search`; errors are "
-                    "JSON objects whose `detail` names the parameter at fault.",
+        "JSON objects whose `detail` names the parameter at fault.",
         openapi_url="/api/openapi.json",
         # Swagger UI and ReDoc load scripts from a CDN, which the Content-Security-Policy
         # forbids (and an offline server cannot reach); /api lists the endpoints instead.
@@ -87,31 +87,49 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": describe_errors(exc.errors())}, status_code=400)
         # A page's path that does not parse (/articles/abc) names no page at all.
         if any(tuple(error.get("loc", ()))[:1] == ("path",) for error in exc.errors()):
-            return render(request, "error.html", {"heading": "Not found",
-                                                  "message": "There is no page at this address."},
-                          status_code=404)
-        return render(request, "error.html", {"heading": "Bad request",
-                                              "message": describe_errors(exc.errors())},
-                      status_code=400)
+            return render(
+                request,
+                "error.html",
+                {"heading": "Not found", "message": "There is no page at this address."},
+                status_code=404,
+            )
+        return render(
+            request,
+            "error.html",
+            {"heading": "Bad request", "message": describe_errors(exc.errors())},
+            status_code=400,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=exc.headers)
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         heading = "Not found" if exc.status_code == 404 else f"Error {exc.status_code}"
         message = exc.detail if exc.status_code != 404 else "There is no page at this address."
-        return render(request, "error.html", {"heading": heading, "message": message},
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            {"heading": heading, "message": message},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(DatabaseUnavailable)
     async def database_down(request: Request, exc: Exception) -> Response:
-        logger.warning("%s %s: database unavailable: %s", request.method, request.url.path,
-                       str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        logger.warning(
+            "%s %s: database unavailable: %s",
+            request.method,
+            request.url.path,
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
         detail = "the database is unavailable; try again later"
         if _wants_json(request):
             return JSONResponse({"detail": detail}, status_code=503)
-        return render(request, "error.html", {"heading": "Database unavailable",
-                                              "message": detail.capitalize() + "."},
-                      status_code=503)
+        return render(
+            request,
+            "error.html",
+            {"heading": "Database unavailable", "message": detail.capitalize() + "."},
+            status_code=503,
+        )

@@ -55,11 +55,16 @@ class Feed:
     entries: list[Entry]
 
 
-@router.get("/feed.atom", name="atom_feed", response_class=Response, summary="Atom feed",
-            responses={200: {"content": {ATOM_MEDIA_TYPE: {}},
-                             "description": "An Atom 1.0 feed."}})
-def atom_feed(request: Request, params: Annotated[FeedParams, Query()],
-              session: SessionDep) -> Response:
+@router.get(
+    "/feed.atom",
+    name="atom_feed",
+    response_class=Response,
+    summary="Atom feed",
+    responses={200: {"content": {ATOM_MEDIA_TYPE: {}}, "description": "An Atom 1.0 feed."}},
+)
+def atom_feed(
+    request: Request, params: Annotated[FeedParams, Query()], session: SessionDep
+) -> Response:
     """The newest articles matching the filters (the search page's parameters), as an Atom
     feed for any feed reader."""
     try:
@@ -77,8 +82,9 @@ def atom_feed(request: Request, params: Annotated[FeedParams, Query()],
         entries=entries,
     )
     # The charset parameter too: without it browsers decode application/*+xml as Latin-1.
-    return render(request, "feed.xml", {"feed": feed},
-                  media_type=f"{ATOM_MEDIA_TYPE}; charset=utf-8")
+    return render(
+        request, "feed.xml", {"feed": feed}, media_type=f"{ATOM_MEDIA_TYPE}; charset=utf-8"
+    )
 
 
 def _entry(request: Request, article: Article) -> Entry:

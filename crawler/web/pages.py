@@ -52,25 +52,36 @@ class FacetGroup:
 def search_page(request: Request, session: SessionDep) -> Response:
     """Search form, facets and one page of results (the newest articles without a query)."""
     items = request.query_params.multi_items()
-    raw = {key: request.query_params.get(key, "")
-           for key in ("q", "since", "until", "sort", "relevant", "duplicates", "cluster",
-                       "party")}
+    raw = {
+        key: request.query_params.get(key, "")
+        for key in ("q", "since", "until", "sort", "relevant", "duplicates", "cluster", "party")
+    }
     chosen = {key: request.query_params.getlist(key) for key in ("source", "lang")}
-    context: dict[str, Any] = {"nav": "search", "raw": raw, "params": None, "results": None,
-                               "error": None}
+    context: dict[str, Any] = {
+        "nav": "search",
+        "raw": raw,
+        "params": None,
+        "results": None,
+        "error": None,
+    }
     try:
         params = parse_params(SearchParams, items)
     except ValidationError as exc:
-        context.update(error=describe_errors(exc.errors()), facets=_facets(None, chosen),
-                       feed_url=request.url_for("atom_feed"))
+        context.update(
+            error=describe_errors(exc.errors()),
+            facets=_facets(None, chosen),
+            feed_url=request.url_for("atom_feed"),
+        )
         return render(request, "search.html", context, status_code=400)
-    context.update(params=params, feed_url=with_query(request.url_for("atom_feed"),
-                                                      params.query_items()))
+    context.update(
+        params=params, feed_url=with_query(request.url_for("atom_feed"), params.query_items())
+    )
     try:
         results = find_articles(session, params)
     except QuerySyntaxError as exc:
-        context.update(error=f"Cannot search for {params.query!r}: {exc}",
-                       facets=_facets(None, chosen))
+        context.update(
+            error=f"Cannot search for {params.query!r}: {exc}", facets=_facets(None, chosen)
+        )
         return render(request, "search.html", context, status_code=400)
     base = request.url_for("search_page")
 
@@ -81,8 +92,13 @@ def search_page(request: Request, session: SessionDep) -> Response:
         return with_query(base, [*params.query_items(), *extra, ("page", str(number))])
 
     last = _last_page(results)
-    context.update(results=results, facets=_facets(results, chosen), page_url=page_url,
-                   last_page=last, page_numbers=_page_numbers(params.page, last))
+    context.update(
+        results=results,
+        facets=_facets(results, chosen),
+        page_url=page_url,
+        last_page=last,
+        page_numbers=_page_numbers(params.page, last),
+    )
     return render(request, "search.html", context)
 
 
@@ -94,21 +110,28 @@ def article_page(request: Request, article_id: int, session: SessionDep) -> Resp
         return _not_found(request, f"There is no article with id {article_id}.")
     related = find_related(session, article)
     original = article.canonical_url or article.url
-    return render(request, "article.html", {
-        "nav": "search",
-        "article": article,
-        "paragraphs": paragraphs(article.text),
-        "original_url": original,
-        "original_href": safe_href(original),
-        "extra_metadata": _story_metadata(article),
-        "story_url": None if article.cluster is None else with_query(
-            request.url_for("search_page"), [("cluster", str(article.cluster)),
-                                             ("duplicates", "true")]),
-        "related": [
-            ("Duplicates", related.duplicates, "No copy of this article from other pages."),
-            ("In other languages", related.versions, "No version in another language."),
-        ],
-    })
+    return render(
+        request,
+        "article.html",
+        {
+            "nav": "search",
+            "article": article,
+            "paragraphs": paragraphs(article.text),
+            "original_url": original,
+            "original_href": safe_href(original),
+            "extra_metadata": _story_metadata(article),
+            "story_url": None
+            if article.cluster is None
+            else with_query(
+                request.url_for("search_page"),
+                [("cluster", str(article.cluster)), ("duplicates", "true")],
+            ),
+            "related": [
+                ("Duplicates", related.duplicates, "No copy of this article from other pages."),
+                ("In other languages", related.versions, "No version in another language."),
+            ],
+        },
+    )
 
 
 @router.get("/sources", name="sources_page")
@@ -118,9 +141,15 @@ def sources_page(request: Request) -> Response:
     verdicts: dict[str, int] = {}
     for status in statuses:
         verdicts[status.health] = verdicts.get(status.health, 0) + 1
-    return render(request, "sources.html", {
-        "nav": "sources", "statuses": statuses, "verdict_counts": sorted(verdicts.items()),
-    })
+    return render(
+        request,
+        "sources.html",
+        {
+            "nav": "sources",
+            "statuses": statuses,
+            "verdict_counts": sorted(verdicts.items()),
+        },
+    )
 
 
 @router.get("/sources/{name}", name="source_page")
@@ -130,9 +159,15 @@ def source_page(request: Request, name: str, session: SessionDep) -> Response:
     if not is_known_source(session, state.config, name):
         return _not_found(request, f"There is no source named {name!r}.")
     status = next(s for s in source_health(state.db, state.config) if s.name == name)
-    return render(request, "source.html", {
-        "nav": "sources", "status": status, "runs": recent_runs(session, name, RUNS_SHOWN),
-    })
+    return render(
+        request,
+        "source.html",
+        {
+            "nav": "sources",
+            "status": status,
+            "runs": recent_runs(session, name, RUNS_SHOWN),
+        },
+    )
 
 
 @router.get("/api", name="api_page")
@@ -140,13 +175,21 @@ def api_page(request: Request) -> Response:
     """The JSON API's endpoints and parameters, from its OpenAPI schema."""
     schema = request.app.openapi()
     endpoints = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-         "description": op.get("description", ""), "parameters": op.get("parameters", [])}
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "parameters": op.get("parameters", []),
+        }
         for path, operations in schema["paths"].items()
         for method, op in operations.items()
     ]
-    return render(request, "api.html", {"nav": "api", "endpoints": endpoints,
-                                        "openapi_url": request.app.openapi_url})
+    return render(
+        request,
+        "api.html",
+        {"nav": "api", "endpoints": endpoints, "openapi_url": request.app.openapi_url},
+    )
 
 
 def _story_metadata(article: Article) -> list[tuple[str, str]]:
@@ -164,8 +207,9 @@ def _story_metadata(article: Article) -> list[tuple[str, str]]:
 
 
 def _not_found(request: Request, message: str) -> Response:
-    return render(request, "error.html", {"heading": "Not found", "message": message},
-                  status_code=404)
+    return render(
+        request, "error.html", {"heading": "Not found", "message": message}, status_code=404
+    )
 
 
 def _facets(results: ResultPage | None, chosen: dict[str, list[str]]) -> list[FacetGroup]:
@@ -180,11 +224,13 @@ def _facets(results: ResultPage | None, chosen: dict[str, list[str]]) -> list[Fa
         selected = {v.strip() for v in chosen[name] if v.strip()}
         if name == "lang":
             selected = {v.lower() for v in selected}
-        entries = [FacetEntry(f.value, f.count, f.value in selected)
-                   for f in counted[name] if f.value is not None]
+        entries = [
+            FacetEntry(f.value, f.count, f.value in selected)
+            for f in counted[name]
+            if f.value is not None
+        ]
         shown = {e.value for e in entries}
-        entries += [FacetEntry(v, 0 if results else None, True)
-                    for v in sorted(selected - shown)]
+        entries += [FacetEntry(v, 0 if results else None, True) for v in sorted(selected - shown)]
         groups.append(FacetGroup(name, title, entries))
     return groups
 

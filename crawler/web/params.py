@@ -71,29 +71,43 @@ class FilterParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    q: str = Field("", max_length=MAX_QUERY_CHARS, description=(
-        'Search query: words (all must match), "exact phrases", OR, -excluded. '
-        "Empty: every article, newest first."))
+    q: str = Field(
+        "",
+        max_length=MAX_QUERY_CHARS,
+        description=(
+            'Search query: words (all must match), "exact phrases", OR, -excluded. '
+            "Empty: every article, newest first."
+        ),
+    )
     source: Values = Field(default_factory=list, description="Only these sources (repeatable).")
-    lang: Languages = Field(default_factory=list,
-                         description="Only these languages, ISO 639-1 codes (repeatable).")
-    since: When = Field(None, description="Published on or after this date (YYYY-MM-DD or "
-                                          "ISO 8601; UTC unless an offset is given).")
+    lang: Languages = Field(
+        default_factory=list, description="Only these languages, ISO 639-1 codes (repeatable)."
+    )
+    since: When = Field(
+        None,
+        description="Published on or after this date (YYYY-MM-DD or "
+        "ISO 8601; UTC unless an offset is given).",
+    )
     until: When = Field(None, description="Published before this date.")
     relevant: Annotated[bool | None, BeforeValidator(_blank_none)] = Field(
-        None, description="true: only articles scored relevant to climate cooperation; "
-                          "false: only those scored not relevant; empty: both.")
+        None,
+        description="true: only articles scored relevant to climate cooperation; "
+        "false: only those scored not relevant; empty: both.",
+    )
     cluster: Annotated[ArticleId | None, BeforeValidator(_blank_none)] = Field(
-        None, description="Only the reports of this story (its cluster id).")
+        None, description="Only the reports of this story (its cluster id)."
+    )
     party: Annotated[str | None, BeforeValidator(_blank_none)] = Field(
-        None, max_length=64, description="Only articles naming this party id (e.g. unep, eu).")
+        None, max_length=64, description="Only articles naming this party id (e.g. unep, eu)."
+    )
     duplicates: bool = Field(False, description="Include near-duplicates (hidden by default).")
 
     @model_validator(mode="after")
     def _ordered_dates(self) -> FilterParams:
         if self.since and self.until and self.since >= self.until:
-            raise ValueError(f"since ({self.since.date()}) must be before until "
-                             f"({self.until.date()})")
+            raise ValueError(
+                f"since ({self.since.date()}) must be before until ({self.until.date()})"
+            )
         return self
 
     @property
@@ -102,20 +116,26 @@ class FilterParams(BaseModel):
         return self.q.strip() or None
 
     def article_filter(self) -> ArticleFilter:
-        return ArticleFilter(sources=tuple(dict.fromkeys(self.source)),
-                             languages=tuple(self.lang),
-                             since=self.since, until=self.until, relevant=self.relevant,
-                             cluster=self.cluster,
-                             party=self.party.strip().lower() if self.party else None,
-                             include_duplicates=self.duplicates)
+        return ArticleFilter(
+            sources=tuple(dict.fromkeys(self.source)),
+            languages=tuple(self.lang),
+            since=self.since,
+            until=self.until,
+            relevant=self.relevant,
+            cluster=self.cluster,
+            party=self.party.strip().lower() if self.party else None,
+            include_duplicates=self.duplicates,
+        )
 
     def query_items(self) -> list[tuple[str, str]]:
         """The filter as URL query items (to link to the same results elsewhere)."""
         items = [("q", self.q)] if self.q else []
         items += [("source", s) for s in self.source] + [("lang", x) for x in self.lang]
-        items += [(name, value.date().isoformat() if _is_midnight_utc(value) else
-                   value.isoformat())
-                  for name, value in (("since", self.since), ("until", self.until)) if value]
+        items += [
+            (name, value.date().isoformat() if _is_midnight_utc(value) else value.isoformat())
+            for name, value in (("since", self.since), ("until", self.until))
+            if value
+        ]
         if self.relevant is not None:
             items.append(("relevant", str(self.relevant).lower()))
         if self.cluster is not None:
@@ -135,17 +155,21 @@ class SearchParams(FilterParams):
     """A page of search results (or of the newest articles when ``q`` is empty)."""
 
     sort: Annotated[Literal["relevance", "date"] | None, BeforeValidator(_blank_none)] = Field(
-        None, description="relevance (default with a query) or date (newest first; the only "
-                          "order without one).")
+        None,
+        description="relevance (default with a query) or date (newest first; the only "
+        "order without one).",
+    )
     page: int = Field(1, ge=1, description="Page number, from 1.")
     per_page: int = Field(20, ge=1, le=100, description="Results per page.")
 
     @model_validator(mode="after")
     def _window(self) -> SearchParams:
         if self.page * self.per_page > MAX_RESULT_WINDOW:
-            raise ValueError(f"page {self.page} is too deep: only the first "
-                             f"{MAX_RESULT_WINDOW:,} results can be paged through; narrow "
-                             "the search instead")
+            raise ValueError(
+                f"page {self.page} is too deep: only the first "
+                f"{MAX_RESULT_WINDOW:,} results can be paged through; narrow "
+                "the search instead"
+            )
         return self
 
     @property
@@ -161,8 +185,10 @@ class FeedParams(FilterParams):
     """The Atom feed: the newest relevant articles matching the filter."""
 
     relevant: Annotated[bool | None, BeforeValidator(_blank_none)] = Field(
-        True, description="true (the default): only articles scored relevant to climate "
-                          "cooperation; false: only those scored not relevant; empty: both.")
+        True,
+        description="true (the default): only articles scored relevant to climate "
+        "cooperation; false: only those scored not relevant; empty: both.",
+    )
 
     limit: int = Field(50, ge=1, le=200, description="How many entries, newest first.")
 

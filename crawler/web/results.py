@@ -63,14 +63,17 @@ def find_articles(session: Session, params: SearchParams) -> ResultPage:
     if params.query is None:
         articles = list_articles(session, flt, limit=params.per_page, offset=params.offset)
         items = [ResultItem(a, make_snippet(a.text, ())) for a in articles]
-        return ResultPage(params=params, items=items, facets=facets,
-                          total=count_articles(session, flt))
-    hits = search_articles(session, params.query, flt, sort=params.order,
-                           limit=params.per_page, offset=params.offset)
+        return ResultPage(
+            params=params, items=items, facets=facets, total=count_articles(session, flt)
+        )
+    hits = search_articles(
+        session, params.query, flt, sort=params.order, limit=params.per_page, offset=params.offset
+    )
     items = [ResultItem(h.article, h.snippet, h.score) for h in hits]
     count = count_search_hits(session, params.query, flt)
-    return ResultPage(params=params, items=items, facets=facets, total=count.count,
-                      total_exact=count.exact)
+    return ResultPage(
+        params=params, items=items, facets=facets, total=count.count, total_exact=count.exact
+    )
 
 
 def newest_articles(session: Session, params: FeedParams) -> list[Article]:
@@ -84,8 +87,10 @@ def newest_articles(session: Session, params: FeedParams) -> list[Article]:
 
 def find_related(session: Session, article: Article) -> Related:
     """Duplicates and other-language versions of ``article``."""
-    return Related(duplicates=list_duplicates(session, article),
-                   versions=list_language_versions(session, article))
+    return Related(
+        duplicates=list_duplicates(session, article),
+        versions=list_language_versions(session, article),
+    )
 
 
 def source_health(db: Database, config: NewsmonConfig | None) -> list[SourceStatus]:

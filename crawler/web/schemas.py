@@ -50,17 +50,20 @@ class ArticleOut(BaseModel):
     fetched_at: datetime
     updated_at: datetime | None = Field(description="When the text last changed, if ever.")
     content_hash: str
-    relevance: float | None = Field(description="Relevance to climate cooperation, 0 to 1 "
-                                                "(None: not scored).")
+    relevance: float | None = Field(
+        description="Relevance to climate cooperation, 0 to 1 (None: not scored)."
+    )
     relevant: bool | None
     topics: list[str]
     duplicate_of: int | None = Field(description="The original, when this is a near-duplicate.")
     cluster: int | None = Field(description="The story's id (its first article's id).")
     parties: list[PartyOut] = Field(description="Parties the article names, most named first.")
     duplicates: list[ArticleRef] = Field(
-        default_factory=list, description="Copies of this article stored from other pages.")
+        default_factory=list, description="Copies of this article stored from other pages."
+    )
     versions: list[ArticleRef] = Field(
-        default_factory=list, description="The same story in other languages.")
+        default_factory=list, description="The same story in other languages."
+    )
 
 
 class SnippetPartOut(BaseModel):
@@ -85,9 +88,11 @@ class ResultOut(BaseModel):
     snippet: str = Field(description="An excerpt, as plain text (no marks of any kind).")
     snippet_parts: list[SnippetPartOut] = Field(
         description="The excerpt in pieces, each saying whether it matched the query; their "
-                    "texts joined are `snippet`. Without a query, one piece that did not match.")
-    score: float | None = Field(description="Search score, higher is better (None when "
-                                            "listing without a query).")
+        "texts joined are `snippet`. Without a query, one piece that did not match."
+    )
+    score: float | None = Field(
+        description="Search score, higher is better (None when listing without a query)."
+    )
 
 
 class FacetCountOut(BaseModel):
@@ -113,8 +118,9 @@ class SearchOut(BaseModel):
     page: int
     per_page: int
     total: int = Field(description="Articles matching the query and every filter.")
-    total_exact: bool = Field(description="false: more than total match (searches count "
-                                          "their hits only up to a cap).")
+    total_exact: bool = Field(
+        description="false: more than total match (searches count their hits only up to a cap)."
+    )
     pages: int
     results: list[ResultOut]
     facets: FacetsOut
@@ -131,7 +137,8 @@ class RunOut(BaseModel):
     status: str = Field(description="running, ok, failed or interrupted.")
     pages_fetched: int
     articles_found: int | None = Field(
-        None, description="Article links discovery found (zero makes the run a bad one).")
+        None, description="Article links discovery found (zero makes the run a bad one)."
+    )
     articles_new: int
     articles_updated: int
     articles_unchanged: int
@@ -147,8 +154,9 @@ class SourceOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     name: str
-    configured: bool = Field(description="Whether the sources file the server was started "
-                                         "with lists it.")
+    configured: bool = Field(
+        description="Whether the sources file the server was started with lists it."
+    )
     schedule: str | None
     next_run_at: datetime | None
     articles: int

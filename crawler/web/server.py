@@ -28,11 +28,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
     Raises ``UsageError`` naming the option at fault."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
     except (socket.gaierror, UnicodeError) as exc:
         reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
-        raise UsageError(f"--host {host!r}: not a valid host name or address ({reason})") \
-            from None
+        raise UsageError(f"--host {host!r}: not a valid host name or address ({reason})") from None
     sock = socket.socket(family, kind, proto)
     try:
         # As uvicorn does: a restart must not wait for the old connections' TIME_WAIT.
@@ -55,13 +55,25 @@ def url_of(sock: socket.socket) -> str:
 
 def make_server(app: FastAPI, *, log_level: str = "info") -> uvicorn.Server:
     """A uvicorn server for ``app``; start it with ``server.run(sockets=[bind_socket(...)])``."""
-    config = uvicorn.Config(app, log_level=log_level, lifespan="on", server_header=False,
-                            access_log=log_level in ("info", "debug"))
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        lifespan="on",
+        server_header=False,
+        access_log=log_level in ("info", "debug"),
+    )
     return uvicorn.Server(config)
 
 
-def run_server(database_url: str, config: NewsmonConfig | None, host: str, port: int, *,
-               log_level: str = "info", announce: Callable[[str], None] = print) -> None:
+def run_server(
+    database_url: str,
+    config: NewsmonConfig | None,
+    host: str,
+    port: int,
+    *,
+    log_level: str = "info",
+    announce: Callable[[str], None] = print,
+) -> None:
     """Serve the web app until SIGINT/SIGTERM. The schema is upgraded first, as every
     command does; after that the app only reads. A missing SQLite file is an error, not a
     new empty database: a mistyped ``--db`` must not serve nothing."""

@@ -45,9 +45,15 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
-def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200,
-           media_type: str | None = None) -> Response:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    media_type: str | None = None,
+) -> Response:
     """The template ``name`` as a response (HTML unless ``media_type`` says otherwise)."""
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, {"nav": None, **context},
-                                      status_code=status_code, media_type=media_type)
+    return templates.TemplateResponse(
+        request, name, {"nav": None, **context}, status_code=status_code, media_type=media_type
+    )

@@ -27,7 +27,8 @@ def _real_full_error(path: Path) -> sqlite3.OperationalError:
 def test_sqlite_disk_full_names_the_file(tmp_path: Path) -> None:
     error = OperationalError("INSERT ...", {}, _real_full_error(tmp_path / "x.db"))
     assert describe_failure(f"sqlite:///{tmp_path}/news.db", error) == (
-        f"database or disk is full: cannot write to {tmp_path}/news.db")
+        f"database or disk is full: cannot write to {tmp_path}/news.db"
+    )
 
 
 class _PsycopgLike(Exception):
@@ -38,15 +39,24 @@ class _PsycopgLike(Exception):
 
 def test_postgresql_disk_full_and_other_failures() -> None:
     url = "postgresql+psycopg://newsmon:secret@db.example/news"
-    full = OperationalError("INSERT", {}, _PsycopgLike(
-        "could not extend file \"base/1/2\": No space left on device\nHINT: Check free disk space.",
-        "53100"))
+    full = OperationalError(
+        "INSERT",
+        {},
+        _PsycopgLike(
+            'could not extend file "base/1/2": No space left on device\n'
+            "HINT: Check free disk space.",
+            "53100",
+        ),
+    )
     assert describe_failure(url, full) == (
         "database or disk is full: cannot write to postgresql+psycopg://newsmon:***@db.example/"
-        "news: could not extend file \"base/1/2\": No space left on device; HINT: Check free "
-        "disk space.")
-    gone = OperationalError("SELECT", {}, _PsycopgLike(
-        "terminating connection due to administrator command", "57P01"))
+        'news: could not extend file "base/1/2": No space left on device; HINT: Check free '
+        "disk space."
+    )
+    gone = OperationalError(
+        "SELECT", {}, _PsycopgLike("terminating connection due to administrator command", "57P01")
+    )
     assert describe_failure(url, gone) == (
         "database unavailable: postgresql+psycopg://newsmon:***@db.example/news: terminating "
-        "connection due to administrator command")
+        "connection due to administrator command"
+    )

@@ -89,8 +89,12 @@ def small_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Small
         (hook / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
         yield SmallDisk(directory, ROOM["page_limit"], {"PYTHONPATH": str(hook)})
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(directory)],
-                             capture_output=True, text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs (needs root): {mounted.stderr.strip()}")
     try:
@@ -101,8 +105,12 @@ def small_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Small
 
 def stored_articles(db_path: Path) -> dict[str, tuple[str, str, str]]:
     with sqlite3.connect(db_path) as connection:
-        return {url: (title, text, content_hash) for url, title, text, content_hash in
-                connection.execute("SELECT url, title, text, content_hash FROM articles")}
+        return {
+            url: (title, text, content_hash)
+            for url, title, text, content_hash in connection.execute(
+                "SELECT url, title, text, content_hash FROM articles"
+            )
+        }
 
 
 def check_database(db_path: Path) -> None:
@@ -111,7 +119,8 @@ def check_database(db_path: Path) -> None:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         orphans = connection.execute(
             "SELECT count(*) FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id "
-            "WHERE p.article_id IS NULL").fetchone()[0]
+            "WHERE p.article_id IS NULL"
+        ).fetchone()[0]
         unindexed = connection.execute(
             "SELECT count(*) FROM articles WHERE id NOT IN (SELECT rowid FROM articles_fts)"
         ).fetchone()[0]
@@ -123,8 +132,9 @@ def run_statuses(db_path: Path) -> list[tuple[str, str | None]]:
         return list(connection.execute("SELECT status, reason FROM crawl_runs ORDER BY id"))
 
 
-def test_disk_full_mid_crawl(small_disk: SmallDisk, sample_site: SampleSite, tmp_path: Path,
-                             run_newsmon: RunNewsmon) -> None:
+def test_disk_full_mid_crawl(
+    small_disk: SmallDisk, sample_site: SampleSite, tmp_path: Path, run_newsmon: RunNewsmon
+) -> None:
     config = write_sources(tmp_path, sample_site)
     db = str(small_disk.db_path)
     assert run_newsmon("--db", db, "db", "upgrade").returncode == 0
@@ -134,8 +144,9 @@ def test_disk_full_mid_crawl(small_disk: SmallDisk, sample_site: SampleSite, tmp
     assert full.returncode == 1, full.stderr
     assert "Traceback" not in full.stderr
     errors = [line for line in full.stderr.splitlines() if line.startswith("newsmon: error:")]
-    assert errors == [f"newsmon: error: the crawl stopped: database or disk is full: "
-                      f"cannot write to {db}"], full.stderr
+    assert errors == [
+        f"newsmon: error: the crawl stopped: database or disk is full: cannot write to {db}"
+    ], full.stderr
 
     check_database(small_disk.db_path)
     before = stored_articles(small_disk.db_path)
@@ -144,8 +155,11 @@ def test_disk_full_mid_crawl(small_disk: SmallDisk, sample_site: SampleSite, tmp
     # A source whose crawl ended before the disk filled up is "ok"; "running": its end could
     # not be written either (the next start marks it interrupted).
     assert {status for status, _ in statuses} & {"failed", "running"}
-    assert all("database or disk is full" in (reason or "") for status, reason in statuses
-               if status == "failed")
+    assert all(
+        "database or disk is full" in (reason or "")
+        for status, reason in statuses
+        if status == "failed"
+    )
     with open_database(f"sqlite:///{db}", upgrade=False) as database, database.session() as session:
         for url, (title, _, _) in before.items():  # searchable: each by its own title
             words = " ".join(title.replace('"', " ").split()[:6])
@@ -164,8 +178,9 @@ def test_disk_full_mid_crawl(small_disk: SmallDisk, sample_site: SampleSite, tmp
     assert [status for status, _ in statuses][-5:] == ["ok"] * 5, statuses
 
 
-def test_disk_already_full(small_disk: SmallDisk, sample_site: SampleSite, tmp_path: Path,
-                           run_newsmon: RunNewsmon) -> None:
+def test_disk_already_full(
+    small_disk: SmallDisk, sample_site: SampleSite, tmp_path: Path, run_newsmon: RunNewsmon
+) -> None:
     config = write_sources(tmp_path, sample_site)
     db = str(small_disk.db_path)
     assert run_newsmon("--db", db, "db", "upgrade").returncode == 0

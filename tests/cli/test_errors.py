@@ -13,8 +13,9 @@ from crawler.cli import main
 def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     runner = CliRunner()
     # None unsets the variable for the run (an empty string would count as set).
-    result = runner.invoke(main, list(args), env={"NEWSMON_CONFIG": None, "NEWSMON_DB": None,
-                                                 **(env or {})})
+    result = runner.invoke(
+        main, list(args), env={"NEWSMON_CONFIG": None, "NEWSMON_DB": None, **(env or {})}
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -23,9 +24,9 @@ def bad_configs(tmp_path: Path) -> dict[str, Path]:
     files = {
         "unknown_key": "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    feed: x\n",
         "bad_regex": "sources:\n  - name: b\n    start_urls: ['https://b.org/']\n"
-                     "    article_urls: ['[unclosed']\n",
+        "    article_urls: ['[unclosed']\n",
         "duplicate": "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
-                     "  - name: a\n    feeds: ['https://a.org/rss2']\n",
+        "  - name: a\n    feeds: ['https://a.org/rss2']\n",
         "bad_url": "sources:\n  - name: c\n    sitemaps: ['example.org/sitemap.xml']\n",
         "empty_source": "sources:\n  - name: d\n",
         "no_sources": "sources: []\n",
@@ -51,11 +52,15 @@ def bad_configs(tmp_path: Path) -> dict[str, Path]:
 )
 @pytest.mark.parametrize("command", [("crawl",), ("sources", "list")])
 def test_bad_config_exits_2_naming_source_and_field(
-    bad_configs: dict[str, Path], which: str, message: str, command: tuple[str, ...],
+    bad_configs: dict[str, Path],
+    which: str,
+    message: str,
+    command: tuple[str, ...],
     tmp_path: Path,
 ) -> None:
-    code, _, stderr = invoke("--config", str(bad_configs[which]),
-                                  "--db", str(tmp_path / "x.db"), *command)
+    code, _, stderr = invoke(
+        "--config", str(bad_configs[which]), "--db", str(tmp_path / "x.db"), *command
+    )
     assert code == 2
     assert stderr.startswith(f"newsmon: error: {bad_configs[which]}: {message}")
     assert "Traceback" not in stderr
@@ -76,14 +81,16 @@ def test_config_from_environment(tmp_path: Path, bad_configs: dict[str, Path]) -
 def test_unknown_source_name(tmp_path: Path) -> None:
     config = tmp_path / "ok.yaml"
     config.write_text("sources:\n  - name: real\n    feeds: ['https://a.org/rss']\n")
-    code, _, stderr = invoke("--config", str(config), "--db", str(tmp_path / "x.db"),
-                             "crawl", "--source", "imaginary")
+    code, _, stderr = invoke(
+        "--config", str(config), "--db", str(tmp_path / "x.db"), "crawl", "--source", "imaginary"
+    )
     assert code == 2
     assert "unknown source 'imaginary'; known: real" in stderr
 
 
-@pytest.mark.parametrize("args", [("export", "--since", "yesterday"),
-                                  ("search", "x", "--until", "14/09/2024")])
+@pytest.mark.parametrize(
+    "args", [("export", "--since", "yesterday"), ("search", "x", "--until", "14/09/2024")]
+)
 def test_unparsable_date(tmp_path: Path, args: tuple[str, ...]) -> None:
     code, _, stderr = invoke("--db", str(tmp_path / "x.db"), *args)
     assert code == 2 and "is not a date" in stderr
@@ -95,8 +102,9 @@ def test_unknown_format(tmp_path: Path) -> None:
 
 
 def test_since_after_until(tmp_path: Path) -> None:
-    code, _, stderr = invoke("--db", str(tmp_path / "x.db"), "export", "--since", "2024-05-01",
-                             "--until", "2024-01-01")
+    code, _, stderr = invoke(
+        "--db", str(tmp_path / "x.db"), "export", "--since", "2024-05-01", "--until", "2024-01-01"
+    )
     assert code == 2 and "is not before --until" in stderr
 
 

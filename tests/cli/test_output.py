@@ -21,8 +21,9 @@ def test_zero_articles_still_write_the_file(tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"NEWSMON_CONFIG": None, "NEWSMON_DB": None}
     assert runner.invoke(main, ["--db", str(db), "db", "upgrade"], env=env).exit_code == 0
-    result = runner.invoke(main, ["--db", str(db), "export", "--format", "json", "-o", str(out)],
-                           env=env)
+    result = runner.invoke(
+        main, ["--db", str(db), "export", "--format", "json", "-o", str(out)], env=env
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == []
 
@@ -51,8 +52,10 @@ def test_replacing_keeps_permissions_and_new_files_follow_the_umask(tmp_path: Pa
     assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
 
 
-@pytest.mark.parametrize(("name", "reason"), [("missing/out.jsonl", "No such file or directory"),
-                                              (".", "Is a directory")])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("missing/out.jsonl", "No such file or directory"), (".", "Is a directory")],
+)
 def test_unwritable_paths_name_the_path(tmp_path: Path, name: str, reason: str) -> None:
     path = str(tmp_path / name)
     expected = re.escape(f"{path}: cannot write: {reason}")

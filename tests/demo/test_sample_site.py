@@ -150,7 +150,15 @@ def test_every_source_has_several_articles_in_several_languages() -> None:
     for source in SOURCES:
         assert len(EXPECTED.for_source(source)) >= 3, source
     assert {a.language for a in EXPECTED.articles} == {
-        "fr", "en", "es", "zh", "pl", "de", "it", "pt"}
+        "fr",
+        "en",
+        "es",
+        "zh",
+        "pl",
+        "de",
+        "it",
+        "pt",
+    }
 
 
 # --- discovery paths -----------------------------------------------------------------------
@@ -506,5 +514,7 @@ def test_module_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> Non
         port = str(urlsplit(running.base_url).port)
         with pytest.raises(SystemExit):
             server_main(["--port", port])
-    assert f"--port {port}: already in use on 127.0.0.1 (is another server running?" in \
-        capsys.readouterr().err
+    assert (
+        f"--port {port}: already in use on 127.0.0.1 (is another server running?"
+        in capsys.readouterr().err
+    )

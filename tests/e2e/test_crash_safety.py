@@ -44,7 +44,11 @@ def slow_site(tmp_path: Path):  # type: ignore[no-untyped-def]
 def start_crawl(config: Path, db: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "crawler", "--config", str(config), "--db", db, "crawl"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def stored(db_path: Path) -> int:
@@ -80,9 +84,9 @@ def test_kill_9_then_recrawl_loses_and_duplicates_nothing(
         urls = [r[0] for r in connection.execute("SELECT url FROM articles")]
         orphans = connection.execute(
             "SELECT count(*) FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id "
-            "WHERE p.article_id IS NULL").fetchone()[0]
-        statuses = [r[0] for r in connection.execute(
-            "SELECT status FROM crawl_runs ORDER BY id")]
+            "WHERE p.article_id IS NULL"
+        ).fetchone()[0]
+        statuses = [r[0] for r in connection.execute("SELECT status FROM crawl_runs ORDER BY id")]
         unindexed = connection.execute(
             "SELECT count(*) FROM articles WHERE id NOT IN (SELECT rowid FROM articles_fts)"
         ).fetchone()[0]
@@ -106,8 +110,11 @@ def test_reads_during_a_crawl_never_hit_a_locked_database(
     reads = 0
     try:
         while crawl.poll() is None:
-            for args in (("search", "cooperation OR 合作", "--format", "json"),
-                         ("export", "--format", "jsonl"), ("status", "--format", "json")):
+            for args in (
+                ("search", "cooperation OR 合作", "--format", "json"),
+                ("export", "--format", "jsonl"),
+                ("status", "--format", "json"),
+            ):
                 result = run_newsmon("--config", str(config), "--db", db, *args)
                 assert result.returncode in (0, 1), result.stderr  # status: 1 = a source broken
                 assert "locked" not in result.stderr
@@ -144,7 +151,11 @@ def test_database_lost_mid_crawl_stops_with_an_error_and_keeps_what_was_stored(
 
     crawl = subprocess.Popen(
         [sys.executable, "-m", "crawler", "--config", str(config), "--db", url, "crawl"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while count() < 2 and time.monotonic() < deadline:
@@ -152,9 +163,10 @@ def test_database_lost_mid_crawl_stops_with_an_error_and_keeps_what_was_stored(
         probe.dispose()
         with admin.connect() as connection:  # the database goes away
             connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
-                {"d": name})
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                {"d": name},
+            )
         _, stderr = crawl.communicate(timeout=120)
     finally:
         with admin.connect() as connection:
@@ -164,12 +176,21 @@ def test_database_lost_mid_crawl_stops_with_an_error_and_keeps_what_was_stored(
     assert "newsmon: error:" in stderr and "Traceback" not in stderr
     with probe.connect() as connection:
         articles = connection.execute(text("SELECT count(*) FROM articles")).scalar()
-        orphans = connection.execute(text(
-            "SELECT count(*) FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id "
-            "WHERE p.article_id IS NULL")).scalar()
+        orphans = connection.execute(
+            text(
+                "SELECT count(*) FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id "
+                "WHERE p.article_id IS NULL"
+            )
+        ).scalar()
     probe.dispose()
     assert 2 <= articles < len(EXPECTED.articles) and orphans == 0
     again = run_newsmon("--config", str(config), "--db", url, "crawl")
     assert again.returncode == 0, again.stderr
-    assert len({r["url"] for r in (json.loads(line) for line in run_newsmon(
-        "--db", url, "export").stdout.splitlines())}) == len(EXPECTED.articles)
+    assert len(
+        {
+            r["url"]
+            for r in (
+                json.loads(line) for line in run_newsmon("--db", url, "export").stdout.splitlines()
+            )
+        }
+    ) == len(EXPECTED.articles)

@@ -51,16 +51,21 @@ def crawl_twice(run: RunNewsmon, site: SampleSite, workdir: Path, db: str) -> Cr
     records = {urlsplit(r["url"]).path: r for r in export(run, db)}
     second = run("--config", str(config), "--db", db, "crawl")
     return Crawled(
-        db=db, config=config, first=first, second=second,
+        db=db,
+        config=config,
+        first=first,
+        second=second,
         first_paths=[r.path for r in site.requests[start:middle]],
         second_paths=[r.path for r in site.requests[middle:]],
-        records=records, rows_after_first=len(records),
+        records=records,
+        rows_after_first=len(records),
     )
 
 
 @pytest.fixture(scope="module")
-def crawled(sample_site: SampleSite, run_newsmon: RunNewsmon,
-            tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+def crawled(
+    sample_site: SampleSite, run_newsmon: RunNewsmon, tmp_path_factory: pytest.TempPathFactory
+) -> Crawled:
     workdir = tmp_path_factory.mktemp("e2e")
     return crawl_twice(run_newsmon, sample_site, workdir, f"sqlite:///{workdir / 'news.db'}")
 
@@ -132,8 +137,9 @@ def test_second_crawl_adds_no_rows_and_fetches_no_stored_article(
 
 
 def test_crawl_runs_are_recorded_per_source(crawled: Crawled, run_newsmon: RunNewsmon) -> None:
-    result = run_newsmon("--config", str(crawled.config), "--db", crawled.db, "status",
-                         "--format", "json")
+    result = run_newsmon(
+        "--config", str(crawled.config), "--db", crawled.db, "status", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     status = {row["name"]: row for row in json.loads(result.stdout)}
     assert set(status) == set(SOURCES)
@@ -163,7 +169,8 @@ def test_search_finds_chinese_and_accent_insensitive_french(
     assert {"text": "环境科学研究院", "match": True} in hits[0]["snippet_parts"]
     french = search("cooperation strategique", "--lang", "fr")
     assert "/prwire/fr/2024/09/wsso-craes-cooperation-strategique.html" in {
-        urlsplit(h["url"]).path for h in french}
+        urlsplit(h["url"]).path for h in french
+    }
     assert search("碳中和", "--source", "pap") == []
 
 
@@ -188,14 +195,31 @@ def test_reextract_keeps_every_article(crawled: Crawled, run_newsmon: RunNewsmon
 def test_scrapy_list_and_crawl_work_from_the_repository_root(
     crawled: Crawled, sample_site: SampleSite, tmp_path: Path
 ) -> None:
-    env = {"NEWSMON_CONFIG": str(crawled.config), "NEWSMON_DB": f"sqlite:///{tmp_path / 's.db'}",
-           "PATH": str(Path(subprocess.sys.executable).parent)}
-    listed = subprocess.run(["scrapy", "list"], cwd=REPO, env=env, capture_output=True,
-                            text=True, timeout=120, check=False)
+    env = {
+        "NEWSMON_CONFIG": str(crawled.config),
+        "NEWSMON_DB": f"sqlite:///{tmp_path / 's.db'}",
+        "PATH": str(Path(subprocess.sys.executable).parent),
+    }
+    listed = subprocess.run(
+        ["scrapy", "list"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert listed.returncode == 0, listed.stderr
     assert sorted(listed.stdout.split()) == sorted(SOURCES)
-    crawl = subprocess.run(["scrapy", "crawl", "pap", "-s", "LOG_LEVEL=INFO"], cwd=REPO, env=env,
-                           capture_output=True, text=True, timeout=180, check=False)
+    crawl = subprocess.run(
+        ["scrapy", "crawl", "pap", "-s", "LOG_LEVEL=INFO"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert crawl.returncode == 0, crawl.stderr
     assert "crawl end source=pap" in crawl.stderr
     assert f"new={len(EXPECTED.for_source('pap'))}" in crawl.stderr
@@ -203,8 +227,11 @@ def test_scrapy_list_and_crawl_work_from_the_repository_root(
 
 @pytest.mark.postgres
 def test_same_results_on_postgresql(
-    crawled: Crawled, sample_site: SampleSite, run_newsmon: RunNewsmon,
-    tmp_path: Path, postgres_server: Any,
+    crawled: Crawled,
+    sample_site: SampleSite,
+    run_newsmon: RunNewsmon,
+    tmp_path: Path,
+    postgres_server: Any,
 ) -> None:
     if postgres_server is None:
         pytest.skip("NEWSMON_TEST_PG_URL not set")

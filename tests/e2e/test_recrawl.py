@@ -16,12 +16,49 @@ from crawler.demo.server import RequestRecord, SampleSite
 from tests.conftest import RunNewsmon, write_sources
 
 WORDS = (
-    "climate", "cooperation", "agreement", "partnership", "city", "energy", "carbon", "market",
-    "transition", "pilot", "ministry", "agency", "hydrogen", "solar", "wind", "grid", "emissions",
-    "adaptation", "finance", "dialogue", "memorandum", "research", "platform", "standards",
-    "monitoring", "forest", "ocean", "water", "region", "industry", "transport", "port",
-    "storage", "heat", "network", "data", "training", "experts", "community", "investment",
-    "framework", "joint", "project",
+    "climate",
+    "cooperation",
+    "agreement",
+    "partnership",
+    "city",
+    "energy",
+    "carbon",
+    "market",
+    "transition",
+    "pilot",
+    "ministry",
+    "agency",
+    "hydrogen",
+    "solar",
+    "wind",
+    "grid",
+    "emissions",
+    "adaptation",
+    "finance",
+    "dialogue",
+    "memorandum",
+    "research",
+    "platform",
+    "standards",
+    "monitoring",
+    "forest",
+    "ocean",
+    "water",
+    "region",
+    "industry",
+    "transport",
+    "port",
+    "storage",
+    "heat",
+    "network",
+    "data",
+    "training",
+    "experts",
+    "community",
+    "investment",
+    "framework",
+    "joint",
+    "project",
 )
 
 
@@ -41,28 +78,47 @@ def build_site(root: Path, articles: int, *, robots: str = "", delay: float = 0.
         (root / "news" / f"{i}.html").write_text(
             f"<html><head><meta charset='utf-8'><title>Story {i}</title></head><body>"
             f"<nav><a href='/'>Home</a></nav><article><h1>Story {i} on climate cooperation"
-            f"</h1>{body}</article></body></html>", encoding="utf-8")
+            f"</h1>{body}</article></body></html>",
+            encoding="utf-8",
+        )
         when = (now - timedelta(hours=i)).strftime("%a, %d %b %Y %H:%M:%S +0000")
-        items.append(f"<item><title>Story {i}</title><link>{{BASE}}/news/{i}.html</link>"
-                     f"<pubDate>{when}</pubDate></item>")
+        items.append(
+            f"<item><title>Story {i}</title><link>{{BASE}}/news/{i}.html</link>"
+            f"<pubDate>{when}</pubDate></item>"
+        )
     (root / "feed.xml").write_text(
         "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
-        + "".join(items) + "</channel></rss>", encoding="utf-8")
+        + "".join(items)
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
     per_page = -(-articles // 3)
     for page in range(3):
-        links = "".join(f"<li><a href='/news/{i}.html'>Story {i}</a></li>"
-                        for i in range(page * per_page, min(articles, (page + 1) * per_page)))
+        links = "".join(
+            f"<li><a href='/news/{i}.html'>Story {i}</a></li>"
+            for i in range(page * per_page, min(articles, (page + 1) * per_page))
+        )
         nav = "".join(f"<a href='/list_{p + 1}.html'>{p + 1}</a> " for p in range(3))
         (root / f"list_{page + 1}.html").write_text(
             f"<html><body><ul>{links}</ul><div class='pages'>{nav}</div></body></html>",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     (root / "robots.txt").write_text(f"User-agent: *\nAllow: /\n{robots}", encoding="utf-8")
     table = root.parent / "site.yaml"
     paths = {f"/news/{i}.html": {"delay": delay} for i in range(articles)} if delay else {}
-    table.write_text(yaml.safe_dump({"content_types": {".html": "text/html; charset=utf-8",
-                                                       ".xml": "application/rss+xml",
-                                                       ".txt": "text/plain"},
-                                     "paths": paths}), encoding="utf-8")
+    table.write_text(
+        yaml.safe_dump(
+            {
+                "content_types": {
+                    ".html": "text/html; charset=utf-8",
+                    ".xml": "application/rss+xml",
+                    ".txt": "text/plain",
+                },
+                "paths": paths,
+            }
+        ),
+        encoding="utf-8",
+    )
     return table
 
 
@@ -71,13 +127,17 @@ def write_config(path: Path, base: str, crawl: str) -> Path:
         "sources:\n  - name: gen\n"
         f"    feeds: ['{base}/feed.xml']\n    start_urls: ['{base}/list_1.html']\n"
         "    follow: ['/list_\\d+\\.html']\n    article_urls: ['/news/\\d+\\.html']\n"
-        f"crawl:\n  autothrottle: false\n  extraction_workers: 2\n{crawl}", encoding="utf-8")
+        f"crawl:\n  autothrottle: false\n  extraction_workers: 2\n{crawl}",
+        encoding="utf-8",
+    )
     return path
 
 
 def max_in_flight(records: list[RequestRecord]) -> int:
-    events = sorted([(r.started_at, 1) for r in records] + [(r.finished_at, -1) for r in records],
-                    key=lambda e: (e[0], e[1]))
+    events = sorted(
+        [(r.started_at, 1) for r in records] + [(r.finished_at, -1) for r in records],
+        key=lambda e: (e[0], e[1]),
+    )
     level = peak = 0
     for _, change in events:
         level += change
@@ -92,19 +152,24 @@ def test_second_crawl_costs_under_5_percent_and_concurrency_stays_bounded(
     root = tmp_path / "site"
     table = build_site(root, 200, delay=0.02)
     with SampleSite(root=root, table=table) as site:
-        config = write_config(tmp_path / "sources.yaml", site.base_url,
-                              "  download_delay: 0\n  concurrency_per_domain: 2\n")
+        config = write_config(
+            tmp_path / "sources.yaml",
+            site.base_url,
+            "  download_delay: 0\n  concurrency_per_domain: 2\n",
+        )
         db = f"sqlite:///{tmp_path / 'news.db'}"
         first = run_newsmon("--config", str(config), "--db", db, "crawl")
         assert first.returncode == 0, first.stderr
         first_requests = list(site.requests)
         second = run_newsmon("--config", str(config), "--db", db, "crawl")
         assert second.returncode == 0, second.stderr
-        second_requests = site.requests[len(first_requests):]
+        second_requests = site.requests[len(first_requests) :]
     assert "new=200" in first.stderr
     assert "new=0" in second.stderr and "found=0" not in second.stderr
     assert len(second_requests) <= 0.05 * len(first_requests), (
-        len(second_requests), len(first_requests))
+        len(second_requests),
+        len(first_requests),
+    )
     assert {r.status for r in second_requests} <= {200, 304}
     assert sum(r.status == 304 for r in second_requests) >= 2  # feed and listing unchanged
     # politeness: never more than concurrency_per_domain requests in flight to the site
@@ -117,10 +182,14 @@ def test_robots_crawl_delay_is_honoured(tmp_path: Path, run_newsmon: RunNewsmon)
     root = tmp_path / "site"
     table = build_site(root, 6, robots="Crawl-delay: 1\n")
     with SampleSite(root=root, table=table) as site:
-        config = write_config(tmp_path / "sources.yaml", site.base_url,
-                              "  download_delay: 0\n  concurrency_per_domain: 4\n")
-        result = run_newsmon("--config", str(config), "--db", f"sqlite:///{tmp_path / 'n.db'}",
-                             "crawl")
+        config = write_config(
+            tmp_path / "sources.yaml",
+            site.base_url,
+            "  download_delay: 0\n  concurrency_per_domain: 4\n",
+        )
+        result = run_newsmon(
+            "--config", str(config), "--db", f"sqlite:///{tmp_path / 'n.db'}", "crawl"
+        )
         assert result.returncode == 0, result.stderr
         articles = [r for r in site.requests if r.path.startswith("/news/")]
     assert len(articles) == 6
@@ -141,7 +210,8 @@ def test_bounds_max_pages_and_max_age(tmp_path: Path, run_newsmon: RunNewsmon) -
             "sources:\n"
             f"  - name: capped\n    feeds: ['{site.base_url}/feed.xml']\n    max_pages: 10\n"
             "crawl:\n  autothrottle: false\n  download_delay: 0\n  extraction_workers: 1\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         db = f"sqlite:///{tmp_path / 'a.db'}"
         capped = run_newsmon("--config", str(config), "--db", db, "crawl")
         assert capped.returncode == 0, capped.stderr
@@ -150,9 +220,11 @@ def test_bounds_max_pages_and_max_age(tmp_path: Path, run_newsmon: RunNewsmon) -
             "sources:\n"
             f"  - name: recent\n    feeds: ['{site.base_url}/feed.xml']\n    max_age_days: 1\n"
             "crawl:\n  autothrottle: false\n  download_delay: 0\n  extraction_workers: 1\n",
-            encoding="utf-8")
-        recent = run_newsmon("--config", str(config), "--db", f"sqlite:///{tmp_path / 'b.db'}",
-                             "crawl")
+            encoding="utf-8",
+        )
+        recent = run_newsmon(
+            "--config", str(config), "--db", f"sqlite:///{tmp_path / 'b.db'}", "crawl"
+        )
         assert recent.returncode == 0, recent.stderr
     pages = int(re.search(r"crawl end source=capped .* pages=(\d+)", capped.stderr)[1])
     assert pages == 10 + 1, pages  # the exact budget, plus robots.txt
@@ -177,7 +249,9 @@ def test_an_article_that_failed_is_retried_by_the_next_crawl(
             config.write_text(
                 f"sources:\n  - name: gen\n    feeds: ['{site.base_url}/feed.xml']\n"
                 "crawl:\n  autothrottle: false\n  download_delay: 0\n  extraction_workers: 1\n"
-                f"  download_timeout: {timeout}\n  retry_times: 0\n", encoding="utf-8")
+                f"  download_timeout: {timeout}\n  retry_times: 0\n",
+                encoding="utf-8",
+            )
             result = run_newsmon("--config", str(config), "--db", db, "crawl")
             assert result.returncode == 0, result.stderr
             return result.stderr
@@ -206,7 +280,8 @@ def test_recrawl_whose_new_links_are_all_dead_keeps_the_source_ok(
     with sqlite3.connect(db) as connection:
         runs = connection.execute(
             "SELECT s.name, r.status, r.reason, r.errors FROM crawl_runs r "
-            "JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT 5").fetchall()
+            "JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT 5"
+        ).fetchall()
     assert [status for _, status, _, _ in runs] == ["ok"] * 5, runs
     cnportal = next(errors for name, _, _, errors in runs if name == "cnportal")
     assert "HTTP 404" in cnportal and "HTTP 410" in cnportal

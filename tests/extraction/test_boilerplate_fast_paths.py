@@ -28,9 +28,34 @@ def reference_kind(class_: str | None, id_: str | None) -> str | None:
 
 
 def test_class_and_id_words_as_split_words_say() -> None:
-    pieces = ["comments", "Comments", "koment", "kommentar", "share", "cookie", "advert",
-              "sponsor", "opinia", "Comm", "iloscKomentarzy", "x", "Y", "_", "-", ".", ":",
-              " ", "\t", "1", "é", "\u212a", "\u0130", "\u017f", "\u03a3", "\u00a0"]
+    pieces = [
+        "comments",
+        "Comments",
+        "koment",
+        "kommentar",
+        "share",
+        "cookie",
+        "advert",
+        "sponsor",
+        "opinia",
+        "Comm",
+        "iloscKomentarzy",
+        "x",
+        "Y",
+        "_",
+        "-",
+        ".",
+        ":",
+        " ",
+        "\t",
+        "1",
+        "é",
+        "\u212a",
+        "\u0130",
+        "\u017f",
+        "\u03a3",
+        "\u00a0",
+    ]
     rng = random.Random(7)
     for _ in range(20000):
         class_ = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
@@ -43,18 +68,24 @@ def test_one_walk_finds_what_the_attribute_walks_find() -> None:
     tree = fromstring(
         "<html><body><div class='share-bar' style='x'>s</div><p hidden>h</p>"
         "<div id='comments'><h1 class='t'>T</h1></div><h1>second</h1><!-- c -->"
-        "<span class=''>e</span><div class='promo' id='commentList'>p</div></body></html>")
+        "<span class=''>e</span><div class='promo' id='commentList'>p</div></body></html>"
+    )
     marked = boilerplate._Marked(tree)
     assert marked.heading is next(tree.iter("h1"))
     assert marked.styled == with_attributes(tree, ("hidden", "style"))
-    assert marked.named == [(e, boilerplate._furniture_kind(e)) for e in with_attributes(tree)
-                            if boilerplate._furniture_kind(e)]
+    assert marked.named == [
+        (e, boilerplate._furniture_kind(e))
+        for e in with_attributes(tree)
+        if boilerplate._furniture_kind(e)
+    ]
     assert [kind for _, kind in marked.named] == ["furniture", "comments", "comments"]
 
 
 def test_links_in_the_counts_are_the_links_of_the_tree() -> None:
-    tree = fromstring("<div><a href='/1'>one</a><p><a href='/2'>two <b>b</b></a></p>"
-                      "<!-- x --><a href='/3'><a href='/4'>four</a></a></div>")
+    tree = fromstring(
+        "<div><a href='/1'>one</a><p><a href='/2'>two <b>b</b></a></p>"
+        "<!-- x --><a href='/3'><a href='/4'>four</a></a></div>"
+    )
     assert boilerplate.TextStats(tree).anchors == list(tree.iter("a"))
 
 
@@ -65,14 +96,22 @@ def test_teaser_link_share_stops_early_with_the_same_answer() -> None:
         for count in range(size + 1):
             items = [linked] * count + [prose] * (size - count)
             for order in (items, items[::-1]):
-                expected = (sum(map(opens_with_link, order))
-                            >= boilerplate.MIN_LINKED_ITEMS * len(order))
+                expected = sum(map(opens_with_link, order)) >= boilerplate.MIN_LINKED_ITEMS * len(
+                    order
+                )
                 assert boilerplate._mostly_open_with_links(order) == expected
 
 
 def test_long_lines_are_ruled_out_before_folding_as_after() -> None:
-    for line in ["word " * 80, "wörd " * 80, "a" * 330, "\u00a8 " * 400 + "Reply",
-                 "Źródło: " + "x" * 400, "中文" * 200, "x\x1f " * 150]:
+    for line in [
+        "word " * 80,
+        "wörd " * 80,
+        "a" * 330,
+        "\u00a8 " * 400 + "Reply",
+        "Źródło: " + "x" * 400,
+        "中文" * 200,
+        "x\x1f " * 150,
+    ]:
         folded = fold_line(line.strip())
         if len(line) > junk.MAX_PHRASE_LINE and junk._kept_ascii(line) > junk.MAX_PHRASE_LINE:
             assert len(folded) > junk.MAX_PHRASE_LINE, line

@@ -36,8 +36,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, list]:
-    return {name: run_corpus(load_corpus(DEFAULT_CORPUS_DIR / name), EXTRACTORS, workers=2)
-            for name in FLOORS}
+    return {
+        name: run_corpus(load_corpus(DEFAULT_CORPUS_DIR / name), EXTRACTORS, workers=2)
+        for name in FLOORS
+    }
 
 
 @pytest.mark.parametrize("corpus", sorted(FLOORS))

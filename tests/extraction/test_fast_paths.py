@@ -25,13 +25,27 @@ from crawler.text.hanzi import to_simplified
 # combining marks, characters whose lower case is ASCII (Kelvin sign, dotted I), full-width
 # parentheses that NFKC turns into ASCII ones, pinyin annotations, watermarks, CJK.
 SAMPLES = [
-    "", " ", "plain ascii words, with punctuation_and_underscores!",
-    "tabs\tnew\nlines\r\x0b\x0c\x1c\x1d\x1e\x1f end  ", "Ünïcödé   café\u00a0crème\u2003x",
-    "e\u0301cole\u0300", "\u212aomentarz \u0130stanbul", "ＡＢＣ（１２）", "环(huán)境(jìng)保护",
-    "書(shu)法(fa)家(jia)", "中`国`碳`排*放*交*易^网", "t a np ai fan g.com 新闻", "中文（注）",
-    "Nous avons signé l'accord — « historique » …", "Współpraca klimatyczna 2024 r.",
-    "Kontakt: press@example.org", "[email\u00a0protected] Contact", "English | Français | 中文",
-    "Home / News / World / Climate / Energy", "© 2024 Example", "ß straße ǅ ﬁ",
+    "",
+    " ",
+    "plain ascii words, with punctuation_and_underscores!",
+    "tabs\tnew\nlines\r\x0b\x0c\x1c\x1d\x1e\x1f end  ",
+    "Ünïcödé   café\u00a0crème\u2003x",
+    "e\u0301cole\u0300",
+    "\u212aomentarz \u0130stanbul",
+    "ＡＢＣ（１２）",
+    "环(huán)境(jìng)保护",
+    "書(shu)法(fa)家(jia)",
+    "中`国`碳`排*放*交*易^网",
+    "t a np ai fan g.com 新闻",
+    "中文（注）",
+    "Nous avons signé l'accord — « historique » …",
+    "Współpraca klimatyczna 2024 r.",
+    "Kontakt: press@example.org",
+    "[email\u00a0protected] Contact",
+    "English | Français | 中文",
+    "Home / News / World / Climate / Energy",
+    "© 2024 Example",
+    "ß straße ǅ ﬁ",
 ]
 
 
@@ -41,8 +55,7 @@ def reference_comparison_key(text: str) -> str:
 
 
 def reference_weight(text: str) -> int:
-    cjk = re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]",
-                     text)
+    cjk = re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]", text)
     return len(text) - len(re.findall(r"\s", text)) + 2 * len(cjk)
 
 
@@ -88,7 +101,8 @@ def test_watermarks_and_junk_lines(text: str) -> None:
     folded = folding.fold_line(text)
     rest, found = lists.languages.subn(" ", folded)
     assert junk._is_language_menu(folded, lists) == (
-        found >= 2 and not rest.strip(junk._TRIM + " "))
+        found >= 2 and not rest.strip(junk._TRIM + " ")
+    )
 
 
 def test_known_junk_lines_are_still_found() -> None:
@@ -101,8 +115,7 @@ def test_known_junk_lines_are_still_found() -> None:
 
 @pytest.mark.parametrize("text", [*SAMPLES, "MalmÃ¶", "prefix Ã© suffix", "â€™"])
 def test_mojibake_precheck(text: str) -> None:
-    assert encoding.might_have_mojibake(text) == (
-        encoding._MOJIBAKE_SIGN.search(text) is not None)
+    assert encoding.might_have_mojibake(text) == (encoding._MOJIBAKE_SIGN.search(text) is not None)
 
 
 def test_shingles_and_similarity() -> None:
@@ -110,8 +123,10 @@ def test_shingles_and_similarity() -> None:
         words = re.findall(r"\w+", text.casefold())
         cjk = re.findall(f"[{cleanup._CJK}]", text)
         pairs = {a + b for a, b in pairwise(cjk)}
-        expected = frozenset([w[:cleanup.STEM_CHARS] for w in words
-                              if not re.match(f"[{cleanup._CJK}]", w)] + sorted(pairs))
+        expected = frozenset(
+            [w[: cleanup.STEM_CHARS] for w in words if not re.match(f"[{cleanup._CJK}]", w)]
+            + sorted(pairs)
+        )
         assert cleanup._shingles(text) == expected, text
     a, b = frozenset("abcdef"), frozenset("abcxyz")
     for x, y in [(a, b), (a, a), (a, frozenset("ab")), (a, frozenset("abc")), (a, frozenset())]:
@@ -121,8 +136,10 @@ def test_shingles_and_similarity() -> None:
 
 def test_with_attributes_selects_what_the_xpath_query_does() -> None:
     # a second <html> after the first one's end lands beside the root: still in the document
-    page = ('<html><body><div class="a" id="b">x<p id="c">y</p><span hidden>z</span></div>'
-            '</body></html><html><div class="zt" rel="author">w</div></html>')
+    page = (
+        '<html><body><div class="a" id="b">x<p id="c">y</p><span hidden>z</span></div>'
+        '</body></html><html><div class="zt" rel="author">w</div></html>'
+    )
     tree = load_html(page)
     for names in [("class", "id"), ("class", "id", "itemprop", "rel"), ("hidden", "style")]:
         query = "//*[" + " or ".join(f"@{name}" for name in names) + "]"
@@ -139,16 +156,24 @@ def reference_contains(text: str, paragraph: str) -> bool:
         return True
     if len(mine) < SHINGLE:
         return False
-    theirs = {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
-    shingles = {mine[i:i + SHINGLE] for i in range(len(mine) - SHINGLE + 1)}
+    theirs = {key[i : i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
+    shingles = {mine[i : i + SHINGLE] for i in range(len(mine) - SHINGLE + 1)}
     return len(shingles & theirs) >= MIN_CONTAINED * len(shingles)
 
 
 def test_text_index_contains_as_the_shingle_sets_say() -> None:
     text = "The ministers signed the climate agreement in Paris. 双方将发展合作，应对气候变化。"
-    paragraphs = [*SAMPLES, text, "the climate agreement in Paris", "ministers signed XYZ",
-                  "The ministers signed the climate agreement in Berlin, not Paris.",
-                  "signed the climate agreement in Rome", "双方将发展合作", "短", "abcdefgh"]
+    paragraphs = [
+        *SAMPLES,
+        text,
+        "the climate agreement in Paris",
+        "ministers signed XYZ",
+        "The ministers signed the climate agreement in Berlin, not Paris.",
+        "signed the climate agreement in Rome",
+        "双方将发展合作",
+        "短",
+        "abcdefgh",
+    ]
     # around the 70% threshold: a paragraph with a growing share of foreign words
     words = ["ministers", "signed", "the", "climate", "agreement", "in", "paris"]
     paragraphs += [" ".join(words[:k] + ["zzzz"] * (len(words) - k)) for k in range(8)]
@@ -167,11 +192,14 @@ def test_evidence_patterns_match_as_without_their_look_ahead(text: str) -> None:
         plain = re.compile(re.sub(r"^\(\?=\[?[^)]*\)", "", pattern.pattern), pattern.flags)
         assert plain.pattern != pattern.pattern
         assert [m.span() for m in pattern.finditer(text)] == [
-            m.span() for m in plain.finditer(text)]
+            m.span() for m in plain.finditer(text)
+        ]
 
 
-@pytest.mark.parametrize("text", [*SAMPLES, "a  b", " \tx", "c\u00a0d", "e\u200b \u00adf ",
-                                  "\u3000g\u2003 h", "é  \u200c"])
+@pytest.mark.parametrize(
+    "text",
+    [*SAMPLES, "a  b", " \tx", "c\u00a0d", "e\u200b \u00adf ", "\u3000g\u2003 h", "é  \u200c"],
+)
 def test_normalize_paragraph(text: str) -> None:
     expected = re.sub(r"[\u200c-\u200f\u2060\u00ad]", "", unicodedata.normalize("NFC", text))
     expected = re.sub(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+", " ", expected)
@@ -180,17 +208,26 @@ def test_normalize_paragraph(text: str) -> None:
 
 # Every page the tests know: the fixture pages and the bundled sample site's HTML pages.
 _PAGE_FILES = sorted(
-    [*(Path(__file__).parent / "pages").glob("*.html"), *BUNDLED_SITE_ROOT.rglob("*.html")])
+    [*(Path(__file__).parent / "pages").glob("*.html"), *BUNDLED_SITE_ROOT.rglob("*.html")]
+)
 
 
 def _extract_all() -> list[object]:
-    return [extraction.extract_page(extraction.PageInput(
-        url=f"http://127.0.0.1/{path.name}", body=path.read_bytes(), content_type="text/html"))
-        for path in _PAGE_FILES]
+    return [
+        extraction.extract_page(
+            extraction.PageInput(
+                url=f"http://127.0.0.1/{path.name}",
+                body=path.read_bytes(),
+                content_type="text/html",
+            )
+        )
+        for path in _PAGE_FILES
+    ]
 
 
 def test_skipping_trafilaturas_fallbacks_changes_no_article(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """trafilatura without readability/jusText, taken where it agrees with the region finder,
     gives what runs with the fallbacks give; and the shortcut is taken on most of these pages.
     (Taking it everywhere would pass here: on the corpora it loses 0.03 of F1, which

@@ -13,15 +13,18 @@ from crawler.extraction import htmlparse
 from crawler.extraction.htmlparse import parse_html
 
 SEEDS = Path(__file__).resolve().parents[2] / "crawler" / "demo"
-ARTICLE = ("<!DOCTYPE html><html lang='pl'><head><meta charset='gbk'><title>Umowa</title>"
-           "</head><body><article><h1>Umowa klimatyczna</h1><p>Polska i Chiny podpisały "
-           "porozumienie o współpracy — 气候合作.</p></article></body></html>")
+ARTICLE = (
+    "<!DOCTYPE html><html lang='pl'><head><meta charset='gbk'><title>Umowa</title>"
+    "</head><body><article><h1>Umowa klimatyczna</h1><p>Polska i Chiny podpisały "
+    "porozumienie o współpracy — 气候合作.</p></article></body></html>"
+)
 PAGES = {
     "ordinary": ARTICLE,
     "C0 control characters": ARTICLE.replace("podpisały", "pod\x01pi\x1fsały\x0b"),
     "U+FFFE and U+FFFF": ARTICLE.replace("Umowa klimatyczna", "Umowa\ufffe klima\uffff"),
-    "a doctype with a slash": ARTICLE.replace("<!DOCTYPE html>",
-                                              '<!DOCTYPE html PUBLIC "a" "http://x/y.dtd">'),
+    "a doctype with a slash": ARTICLE.replace(
+        "<!DOCTYPE html>", '<!DOCTYPE html PUBLIC "a" "http://x/y.dtd">'
+    ),
     "a self-closing html tag": ARTICLE.replace("<html lang='pl'>", "\n<html lang='pl'/>"),
     "an XML declaration": '<?xml version="1.0" encoding="utf-8"?>\n' + ARTICLE,
     "a fragment": "<p>Only a paragraph, no document around it.</p>",
@@ -58,8 +61,15 @@ def test_an_ordinary_page_skips_load_html(monkeypatch: pytest.MonkeyPatch) -> No
     assert tree is not None and tree.findtext(".//h1") == "Umowa klimatyczna"
 
 
-@pytest.mark.parametrize("name", ["C0 control characters", "U+FFFE and U+FFFF",
-                                  "a doctype with a slash", "a self-closing html tag"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "C0 control characters",
+        "U+FFFE and U+FFFF",
+        "a doctype with a slash",
+        "a self-closing html tag",
+    ],
+)
 def test_a_page_needing_repair_goes_through_load_html(
     monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:

@@ -26,11 +26,16 @@ FIXTURES = sorted(p.stem for p in PAGES.glob("*.json"))
 def load(name: str) -> tuple[dict[str, Any], ExtractedArticle]:
     spec = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
     rules = ExtractionRules(**spec["rules"]) if "rules" in spec else None
-    result = extract_page(PageInput(
-        url=spec["url"], body=(PAGES / f"{name}.html").read_bytes(),
-        content_type=spec.get("content_type"), timezone=spec.get("timezone"),
-        language_hint=spec.get("language_hint"), rules=rules,
-    ))
+    result = extract_page(
+        PageInput(
+            url=spec["url"],
+            body=(PAGES / f"{name}.html").read_bytes(),
+            content_type=spec.get("content_type"),
+            timezone=spec.get("timezone"),
+            language_hint=spec.get("language_hint"),
+            rules=rules,
+        )
+    )
     assert isinstance(result, ExtractedArticle), f"{name}: {result}"
     return spec, result
 

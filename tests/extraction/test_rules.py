@@ -34,8 +34,14 @@ sources:
 
 
 def extract(rules: object = None) -> ExtractedArticle:
-    result = extract_page(PageInput(url="https://ports.example/news/anchor-emissions",
-                                    body=PAGE, content_type="text/html", rules=rules))
+    result = extract_page(
+        PageInput(
+            url="https://ports.example/news/anchor-emissions",
+            body=PAGE,
+            content_type="text/html",
+            rules=rules,
+        )
+    )
     assert isinstance(result, ExtractedArticle)
     return result
 
@@ -51,8 +57,9 @@ def test_without_rules_the_generic_result_keeps_what_only_the_site_knows() -> No
 
 
 def test_keep_that_matches_nothing_falls_back_to_the_whole_page() -> None:
-    rules = parse_config(SOURCES.replace("div.story", "div.no-such-block")).source(
-        "ports").extraction
+    rules = (
+        parse_config(SOURCES.replace("div.story", "div.no-such-block")).source("ports").extraction
+    )
     text = extract(rules).text
     assert PARAGRAPHS[0] in text and PARAGRAPHS[1] in text and "Harbour Cranes" not in text
 

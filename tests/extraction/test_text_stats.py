@@ -15,8 +15,11 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def counts(stats: TextStats, root: HtmlElement) -> list[tuple[str, int, int, int]]:
-    return [(e.tag, stats.chars[e], stats.link_chars[e], stats.links[e])
-            for e in root.iter() if isinstance(e.tag, str)]
+    return [
+        (e.tag, stats.chars[e], stats.link_chars[e], stats.links[e])
+        for e in root.iter()
+        if isinstance(e.tag, str)
+    ]
 
 
 def assert_drops_match_recount(root: HtmlElement, doomed: list[HtmlElement]) -> None:
@@ -33,7 +36,8 @@ def test_tails_links_and_text_ignored_by_the_parent() -> None:
         "</div><select><div id='d'>first child</div> tail kept out</select>"
         "<select><option>o</option><span id='e'>x</span>z</select>"
         "<p>end <span id='f'>s</span> t</p>"
-        "</body></html>")
+        "</body></html>"
+    )
     doomed = [root.get_element_by_id(name) for name in "bcdef"]
     assert_drops_match_recount(root, doomed)
 
@@ -48,8 +52,11 @@ def test_a_root_below_the_document_element() -> None:
 @pytest.mark.parametrize("page", sorted(PAGES.glob("*.html")), ids=lambda p: p.stem)
 def test_every_block_of_the_fixture_pages(page: Path) -> None:
     root = load_html(page.read_bytes())
-    blocks = [e for e in root.iter("div", "ul", "ol", "li", "p", "span", "a", "td", "table")
-              if e.getparent() is not None]
+    blocks = [
+        e
+        for e in root.iter("div", "ul", "ol", "li", "p", "span", "a", "td", "table")
+        if e.getparent() is not None
+    ]
     # every third block, outermost first, skipping those already gone with an ancestor
     doomed = blocks[::3]
     stats = TextStats(root)
@@ -61,10 +68,12 @@ def test_every_block_of_the_fixture_pages(page: Path) -> None:
 
 def test_unwrapping_layout_tables_leaves_the_counts_true() -> None:
     # clean_tree counts once before unwrapping: renaming table parts must not change a count
-    cells = "".join(f"<td><p>Cell {i} of the layout, long enough to read as prose.</p>"
-                    f"<a href='/{i}'>more</a></td>" for i in range(3))
-    root = fromstring(f"<html><body><table><tr>{cells}</tr><tr>{cells}</tr></table>"
-                      "</body></html>")
+    cells = "".join(
+        f"<td><p>Cell {i} of the layout, long enough to read as prose.</p>"
+        f"<a href='/{i}'>more</a></td>"
+        for i in range(3)
+    )
+    root = fromstring(f"<html><body><table><tr>{cells}</tr><tr>{cells}</tr></table></body></html>")
     stats = TextStats(root)
     assert unwrap_layout_tables(root) == 1
     assert root.find(".//table") is None

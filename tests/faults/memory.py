@@ -23,12 +23,12 @@ class MeasuredRun:
     peak_tree_rss: int
 
 
-def run_measured(args: list[str], *, env: dict[str, str], cwd: Path, timeout: float
-                 ) -> MeasuredRun:
+def run_measured(args: list[str], *, env: dict[str, str], cwd: Path, timeout: float) -> MeasuredRun:
     """Run ``args`` to completion, polling RSS every SAMPLE_SECONDS (psutil, because
     resource's RUSAGE_CHILDREN folds every earlier child of the test process into its peak)."""
-    with subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
         out: dict[str, str] = {}
 
         def communicate() -> None:

@@ -55,45 +55,84 @@ GOOD_ARTICLES = {
 FAULTS = [
     ("http-status", "article /http-status/news/always-500.html", "HTTP 500 after 2 retries"),
     ("http-status", "article /http-status/news/always-503.html", "HTTP 503 after 2 retries"),
-    ("http-status", "article /http-status/news/retry-after-tomorrow.html",
-     "HTTP 503 (it asked to retry after 86400 s, longer than the 60 s a crawl waits)"),
+    (
+        "http-status",
+        "article /http-status/news/retry-after-tomorrow.html",
+        "HTTP 503 (it asked to retry after 86400 s, longer than the 60 s a crawl waits)",
+    ),
     ("http-status", "article /http-status/news/forbidden.html", "HTTP 403"),
     ("http-status", "article /http-status/news/missing.html", "HTTP 404"),
     ("http-status", "article /http-status/news/gone.html", "HTTP 410"),
-    ("transfer", "article /transfer/news/reset.html",
-     "connection closed mid-response, the body is incomplete; gave up after 2 retries"),
-    ("transfer", "article /transfer/news/stall.html",
-     "timed out after 4 s; gave up after 2 retries"),
-    ("transfer", "article /transfer/news/huge.html",
-     "response larger than 16 MiB (max_response_size)"),
-    ("transfer", "article /transfer/news/huge-unsized.html",
-     "response larger than 16 MiB (max_response_size)"),
-    ("transfer", "article /transfer/news/bomb.html",
-     "compressed response inflates past 16 MiB (max_response_size; a gzip bomb?)"),
-    ("redirects", "article /redirects/news/loop-a.html",
-     "redirect loop: {BASE}/redirects/news/loop-a.html -> {BASE}/redirects/news/loop-b.html -> "
-     "{BASE}/redirects/news/loop-a.html"),
-    ("redirects", "article /redirects/news/self.html",
-     "redirect loop: {BASE}/redirects/news/self.html -> {BASE}/redirects/news/self.html"),
-    ("redirects", "article /redirects/news/to-ftp.html",
-     "HTTP 302 redirect to a URL that is not http(s): ftp://files.example.org/"),
-    ("redirects", "article /redirects/news/to-mailto.html",
-     "HTTP 302 redirect to a URL that is not http(s): mailto:press@example.org"),
+    (
+        "transfer",
+        "article /transfer/news/reset.html",
+        "connection closed mid-response, the body is incomplete; gave up after 2 retries",
+    ),
+    (
+        "transfer",
+        "article /transfer/news/stall.html",
+        "timed out after 4 s; gave up after 2 retries",
+    ),
+    (
+        "transfer",
+        "article /transfer/news/huge.html",
+        "response larger than 16 MiB (max_response_size)",
+    ),
+    (
+        "transfer",
+        "article /transfer/news/huge-unsized.html",
+        "response larger than 16 MiB (max_response_size)",
+    ),
+    (
+        "transfer",
+        "article /transfer/news/bomb.html",
+        "compressed response inflates past 16 MiB (max_response_size; a gzip bomb?)",
+    ),
+    (
+        "redirects",
+        "article /redirects/news/loop-a.html",
+        "redirect loop: {BASE}/redirects/news/loop-a.html -> {BASE}/redirects/news/loop-b.html -> "
+        "{BASE}/redirects/news/loop-a.html",
+    ),
+    (
+        "redirects",
+        "article /redirects/news/self.html",
+        "redirect loop: {BASE}/redirects/news/self.html -> {BASE}/redirects/news/self.html",
+    ),
+    (
+        "redirects",
+        "article /redirects/news/to-ftp.html",
+        "HTTP 302 redirect to a URL that is not http(s): ftp://files.example.org/",
+    ),
+    (
+        "redirects",
+        "article /redirects/news/to-mailto.html",
+        "HTTP 302 redirect to a URL that is not http(s): mailto:press@example.org",
+    ),
     ("not-html", "article /not-html/news/annual-report.html", "not HTML (application/pdf)"),
     ("not-html", "article /not-html/files/report.pdf", "not HTML (application/pdf)"),
     ("not-html", "article /not-html/news/photo.html", "not HTML (image/png)"),
     ("not-html", "article /not-html/news/data.html", "not HTML (application/json)"),
     ("feeds", "feed /feeds/html-feed.xml", "not an RSS/Atom feed but an HTML page"),
     ("feeds", "feed /feeds/broken.xml", "malformed feed XML, read anyway (2 links): line 2:"),
-    ("sitemaps", "sitemap /sitemaps/index.xml",
-     "lists {BASE}/sitemaps/index.xml, which leads back to itself (a sitemap loop)"),
-    ("sitemaps", "sitemap /sitemaps/cycle.xml",
-     "lists {BASE}/sitemaps/index.xml, which leads back to itself (a sitemap loop)"),
+    (
+        "sitemaps",
+        "sitemap /sitemaps/index.xml",
+        "lists {BASE}/sitemaps/index.xml, which leads back to itself (a sitemap loop)",
+    ),
+    (
+        "sitemaps",
+        "sitemap /sitemaps/cycle.xml",
+        "lists {BASE}/sitemaps/index.xml, which leads back to itself (a sitemap loop)",
+    ),
     ("sitemaps", "sitemap /sitemaps/broken.xml", "malformed sitemap XML, read anyway (2 URLs)"),
     # the broken sitemap's last <loc>, cut short, is a URL that does not exist
     ("sitemaps", "article /sitemaps/news/cut", "HTTP 404"),
-    ("sitemaps", "sitemap /sitemaps/not-a-sitemap.html",
-     "root element <html> is neither <urlset> nor <sitemapindex>"),
+    (
+        "sitemaps",
+        "sitemap /sitemaps/not-a-sitemap.html",
+        "root element <html> is neither <urlset> nor <sitemapindex>",
+    ),
     ("sitemaps", "sitemap /sitemaps/bomb.xml.gz", "cannot decompress gzip sitemap"),
     ("dead-feed", "feed /dead-feed/feed.xml", "not an RSS/Atom feed but an HTML page"),
 ]
@@ -121,8 +160,9 @@ def fault_site() -> Any:
 
 
 @pytest.fixture(scope="module")
-def crawled(fault_site: SampleSite, run_newsmon: RunNewsmon,
-            tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
+def crawled(
+    fault_site: SampleSite, run_newsmon: RunNewsmon, tmp_path_factory: pytest.TempPathFactory
+) -> FaultCrawl:
     workdir = tmp_path_factory.mktemp("faults")
     config = workdir / "sources.yaml"
     template = (HERE / "sources.yaml").read_text(encoding="utf-8")
@@ -130,8 +170,12 @@ def crawled(fault_site: SampleSite, run_newsmon: RunNewsmon,
     db = f"sqlite:///{workdir / 'news.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
     start = len(fault_site.requests)
-    result = run_measured([sys.executable, "-m", "crawler", "--config", str(config), "--db", db,
-                           "crawl"], env=env, cwd=REPO, timeout=240)
+    result = run_measured(
+        [sys.executable, "-m", "crawler", "--config", str(config), "--db", db, "crawl"],
+        env=env,
+        cwd=REPO,
+        timeout=240,
+    )
     requests = fault_site.requests[start:]
     database = open_database(db, upgrade=False)
     try:
@@ -158,26 +202,29 @@ def test_the_crawl_completes_and_exits_zero(crawled: FaultCrawl) -> None:
 
 def test_memory_stays_bounded(crawled: FaultCrawl) -> None:
     # a 20 MiB page (twice) and a 1 GiB gzip bomb (twice) were refused without being held
-    print(f"peak RSS: crawl process {crawled.result.peak_rss / 2**20:.0f} MiB, with its "
-          f"workers {crawled.result.peak_tree_rss / 2**20:.0f} MiB")
+    print(
+        f"peak RSS: crawl process {crawled.result.peak_rss / 2**20:.0f} MiB, with its "
+        f"workers {crawled.result.peak_tree_rss / 2**20:.0f} MiB"
+    )
     assert crawled.result.peak_rss > 0
     assert crawled.result.peak_rss < MAX_PEAK_RSS
     assert crawled.result.peak_tree_rss < MAX_PEAK_TREE_RSS
 
 
 @pytest.mark.parametrize("source", sorted(GOOD_ARTICLES))
-def test_every_good_article_of_a_faulty_source_is_stored(crawled: FaultCrawl,
-                                                        source: str) -> None:
+def test_every_good_article_of_a_faulty_source_is_stored(crawled: FaultCrawl, source: str) -> None:
     expected = {f"/{source}/news/{slug}.html" for slug in GOOD_ARTICLES[source]}
     assert set(crawled.articles[source]) == expected
     for record in crawled.articles[source].values():
         assert record["title"] and len(record["text"]) > 150
 
 
-@pytest.mark.parametrize(("source", "where", "reason"), FAULTS,
-                         ids=[f"{s}:{w.split()[1]}" for s, w, _ in FAULTS])
-def test_each_fault_is_recorded_with_url_and_reason(crawled: FaultCrawl, source: str,
-                                                    where: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "where", "reason"), FAULTS, ids=[f"{s}:{w.split()[1]}" for s, w, _ in FAULTS]
+)
+def test_each_fault_is_recorded_with_url_and_reason(
+    crawled: FaultCrawl, source: str, where: str, reason: str
+) -> None:
     role, path = where.split()
     expected = f"{role} {crawled.site.base_url}{path}: {crawled.fill(reason)}"
     errors = crawled.runs[source].errors
@@ -185,14 +232,16 @@ def test_each_fault_is_recorded_with_url_and_reason(crawled: FaultCrawl, source:
 
 
 @pytest.mark.parametrize("source", sorted(GOOD_ARTICLES))
-def test_run_status_is_ok_unless_the_source_yields_nothing(crawled: FaultCrawl,
-                                                          source: str) -> None:
+def test_run_status_is_ok_unless_the_source_yields_nothing(
+    crawled: FaultCrawl, source: str
+) -> None:
     run = crawled.runs[source]
     if source == "dead-feed":
         assert run.status == "failed"
         assert run.reason == crawled.fill(
             "no article links found: feed {BASE}/dead-feed/feed.xml: not an RSS/Atom feed "
-            "but an HTML page")
+            "but an HTML page"
+        )
     else:
         assert (run.status, run.reason) == ("ok", None)
     # every error is accounted to a fault declared above: no unexpected failure
@@ -223,7 +272,9 @@ def test_retry_after_longer_than_a_crawl_waits_is_not_retried(crawled: FaultCraw
     assert len(crawled.requests_to("/http-status/news/retry-after-tomorrow.html")) == 1
     # without Retry-After a 502 is retried at once and recovers
     assert [r.status for r in crawled.requests_to("/http-status/news/recovers-502.html")] == [
-        502, 200]
+        502,
+        200,
+    ]
 
 
 def test_permanent_errors_are_not_retried(crawled: FaultCrawl) -> None:
@@ -291,6 +342,8 @@ def test_session_ids_in_links_are_normalised_away(crawled: FaultCrawl) -> None:
     assert sorted(listing) == ["/traps/list.html", "/traps/list.html?view=all"]
     traps = [r.path for r in crawled.requests if r.path.startswith("/traps/")]
     assert not [p for p in traps if "sid=" in p.lower() or "sessionid" in p.lower()]
-    assert sorted(crawled.articles["traps"]) == ["/traps/news/good-1.html",
-                                                 "/traps/news/good-2.html"]
+    assert sorted(crawled.articles["traps"]) == [
+        "/traps/news/good-1.html",
+        "/traps/news/good-2.html",
+    ]
     assert crawled.runs["traps"].errors == []

@@ -24,13 +24,15 @@ TABLE = {
         "/reset.html": {"fault": {"kind": "reset", "after_bytes": 100}},
         "/stall.html": {"fault": {"kind": "stall", "seconds": 30, "after_bytes": 10}},
         "/huge.html": {"fault": {"kind": "huge", "size": 300_000}},
-        "/huge-unsized.html": {"fault": {"kind": "huge", "size": 300_000,
-                                         "content_length": False}},
+        "/huge-unsized.html": {"fault": {"kind": "huge", "size": 300_000, "content_length": False}},
         "/bomb.html": {"fault": {"kind": "gzip_bomb", "inflated": "1GiB"}},
-        "/bomb.xml.gz": {"fault": {"kind": "gzip_bomb", "inflated": "3MiB",
-                                   "content_encoding": False}},
-        "/archive": {"headers": {"Content-Type": "text/html"},
-                     "fault": {"kind": "calendar", "param": "page"}},
+        "/bomb.xml.gz": {
+            "fault": {"kind": "gzip_bomb", "inflated": "3MiB", "content_encoding": False}
+        },
+        "/archive": {
+            "headers": {"Content-Type": "text/html"},
+            "fault": {"kind": "calendar", "param": "page"},
+        },
         "/list.html": {"fault": {"kind": "session_ids"}},
     }
 }
@@ -43,10 +45,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleSite]:
     root.mkdir()
     for name in ("flaky.html", "reset.html", "stall.html"):
         (root / name).write_text(PAGE, encoding="utf-8")
-    (root / "archive").write_text('<h1>Page {N}</h1><a href="/archive?page={NEXT}">older</a>',
-                                  encoding="utf-8")
-    (root / "list.html").write_text('<a href="/news/1.html?sid={SESSION}">one</a>',
-                                    encoding="utf-8")
+    (root / "archive").write_text(
+        '<h1>Page {N}</h1><a href="/archive?page={NEXT}">older</a>', encoding="utf-8"
+    )
+    (root / "list.html").write_text(
+        '<a href="/news/1.html?sid={SESSION}">one</a>', encoding="utf-8"
+    )
     (base / "site.yaml").write_text(yaml.safe_dump(TABLE), encoding="utf-8")
     with SampleSite(root) as running:
         yield running
@@ -151,7 +155,8 @@ def test_a_stalled_response_does_not_hold_up_stopping(tmp_path: Path) -> None:
     (root / "stall.html").write_text(PAGE, encoding="utf-8")
     (tmp_path / "site.yaml").write_text(
         yaml.safe_dump({"paths": {"/stall.html": {"fault": {"kind": "stall", "seconds": 600}}}}),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     site = SampleSite(root)
     site.start()
     conn = connect(site)
@@ -167,16 +172,21 @@ def test_a_stalled_response_does_not_hold_up_stopping(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
-        ({"kind": "teapot"}, "kind must be one of calendar, flaky, gzip_bomb, huge, reset, "
-                             "session_ids, stall, got 'teapot'"),
+        (
+            {"kind": "teapot"},
+            "kind must be one of calendar, flaky, gzip_bomb, huge, reset, "
+            "session_ids, stall, got 'teapot'",
+        ),
         ("reset", "must be a mapping with a 'kind', got str"),
         ({"kind": "flaky", "status": 200, "times": 1}, "status must be an integer from 400"),
         ({"kind": "flaky", "status": 503}, "times must be an integer from 1 to 1000, got None"),
         ({"kind": "huge", "size": "lots"}, "size must be a size like 20MiB or 1GB, got 'lots'"),
         ({"kind": "huge", "size": "1KB", "chunked": True}, "unknown key(s) chunked"),
         ({"kind": "stall", "seconds": -1}, "seconds must be a number from 0 to 600"),
-        ({"kind": "gzip_bomb", "inflated": "1GB", "content_encoding": "yes"},
-         "content_encoding must be true or false, got 'yes'"),
+        (
+            {"kind": "gzip_bomb", "inflated": "1GB", "content_encoding": "yes"},
+            "content_encoding must be true or false, got 'yes'",
+        ),
         ({"kind": "calendar", "param": "page[]"}, "param must be a query parameter name"),
     ],
 )
@@ -191,8 +201,15 @@ def test_a_fault_that_rewrites_a_file_needs_the_file(tmp_path: Path) -> None:
     root = tmp_path / "site"
     root.mkdir()
     (tmp_path / "site.yaml").write_text(
-        yaml.safe_dump({"paths": {"/gone.html": {"fault": {"kind": "reset", "after_bytes": 1}},
-                                  "/big.html": {"fault": {"kind": "huge", "size": 10}}}}),
-        encoding="utf-8")
+        yaml.safe_dump(
+            {
+                "paths": {
+                    "/gone.html": {"fault": {"kind": "reset", "after_bytes": 1}},
+                    "/big.html": {"fault": {"kind": "huge", "size": 10}},
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(BehaviourTableError, match=r"\['/gone.html'\]: fault reset but no file"):
         SampleSite(root)

@@ -25,9 +25,11 @@ PARAGRAPHS = (
 
 def article(title: str, paragraphs: tuple[str, ...], charset: str = "utf-8") -> str:
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="{charset}">'
-            f"<title>{title}</title></head><body><nav><a href=\"/\">Home</a></nav>"
-            f"<article><h1>{title}</h1>{body}</article></body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="{charset}">'
+        f'<title>{title}</title></head><body><nav><a href="/">Home</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article></body></html>"
+    )
 
 
 SITE = {
@@ -48,12 +50,15 @@ SITE = {
         "<link>{BASE}/news/short-note.html</link></item>"
         "</channel></rss>"
     ),
-    "news/heat-pilot.html": article("Two river cities agree on a joint district heating pilot",
-                                    PARAGRAPHS),
+    "news/heat-pilot.html": article(
+        "Two river cities agree on a joint district heating pilot", PARAGRAPHS
+    ),
     "news/short-note.html": article(
         "A short note on the regional climate fund meeting",
-        ("The regional climate fund met on Friday and approved two border projects on heat.",
-         "Details of the projects and their budgets will follow after the summer break."),
+        (
+            "The regional climate fund met on Friday and approved two border projects on heat.",
+            "Details of the projects and their budgets will follow after the summer break.",
+        ),
     ),
 }
 TABLE = """\

@@ -17,14 +17,16 @@ from tests.conftest import RunNewsmon, write_sources
 pytestmark = pytest.mark.slow
 
 
-def add(run: RunNewsmon, config: Path, *args: str, input: str | None = None
-        ) -> tuple[int, str, str]:
+def add(
+    run: RunNewsmon, config: Path, *args: str, input: str | None = None
+) -> tuple[int, str, str]:
     result = run("--config", str(config), "sources", "add", *args, input=input)
     return result.returncode, result.stdout, result.stderr
 
 
 def test_add_from_a_home_page_appends_after_the_sources_list(
-        run_newsmon: RunNewsmon, sample_site: SampleSite, tmp_path: Path) -> None:
+    run_newsmon: RunNewsmon, sample_site: SampleSite, tmp_path: Path
+) -> None:
     config = write_sources(tmp_path, sample_site)
     before = config.read_text(encoding="utf-8")
     code, out, err = add(run_newsmon, config, "portal", sample_site.url("/"), "--yes")
@@ -35,7 +37,7 @@ def test_add_from_a_home_page_appends_after_the_sources_list(
     assert f"added source 'portal' to {config}" in err
     after = config.read_text(encoding="utf-8")
     # the entry went in before the crawl section, and nothing else changed
-    entry = after[len(before.split("\ncrawl:")[0]):].split("\ncrawl:")[0]
+    entry = after[len(before.split("\ncrawl:")[0]) :].split("\ncrawl:")[0]
     assert after.replace(entry, "", 1) == before
     assert entry.startswith("\n  # proposed by `newsmon sources add` on ")
     loaded = load_config(config)
@@ -45,25 +47,30 @@ def test_add_from_a_home_page_appends_after_the_sources_list(
 
 
 def test_add_finds_the_feed_a_page_declares_and_asks_first(
-        run_newsmon: RunNewsmon, sample_site: SampleSite, tmp_path: Path) -> None:
+    run_newsmon: RunNewsmon, sample_site: SampleSite, tmp_path: Path
+) -> None:
     config = write_sources(tmp_path, sample_site)
     before = config.read_text(encoding="utf-8")
     page = sample_site.url("/prwire/fr/2024/09/wsso-craes-cooperation-strategique.html")
     code, out, err = add(run_newsmon, config, "wire-fr", page, input="n\n")
     assert code == 0, err
-    assert (f"ok feed     {sample_site.url('/prwire/rss.xml')}  (<link rel=alternate>) feed: "
-            "4 entries, newest 2024-09-23") in out
+    assert (
+        f"ok feed     {sample_site.url('/prwire/rss.xml')}  (<link rel=alternate>) feed: "
+        "4 entries, newest 2024-09-23"
+    ) in out
     assert "    language: fr\n" in out
     assert "append it to" in out
     assert err.strip() == f"{config} unchanged"
     assert config.read_text(encoding="utf-8") == before
 
 
-def test_add_a_listing_then_check_it(run_newsmon: RunNewsmon, sample_site: SampleSite,
-                                     tmp_path: Path) -> None:
+def test_add_a_listing_then_check_it(
+    run_newsmon: RunNewsmon, sample_site: SampleSite, tmp_path: Path
+) -> None:
     config = write_sources(tmp_path, sample_site)
-    code, _, err = add(run_newsmon, config, "carbon-news",
-                         sample_site.url("/carbontrade/list_1.html"), input="y\n")
+    code, _, err = add(
+        run_newsmon, config, "carbon-news", sample_site.url("/carbontrade/list_1.html"), input="y\n"
+    )
     assert code == 0, err
     source = load_config(config).source("carbon-news")
     assert source.start_urls == (sample_site.url("/carbontrade/list_1.html"),)
@@ -76,7 +83,8 @@ def test_add_a_listing_then_check_it(run_newsmon: RunNewsmon, sample_site: Sampl
 
 
 def test_add_tries_common_feed_paths_and_creates_the_file(
-        run_newsmon: RunNewsmon, messy_site: SampleSite, tmp_path: Path) -> None:
+    run_newsmon: RunNewsmon, messy_site: SampleSite, tmp_path: Path
+) -> None:
     config = tmp_path / "new" / "sources.yaml"
     config.parent.mkdir()
     code, out, err = add(run_newsmon, config, "border", messy_site.url("/"), "--yes")
@@ -93,14 +101,16 @@ def test_add_tries_common_feed_paths_and_creates_the_file(
 def test_add_with_nothing_to_propose_exits_1(run_newsmon: RunNewsmon, tmp_path: Path) -> None:
     root = tmp_path / "bare"
     root.mkdir()
-    (root / "index.html").write_text("<html><body><p>Nothing here.</p></body></html>",
-                                     encoding="utf-8")
+    (root / "index.html").write_text(
+        "<html><body><p>Nothing here.</p></body></html>", encoding="utf-8"
+    )
     with SampleSite(root) as site:
         url = site.url("/")
         code, _, err = add(run_newsmon, tmp_path / "sources.yaml", "bare", url, "--yes")
     assert code == 1
-    assert err.startswith(f"newsmon: error: {url}: no feed, no sitemap and no links that look "
-                          "like articles")
+    assert err.startswith(
+        f"newsmon: error: {url}: no feed, no sitemap and no links that look like articles"
+    )
     assert not (tmp_path / "sources.yaml").exists()
 
 
@@ -108,8 +118,9 @@ def test_add_an_unreachable_url_exits_1(run_newsmon: RunNewsmon, tmp_path: Path)
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    code, _, err = add(run_newsmon, tmp_path / "sources.yaml", "gone",
-                       f"http://127.0.0.1:{port}/", "--yes")
+    code, _, err = add(
+        run_newsmon, tmp_path / "sources.yaml", "gone", f"http://127.0.0.1:{port}/", "--yes"
+    )
     assert code == 1
     assert err.startswith(f"newsmon: error: http://127.0.0.1:{port}/: ")
     assert "Connection refused" in err or "connection refused" in err
@@ -124,8 +135,9 @@ def test_add_an_unreachable_url_exits_1(run_newsmon: RunNewsmon, tmp_path: Path)
         (("fine", "example.org/news"), "URL 'example.org/news': not an http(s) URL"),
     ],
 )
-def test_add_bad_input_exits_2_before_fetching(sample_site: SampleSite, tmp_path: Path,
-                                               args: tuple[str, ...], message: str) -> None:
+def test_add_bad_input_exits_2_before_fetching(
+    sample_site: SampleSite, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     config = write_sources(tmp_path, sample_site)
     before = config.read_text(encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "sources", "add", *args])

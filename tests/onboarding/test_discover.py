@@ -44,14 +44,14 @@ def tree_of(html: str, url: str = f"{BASE}/news/") -> object:
         (b"<sitemapindex>", None, "sitemap"),
         (b"\x1f\x8b\x08\x00", "application/octet-stream", "sitemap"),
         # a page whose head links its RSS feed is still a page
-        (b'<!DOCTYPE html><html><head><link type="application/rss+xml" href="/rss">', None,
-         "html"),
+        (b'<!DOCTYPE html><html><head><link type="application/rss+xml" href="/rss">', None, "html"),
         (b"<p>hello</p>", "text/html; charset=utf-8", "html"),
         (b'{"items": []}', "application/json", "other"),
     ],
 )
-def test_sniff_tells_documents_by_their_first_markup(body: bytes, content_type: str | None,
-                                                     kind: str) -> None:
+def test_sniff_tells_documents_by_their_first_markup(
+    body: bytes, content_type: str | None, kind: str
+) -> None:
     assert sniff(body, content_type) == kind
 
 
@@ -76,8 +76,10 @@ def test_feed_links_of_a_bundled_article_page() -> None:
 
 def test_robots_sitemaps() -> None:
     robots = bundled_page("robots.txt").decode() + "sitemap: https://cdn.example.org/s.xml.gz\n"
-    assert robots_sitemaps(robots) == [f"{BASE}/sitemap_index.xml",
-                                       "https://cdn.example.org/s.xml.gz"]
+    assert robots_sitemaps(robots) == [
+        f"{BASE}/sitemap_index.xml",
+        "https://cdn.example.org/s.xml.gz",
+    ]
     assert robots_sitemaps("User-agent: *\nDisallow: /\n") == []
 
 
@@ -92,8 +94,10 @@ def test_common_feed_urls_are_on_the_site_root() -> None:
     [
         (f"{BASE}/carbontrade/news/2023/97430.html", r"/carbontrade/news/\d{4}/\d+\.html"),
         (f"{BASE}/carbontrade/list_2.html", r"/carbontrade/list_\d+\.html"),
-        (f"{BASE}/fr/2023/08/taicang-projet-pilote-neutralite-carbone.html",
-         r"/fr/\d{4}/\d+/[^/]+\.html"),
+        (
+            f"{BASE}/fr/2023/08/taicang-projet-pilote-neutralite-carbone.html",
+            r"/fr/\d{4}/\d+/[^/]+\.html",
+        ),
         (f"{BASE}/show.php?id=12&cat=world", r"/show\.php\?id=\d+&cat=[^&]*"),
         (f"{BASE}/news/page/2/", r"/news/page/\d+/"),
         (f"{BASE}/pl/wsp%C3%B3%C5%82praca-gmin", r"/pl/[^/]+"),
@@ -114,8 +118,10 @@ def test_guess_listing_prefers_headlines_over_a_bigger_menu() -> None:
     assert guess is not None
     assert guess.article_urls == (r"/carbontrade/news/\d{4}/\d+\.html",)
     assert guess.follow == (r"/carbontrade/list_\d+\.html",)
-    assert guess.examples == (f"{BASE}/carbontrade/news/2023/97430.html",
-                              f"{BASE}/carbontrade/news/2023/98112.html")
+    assert guess.examples == (
+        f"{BASE}/carbontrade/news/2023/97430.html",
+        f"{BASE}/carbontrade/news/2023/98112.html",
+    )
 
 
 def test_guess_listing_needs_headlines() -> None:
@@ -142,12 +148,17 @@ def test_guess_listing_with_next_link_and_slugs() -> None:
     ("html", "language"),
     [
         ('<html lang="pl-PL"><body><p>x</p></body></html>', "pl"),
-        ('<html><head><meta property="og:locale" content="fr_FR"></head><body></body></html>',
-         "fr"),
+        (
+            '<html><head><meta property="og:locale" content="fr_FR"></head><body></body></html>',
+            "fr",
+        ),
         # the text decides when there is enough of it, whatever the template declares
-        ('<html lang="en"><body><p>Les villes côtières du Chili et du Vietnam partageront '
-         "leurs données sur les mangroves et l'érosion des côtes pendant trois ans.</p>"
-         "</body></html>", "fr"),
+        (
+            '<html lang="en"><body><p>Les villes côtières du Chili et du Vietnam partageront '
+            "leurs données sur les mangroves et l'érosion des côtes pendant trois ans.</p>"
+            "</body></html>",
+            "fr",
+        ),
         ("<html><body><p>生态环境部与联合国环境署举行第十三次年度磋商会议</p></body></html>", "zh"),
         ("<html><body></body></html>", None),
     ],

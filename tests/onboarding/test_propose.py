@@ -25,9 +25,13 @@ from crawler.onboarding.propose import (
 WHEN = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 ORIGIN = "https://news.example.org/"
 FEEDS = Proposal(name="example-news", feeds=("https://news.example.org/feed/",), language="en")
-LISTING = Proposal(name="example-list", start_urls=("https://news.example.org/news/",),
-                   follow=(r"/news/page/\d+/",), article_urls=(r"/news/\d{4}/[^/]+'s\.html",),
-                   language="zh")
+LISTING = Proposal(
+    name="example-list",
+    start_urls=("https://news.example.org/news/",),
+    follow=(r"/news/page/\d+/",),
+    article_urls=(r"/news/\d{4}/[^/]+'s\.html",),
+    language="zh",
+)
 EXISTING = """\
 # my sources: keep this comment
 sources:
@@ -96,8 +100,13 @@ def test_empty_or_comment_only_file_gets_a_sources_list() -> None:
 
 def test_flow_style_sources_list_is_refused() -> None:
     with pytest.raises(ConfigError, match="flow style"):
-        with_entry("sources: [{name: a, feeds: ['https://a.example.org/rss']}]\n", FEEDS,
-                   ORIGIN, WHEN, "s.yaml")
+        with_entry(
+            "sources: [{name: a, feeds: ['https://a.example.org/rss']}]\n",
+            FEEDS,
+            ORIGIN,
+            WHEN,
+            "s.yaml",
+        )
 
 
 def test_checked_text_validates_the_whole_file(tmp_path: Path) -> None:
@@ -136,20 +145,33 @@ def sitemap(url: str, news: bool = False) -> Candidate:
     return Candidate(url=url, kind="sitemap", found_by="robots.txt", ok=True, news=news)
 
 
-HEADLINES = [Anchor(f"https://news.example.org/news/2024/{i}.html",
-                    f"A long enough headline about cooperation number {i}") for i in range(3)]
+HEADLINES = [
+    Anchor(
+        f"https://news.example.org/news/2024/{i}.html",
+        f"A long enough headline about cooperation number {i}",
+    )
+    for i in range(3)
+]
 
 
 def test_propose_feeds_first_without_copies() -> None:
     items = {f"https://news.example.org/a/{i}" for i in range(10)}
-    found = ProbeFindings(url=ORIGIN, language="en", candidates=[
-        feed("https://news.example.org/rss", items),
-        feed("https://news.example.org/atom", items),  # the same articles: a copy
-        feed("https://news.example.org/world/rss", {"https://news.example.org/w/1"}),
-        sitemap("https://news.example.org/sitemap.xml"),
-        Candidate(url="https://news.example.org/feed", kind="feed", found_by="common feed path",
-                  detail="HTTP 404"),
-    ])
+    found = ProbeFindings(
+        url=ORIGIN,
+        language="en",
+        candidates=[
+            feed("https://news.example.org/rss", items),
+            feed("https://news.example.org/atom", items),  # the same articles: a copy
+            feed("https://news.example.org/world/rss", {"https://news.example.org/w/1"}),
+            sitemap("https://news.example.org/sitemap.xml"),
+            Candidate(
+                url="https://news.example.org/feed",
+                kind="feed",
+                found_by="common feed path",
+                detail="HTTP 404",
+            ),
+        ],
+    )
     proposal = propose("example", found)
     assert proposal is not None
     assert proposal.feeds == ("https://news.example.org/rss", "https://news.example.org/world/rss")
@@ -158,9 +180,14 @@ def test_propose_feeds_first_without_copies() -> None:
 
 
 def test_propose_news_sitemaps_before_a_listing() -> None:
-    found = ProbeFindings(url=ORIGIN + "news/", anchors=HEADLINES, candidates=[
-        sitemap("https://news.example.org/sitemap.xml"),
-        sitemap("https://news.example.org/news-sitemap.xml", news=True)])
+    found = ProbeFindings(
+        url=ORIGIN + "news/",
+        anchors=HEADLINES,
+        candidates=[
+            sitemap("https://news.example.org/sitemap.xml"),
+            sitemap("https://news.example.org/news-sitemap.xml", news=True),
+        ],
+    )
     proposal = propose("example", found)
     assert proposal is not None
     assert proposal.sitemaps == ("https://news.example.org/news-sitemap.xml",)
@@ -168,13 +195,13 @@ def test_propose_news_sitemaps_before_a_listing() -> None:
 
 def test_propose_a_listing_for_a_section_page_and_a_sitemap_for_a_home_page() -> None:
     candidates = [sitemap("https://news.example.org/sitemap.xml")]
-    section = propose("example", ProbeFindings(url=ORIGIN + "news/", anchors=HEADLINES,
-                                               candidates=candidates))
+    section = propose(
+        "example", ProbeFindings(url=ORIGIN + "news/", anchors=HEADLINES, candidates=candidates)
+    )
     assert section is not None
     assert section.start_urls == (ORIGIN + "news/",)
     assert section.article_urls == (r"/news/\d{4}/\d+\.html",)
-    home = propose("example", ProbeFindings(url=ORIGIN, anchors=HEADLINES,
-                                            candidates=candidates))
+    home = propose("example", ProbeFindings(url=ORIGIN, anchors=HEADLINES, candidates=candidates))
     assert home is not None and home.sitemaps == ("https://news.example.org/sitemap.xml",)
     assert propose("example", ProbeFindings(url=ORIGIN, anchors=HEADLINES)) is not None
     assert propose("example", ProbeFindings(url=ORIGIN)) is None

@@ -25,8 +25,10 @@ TEXT = "\n\n".join(PARAGRAPHS)
 
 
 def page(body_html: str, charset_meta: str = "utf-8") -> bytes:
-    return (f'<html><head><meta charset="{charset_meta}"><title>t</title></head>'
-            f"<body>{body_html}</body></html>").encode()
+    return (
+        f'<html><head><meta charset="{charset_meta}"><title>t</title></head>'
+        f"<body>{body_html}</body></html>"
+    ).encode()
 
 
 def sample(**changes: object) -> SampledArticle:
@@ -66,8 +68,10 @@ def test_lines_repeated_across_sampled_articles() -> None:
     first = sample(text=TEXT + "\n\n" + footer)
     second = sample(text="\n\n".join(p.upper() for p in PARAGRAPHS) + "\n\n" + footer)
     assess([first, second], "en")
-    assert first.warnings == [f"boilerplate suspected: 1 line(s) also in other sampled "
-                              f"articles, e.g. {footer[:60] + '…'!r}"]
+    assert first.warnings == [
+        f"boilerplate suspected: 1 line(s) also in other sampled "
+        f"articles, e.g. {footer[:60] + '…'!r}"
+    ]
     assert second.warnings == first.warnings
 
 
@@ -83,10 +87,14 @@ def test_menu_like_line() -> None:
 
 
 def test_text_made_of_link_texts() -> None:
-    related = ["Cities sign a heat adaptation pact for the coming summers in the Alps",
-               "Five ports will share shore power and emissions data from next year on"]
-    body = page("".join(f"<p>{p}</p>" for p in PARAGRAPHS[:1])
-                + "".join(f'<a href="/n/{i}">{t}</a>' for i, t in enumerate(related)))
+    related = [
+        "Cities sign a heat adaptation pact for the coming summers in the Alps",
+        "Five ports will share shore power and emissions data from next year on",
+    ]
+    body = page(
+        "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:1])
+        + "".join(f'<a href="/n/{i}">{t}</a>' for i, t in enumerate(related))
+    )
     found = warnings_of(sample(text="\n\n".join([PARAGRAPHS[0], *related]), body=body))
     assert any("of the text is the text of links" in w for w in found)
 
@@ -103,13 +111,25 @@ def test_mojibake_left_in_the_text() -> None:
 
 
 def test_header_and_meta_charset_disagree() -> None:
-    found = warnings_of(sample(content_type="text/html; charset=windows-1250",
-                               body=page("<p>x</p>", charset_meta="utf-8")))
-    assert ("encoding suspicious: the HTTP header says cp1250 but the page declares utf-8 "
-            "(decoded as utf-8)") in found
+    found = warnings_of(
+        sample(
+            content_type="text/html; charset=windows-1250",
+            body=page("<p>x</p>", charset_meta="utf-8"),
+        )
+    )
+    assert (
+        "encoding suspicious: the HTTP header says cp1250 but the page declares utf-8 "
+        "(decoded as utf-8)"
+    ) in found
     # gb2312 and gbk name the same decoder (gb18030): no disagreement
-    assert not any("HTTP header" in w for w in warnings_of(sample(
-        content_type="text/html; charset=gb2312", body=page("<p>x</p>", charset_meta="gbk"))))
+    assert not any(
+        "HTTP header" in w
+        for w in warnings_of(
+            sample(
+                content_type="text/html; charset=gb2312", body=page("<p>x</p>", charset_meta="gbk")
+            )
+        )
+    )
 
 
 def test_language_differs_from_the_hint() -> None:

@@ -46,28 +46,51 @@ def test_a_topics_file_of_ones_own_reuses_the_machinery() -> None:
     assert not assess("Chile and Peru sign climate agreement", "", "en", ocean).relevant
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("name: x\nconcepts: {a: {group: subject, terms: {en: [a]}}}",
-     "concepts: no concept of group 'cooperation'"),
-    (OCEAN.replace("fisheries]", "fisheries]\n      xx-yy: [a]"),
-     "concepts.ocean.terms: 'xx-yy' is not a language"),
-    (OCEAN.replace("fisheries", "fish*eries"),
-     "concepts.ocean.terms.en[2]: term 'fish*eries': '*' may only start or end a word"),
-    (OCEAN.replace("partnership", "partnership: -1"),
-     "concepts.together.terms.en[1]: term 'partnership': weight must be a positive number"),
-    (OCEAN.replace("    group: subject", "    group: subject\n    colour: blue"),
-     "concepts.ocean.colour: unknown key"),
-    (OCEAN.replace("[accord*]", "[accord*]\n  more:\n    group: cooperation\n"
-                                "    terms: {fr: [accord*]}"),
-     "term 'accord*' (fr) is in both 'together' and 'more'"),
-    (OCEAN.replace("    pairs: {en: [and], fr: [et]}", "").replace(
-        "  parties:\n    group: party", "  parties:\n    group: penalty\n    pairs: {en: [and]}"),
-     "pairs are only for concepts of group 'party'"),
-    ("name: [unclosed", "not valid YAML at line 1"),
-    (OCEAN.replace("    group: subject", "    group: subject\n    group: cooperation"),
-     "duplicate key 'group'"),
-    ("- a list", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "name: x\nconcepts: {a: {group: subject, terms: {en: [a]}}}",
+            "concepts: no concept of group 'cooperation'",
+        ),
+        (
+            OCEAN.replace("fisheries]", "fisheries]\n      xx-yy: [a]"),
+            "concepts.ocean.terms: 'xx-yy' is not a language",
+        ),
+        (
+            OCEAN.replace("fisheries", "fish*eries"),
+            "concepts.ocean.terms.en[2]: term 'fish*eries': '*' may only start or end a word",
+        ),
+        (
+            OCEAN.replace("partnership", "partnership: -1"),
+            "concepts.together.terms.en[1]: term 'partnership': weight must be a positive number",
+        ),
+        (
+            OCEAN.replace("    group: subject", "    group: subject\n    colour: blue"),
+            "concepts.ocean.colour: unknown key",
+        ),
+        (
+            OCEAN.replace(
+                "[accord*]",
+                "[accord*]\n  more:\n    group: cooperation\n    terms: {fr: [accord*]}",
+            ),
+            "term 'accord*' (fr) is in both 'together' and 'more'",
+        ),
+        (
+            OCEAN.replace("    pairs: {en: [and], fr: [et]}", "").replace(
+                "  parties:\n    group: party",
+                "  parties:\n    group: penalty\n    pairs: {en: [and]}",
+            ),
+            "pairs are only for concepts of group 'party'",
+        ),
+        ("name: [unclosed", "not valid YAML at line 1"),
+        (
+            OCEAN.replace("    group: subject", "    group: subject\n    group: cooperation"),
+            "duplicate key 'group'",
+        ),
+        ("- a list", "expected a mapping"),
+    ],
+)
 def test_an_invalid_topics_file_names_the_file_and_key(text: str, message: str) -> None:
     with pytest.raises(TopicsError) as caught:
         parse_topics(text, "mine.yaml")
@@ -92,9 +115,11 @@ def test_topics_paths_are_relative_to_the_sources_file(tmp_path: Path) -> None:
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "local.yaml").write_text(OCEAN, encoding="utf-8")
     sources = tmp_path / "sources.yaml"
-    sources.write_text("topics: ocean.yaml\n" + SOURCE + "    topics: topics/local.yaml\n"
-                       "  - name: other\n    feeds: ['https://example.org/b']\n",
-                       encoding="utf-8")
+    sources.write_text(
+        "topics: ocean.yaml\n" + SOURCE + "    topics: topics/local.yaml\n"
+        "  - name: other\n    feeds: ['https://example.org/b']\n",
+        encoding="utf-8",
+    )
     config = load_config(sources)
     wire, other = config.sources
     assert config.topics_of(wire) == str(tmp_path / "topics" / "local.yaml")
@@ -105,23 +130,32 @@ def test_without_topics_the_shipped_default_is_used() -> None:
     config = parse_config(SOURCE)
     assert config.topics_of(config.sources[0]) is None
     assert relevance_settings(config.sources[0], config) == {
-        "NEWSMON_TOPICS": None, "NEWSMON_IRRELEVANT": "keep"}
+        "NEWSMON_TOPICS": None,
+        "NEWSMON_IRRELEVANT": "keep",
+    }
 
 
 def test_irrelevant_defaults_to_keep_and_a_source_may_drop() -> None:
-    config = parse_config("crawl: {irrelevant: drop}\n" + SOURCE + "    irrelevant: keep\n"
-                          "  - name: other\n    feeds: ['https://example.org/b']\n")
+    config = parse_config(
+        "crawl: {irrelevant: drop}\n" + SOURCE + "    irrelevant: keep\n"
+        "  - name: other\n    feeds: ['https://example.org/b']\n"
+    )
     wire, other = config.sources
     assert config.irrelevant_of(wire) == "keep" and config.irrelevant_of(other) == "drop"
     overridden = config.with_irrelevant("keep")
     assert {overridden.irrelevant_of(s) for s in overridden.sources} == {"keep"}
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    ("    irrelevant: maybe\n",
-     "<config>: source 'wire' (sources[0]): irrelevant: Input should be 'keep' or 'drop'"),
-    ("crawl: {irrelevant: yes}\n", "<config>: crawl.irrelevant: Input should be 'keep' or"),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            "    irrelevant: maybe\n",
+            "<config>: source 'wire' (sources[0]): irrelevant: Input should be 'keep' or 'drop'",
+        ),
+        ("crawl: {irrelevant: yes}\n", "<config>: crawl.irrelevant: Input should be 'keep' or"),
+    ],
+)
 def test_a_bad_irrelevant_value_names_the_field(extra: str, message: str) -> None:
     text = extra + SOURCE if extra.startswith("crawl") else SOURCE + extra
     with pytest.raises(ConfigError) as caught:
@@ -137,8 +171,12 @@ def test_a_broken_topics_file_is_a_config_error_naming_both_files(tmp_path: Path
         load_config(sources)
     assert str(caught.value).startswith(
         f"{sources}: source 'wire' (sources[0]): topics: {tmp_path / 'bad.yaml'}: concepts: "
-        "no concept of group 'subject'")
+        "no concept of group 'subject'"
+    )
     sources.write_text("topics: missing.yaml\n" + SOURCE, encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"sources\.yaml: topics: .*missing\.yaml: topics "
-                                          r"file not found"):
+    with pytest.raises(
+        ConfigError,
+        match=r"sources\.yaml: topics: .*missing\.yaml: topics "
+        r"file not found",
+    ):
         load_config(sources)

@@ -41,9 +41,11 @@ class Env:
         path = self.tmp / "sources.yaml"
         base = self.site.base_url
         path.write_text(
-            "scheduler:\n  max_concurrent_crawls: 2\n" + scheduler
+            "scheduler:\n  max_concurrent_crawls: 2\n"
+            + scheduler
             + "crawl:\n  download_delay: 0\n  autothrottle: false\n  extraction_workers: 1\n"
-            + "sources:\n" + sources.replace("{BASE}", base),
+            + "sources:\n"
+            + sources.replace("{BASE}", base),
             encoding="utf-8",
         )
         return path
@@ -56,7 +58,8 @@ class Env:
                 connection.row_factory = sqlite3.Row
                 rows = connection.execute(
                     "SELECT s.name AS source, r.* FROM crawl_runs r JOIN sources s "
-                    "ON s.id = r.source_id ORDER BY r.id").fetchall()
+                    "ON s.id = r.source_id ORDER BY r.id"
+                ).fetchall()
         except sqlite3.OperationalError:  # the daemon is still creating the schema
             return []
         return [dict(r) for r in rows if source is None or r["source"] == source]
@@ -79,7 +82,10 @@ def newsmon(env: Env, config: Path, *args: str, **popen: object) -> subprocess.P
     with open(env.tmp / "daemon.log", "a", encoding="utf-8") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "crawler", "--config", str(config), "--db", env.db, *args],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
             **popen,  # type: ignore[call-overload]
         )
 
@@ -107,8 +113,9 @@ def finished(runs: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def test_daemon_runs_cycles_without_overlap(env: Env) -> None:
-    config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
-                              "    schedule: {every: 1s}\n")
+    config = env.write_config(
+        "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1s}\n"
+    )
     daemon = newsmon(env, config, "schedule")
     try:
         wait_for(lambda: len(finished(env.runs("pap"))) >= 3, 90, "three crawl cycles")
@@ -153,8 +160,10 @@ def first_run_then_down_since(env: Env, config: Path, since: datetime) -> None:
 
 
 def test_restart_keeps_the_schedule_and_catches_up_a_missed_run_once(env: Env) -> None:
-    config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
-                              "    schedule: {every: 1h}\n", "  misfire_grace: 6h\n")
+    config = env.write_config(
+        "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1h}\n",
+        "  misfire_grace: 6h\n",
+    )
     # down for three scheduled runs, all within the grace period: made up exactly once
     first_run_then_down_since(env, config, datetime.now(UTC) - timedelta(hours=3))
     second = newsmon(env, config, "schedule")
@@ -170,8 +179,10 @@ def test_restart_keeps_the_schedule_and_catches_up_a_missed_run_once(env: Env) -
 
 
 def test_a_run_missed_beyond_the_grace_period_is_skipped(env: Env) -> None:
-    config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
-                              "    schedule: {every: 1h}\n", "  misfire_grace: 20m\n")
+    config = env.write_config(
+        "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1h}\n",
+        "  misfire_grace: 20m\n",
+    )
     first_run_then_down_since(env, config, datetime.now(UTC) - timedelta(minutes=150))
     second = newsmon(env, config, "schedule")
     try:
@@ -186,11 +197,15 @@ def test_a_hanging_crawl_is_killed_and_recorded_while_others_run(env: Env) -> No
     config = env.write_config(
         f"  - name: stuck\n    feeds: ['{{BASE}}{SLOW_FEED}']\n    schedule: {{every: 1h}}\n"
         "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1h}\n",
-        "  crawl_timeout: 20s\n")
+        "  crawl_timeout: 20s\n",
+    )
     daemon = newsmon(env, config, "schedule")
     try:
-        wait_for(lambda: finished(env.runs("stuck")) and finished(env.runs("pap")), 90,
-                 "both crawls to end")
+        wait_for(
+            lambda: finished(env.runs("stuck")) and finished(env.runs("pap")),
+            90,
+            "both crawls to end",
+        )
     finally:
         assert stop(daemon) == 0
     (stuck,) = env.runs("stuck")
@@ -202,17 +217,34 @@ def test_a_hanging_crawl_is_killed_and_recorded_while_others_run(env: Env) -> No
 
 
 def status_of(env: Env, config: Path) -> tuple[int, dict[str, object]]:
-    result = subprocess.run([sys.executable, "-m", "crawler", "--config", str(config), "--db",
-                             env.db, "status", "--format", "json"], capture_output=True,
-                            text=True, cwd=REPO, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crawler",
+            "--config",
+            str(config),
+            "--db",
+            env.db,
+            "status",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     return result.returncode, json.loads(result.stdout)[0]
 
 
 def test_source_turns_broken_when_its_pages_disappear_and_ok_when_they_return(
     env: Env,
 ) -> None:
-    config = env.write_config("  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n"
-                              "    schedule: {every: 1s}\n", "  broken_after: 2\n")
+    config = env.write_config(
+        "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1s}\n",
+        "  broken_after: 2\n",
+    )
 
     def once() -> None:
         time.sleep(1.1)  # let the 1 s schedule come due again
@@ -240,7 +272,8 @@ def test_sigterm_mid_crawl_exits_cleanly_with_the_database_intact(env: Env) -> N
     config = env.write_config(
         "  - name: pap\n    feeds: ['{BASE}/pap/rdf.xml']\n    schedule: {every: 1h}\n"
         f"  - name: stuck\n    feeds: ['{{BASE}}{SLOW_FEED}']\n    schedule: {{every: 1h}}\n",
-        "  shutdown_timeout: 2s\n")
+        "  shutdown_timeout: 2s\n",
+    )
     daemon = newsmon(env, config, "schedule")
     try:
         wait_for(lambda: len(env.runs("stuck")) == 1, 60, "the stuck crawl to start")
@@ -254,5 +287,6 @@ def test_sigterm_mid_crawl_exits_cleanly_with_the_database_intact(env: Env) -> N
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
         running = connection.execute(
-            "SELECT count(*) FROM crawl_runs WHERE status = 'running'").fetchone()[0]
+            "SELECT count(*) FROM crawl_runs WHERE status = 'running'"
+        ).fetchone()[0]
     assert running == 0

@@ -15,8 +15,10 @@ from scheduler.triggers import build_trigger, is_due, next_run_after
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("4h", 14400), ("30m", 1800), ("1h30m", 5400),
-                                               ("1d", 86400), ("90s", 90), (45, 45)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("4h", 14400), ("30m", 1800), ("1h30m", 5400), ("1d", 86400), ("90s", 90), (45, 45)],
+)
 def test_durations(text: str | int, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
@@ -65,8 +67,10 @@ def test_invalid_schedules_name_the_source(schedule: str, message: str) -> None:
 
 def test_invalid_default_schedule() -> None:
     with pytest.raises(ConfigError, match=r"defaults\.schedule\.every: not a duration"):
-        parse_config("defaults:\n  schedule: {every: x}\n"
-                     "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n")
+        parse_config(
+            "defaults:\n  schedule: {every: x}\n"
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
+        )
 
 
 def test_due_times() -> None:

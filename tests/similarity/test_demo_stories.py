@@ -13,15 +13,20 @@ import pytest
 from crawler.demo.server import SampleSite
 from tests.conftest import RunNewsmon, write_sources
 
-WSSO = ("/prwire/fr/2024/09/wsso-craes-cooperation-strategique.html",
-        "/cnportal/news/2024/0914/371245.html")
-TAICANG = ("/prwire/fr/2023/08/taicang-projet-pilote-neutralite-carbone.html",
-           "/pap/mediaroom/2023/08/chiny-ue-taicang-neutralnosc-weglowa.html")
+WSSO = (
+    "/prwire/fr/2024/09/wsso-craes-cooperation-strategique.html",
+    "/cnportal/news/2024/0914/371245.html",
+)
+TAICANG = (
+    "/prwire/fr/2023/08/taicang-projet-pilote-neutralite-carbone.html",
+    "/pap/mediaroom/2023/08/chiny-ue-taicang-neutralnosc-weglowa.html",
+)
 
 
 @pytest.fixture(scope="module")
-def crawled(sample_site: SampleSite, run_newsmon: RunNewsmon,
-            tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, dict[str, Any]]]:
+def crawled(
+    sample_site: SampleSite, run_newsmon: RunNewsmon, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, dict[str, dict[str, Any]]]:
     workdir: Path = tmp_path_factory.mktemp("stories")
     db = f"sqlite:///{workdir / 'newsmon.db'}"
     config = write_sources(workdir, sample_site)
@@ -35,7 +40,8 @@ def crawled(sample_site: SampleSite, run_newsmon: RunNewsmon,
 
 @pytest.mark.slow
 def test_the_seed_stories_cluster_across_languages(
-        crawled: tuple[str, dict[str, dict[str, Any]]]) -> None:
+    crawled: tuple[str, dict[str, dict[str, Any]]],
+) -> None:
     _, records = crawled
     wsso = [records[p] for p in WSSO]
     taicang = [records[p] for p in TAICANG]
@@ -53,8 +59,9 @@ def test_the_seed_stories_cluster_across_languages(
 
 
 @pytest.mark.slow
-def test_stories_lists_them(crawled: tuple[str, dict[str, dict[str, Any]]],
-                            run_newsmon: RunNewsmon) -> None:
+def test_stories_lists_them(
+    crawled: tuple[str, dict[str, dict[str, Any]]], run_newsmon: RunNewsmon
+) -> None:
     db, records = crawled
     result = run_newsmon("--db", db, "stories", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -64,8 +71,7 @@ def test_stories_lists_them(crawled: tuple[str, dict[str, dict[str, Any]]],
     assert {a["id"] for a in wsso["articles"]} == {records[p]["id"] for p in WSSO}
     assert any(p["id"] == "wsso" for p in wsso["parties"])
     recent = run_newsmon("--db", db, "stories", "--since", "2024-01-01", "--format", "jsonl")
-    assert [json.loads(line)["cluster"] for line in recent.stdout.splitlines()] == [
-        wsso["cluster"]]
+    assert [json.loads(line)["cluster"] for line in recent.stdout.splitlines()] == [wsso["cluster"]]
     table = run_newsmon("--db", db, "stories", "--format", "table")
     assert "中国环境科学研究院" in table.stdout or "WSSO" in table.stdout
     bad = run_newsmon("--db", db, "export", "--party", "atlantis")

@@ -12,8 +12,7 @@ LONG_NAME_KEY = "7b9d72eb31193b49"
 
 
 def test_short_values_are_terms_as_they_are() -> None:
-    terms = evidence_terms(Evidence(numbers=("45", "2030"), acronyms=("UNEP",),
-                                    names=("mombasa",)))
+    terms = evidence_terms(Evidence(numbers=("45", "2030"), acronyms=("UNEP",), names=("mombasa",)))
     assert terms == {"n:45", "y:2030", "a:UNEP", "x:mombasa"}
 
 

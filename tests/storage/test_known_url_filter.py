@@ -29,7 +29,8 @@ RESPONSE = HtmlResponse("https://news.example/sitemap.xml", body=b"")
 def _filter(db: Database, recheck_days: int = 0) -> tuple[KnownUrlFilter, MemoryStatsCollector]:
     crawler: Any = SimpleNamespace(
         settings=Settings(),
-        spidercls=SimpleNamespace(source=SimpleNamespace(recheck_days=recheck_days)))
+        spidercls=SimpleNamespace(source=SimpleNamespace(recheck_days=recheck_days)),
+    )
     stats = MemoryStatsCollector(crawler)
     crawler.stats = stats
     mw = KnownUrlFilter.__new__(KnownUrlFilter)
@@ -50,10 +51,18 @@ def _output(count: int) -> list[Any]:
     return out
 
 
-def _store(db: Database, make_article: ArticleFactory, numbers: Iterable[int],
-           published_at: datetime) -> None:
-    store_articles(db, [make_article(url=f"https://news.example/a/{n}", text=f"Text {n}.",
-                                     published_at=published_at) for n in numbers])
+def _store(
+    db: Database, make_article: ArticleFactory, numbers: Iterable[int], published_at: datetime
+) -> None:
+    store_articles(
+        db,
+        [
+            make_article(
+                url=f"https://news.example/a/{n}", text=f"Text {n}.", published_at=published_at
+            )
+            for n in numbers
+        ],
+    )
 
 
 def _urls(objs: Iterable[Any]) -> list[str]:
@@ -85,9 +94,15 @@ def test_stored_articles_are_dropped_in_batches_and_the_rest_keeps_its_order(
 
     kept = list(mw.process_spider_output(RESPONSE, output))
 
-    expected = [o for o in output
-                if not (isinstance(o, Request) and o.meta.get(ROLE) == "article"
-                        and int(o.url.rsplit("/", 1)[1]) in stored)]
+    expected = [
+        o
+        for o in output
+        if not (
+            isinstance(o, Request)
+            and o.meta.get(ROLE) == "article"
+            and int(o.url.rsplit("/", 1)[1]) in stored
+        )
+    ]
     assert sorted(_urls(kept)) == sorted(_urls(expected))
     # Each batch comes out in the order it went in; what is not an article is not held back.
     articles = [u for u in _urls(kept) if "/a/" in u]
@@ -116,8 +131,15 @@ def test_the_async_output_is_filtered_the_same_way(
 
     kept = asyncio.run(collect())
     assert sorted(_urls(kept)) == sorted(
-        _urls([o for o in output if not isinstance(o, Request) or not o.url.endswith(
-            ("/a/0", "/a/1", "/a/2", "/a/3", "/a/4"))]))
+        _urls(
+            [
+                o
+                for o in output
+                if not isinstance(o, Request)
+                or not o.url.endswith(("/a/0", "/a/1", "/a/2", "/a/3", "/a/4"))
+            ]
+        )
+    )
     assert queries == [CHECK_BATCH, 10]
     assert stats.get_value("newsmon/skipped_already_stored") == 5
 

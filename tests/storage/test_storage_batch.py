@@ -26,17 +26,21 @@ from storage.errors import StorageError
 from storage.models import Article, ArticleUrl
 from storage.writes import ArticleData, store_article, store_articles
 
-TEXT = ("Kenya and the United Nations signed a climate cooperation agreement on March 3, worth "
-        "250 million dollars and covering 12,000 hectares of mangroves along the coast near "
-        "Mombasa. The programme trains rangers, restores nurseries and funds community "
-        "monitoring for ten years, the environment ministry said on Tuesday.")
-FRENCH = ("Le Kenya et les Nations unies ont signé le 3 mars un accord de coopération "
-          "climatique de 250 millions de dollars couvrant 12 000 hectares de mangroves.")
+TEXT = (
+    "Kenya and the United Nations signed a climate cooperation agreement on March 3, worth "
+    "250 million dollars and covering 12,000 hectares of mangroves along the coast near "
+    "Mombasa. The programme trains rangers, restores nurseries and funds community "
+    "monitoring for ten years, the environment ministry said on Tuesday."
+)
+FRENCH = (
+    "Le Kenya et les Nations unies ont signé le 3 mars un accord de coopération "
+    "climatique de 250 millions de dollars couvrant 12 000 hectares de mangroves."
+)
 # The dump leaves out the clock: created_at, and updated_at only as whether it is set.
 DUMP = {
     "articles": "SELECT id, source_id, url, canonical_url, content_hash, title, text, "
-                "published_at, language, fetched_at, updated_at IS NULL, duplicate_of, "
-                "cluster, parties FROM articles ORDER BY id",
+    "published_at, language, fetched_at, updated_at IS NULL, duplicate_of, "
+    "cluster, parties FROM articles ORDER BY id",
     "urls": "SELECT url, article_id FROM article_urls ORDER BY url",
     "versions": "SELECT article_id, content_hash, title FROM article_versions ORDER BY id",
     "pages": "SELECT article_id, response_url, fetched_at FROM article_pages ORDER BY 1",
@@ -51,8 +55,9 @@ DUMP = {
 def _signed(make_article: Any, **values: Any) -> ArticleData:
     body = values.setdefault("text", TEXT)
     values.setdefault("content_hash", content_hash(body))
-    return make_article(signature=text_signature(values.get("title"), body,
-                                                 values.get("language", "en")), **values)
+    return make_article(
+        signature=text_signature(values.get("title"), body, values.get("language", "en")), **values
+    )
 
 
 def _articles(make_article: Any) -> list[ArticleData]:
@@ -61,35 +66,67 @@ def _articles(make_article: Any) -> list[ArticleData]:
     return [
         _signed(make_article, url="https://a.example/1", source="a", published_at=day),
         # the same article again, under an alias: unchanged
-        _signed(make_article, url="https://a.example/1", source="a", published_at=day,
-                aliases=("https://a.example/1?amp",)),
+        _signed(
+            make_article,
+            url="https://a.example/1",
+            source="a",
+            published_at=day,
+            aliases=("https://a.example/1?amp",),
+        ),
         # a syndicated copy: a near-duplicate of the first
-        _signed(make_article, url="https://b.example/1", source="b", published_at=day,
-                text="Syndicated from A.\n" + TEXT),
+        _signed(
+            make_article,
+            url="https://b.example/1",
+            source="b",
+            published_at=day,
+            text="Syndicated from A.\n" + TEXT,
+        ),
         # the first one's text changes: updated, with a version
-        _signed(make_article, url="https://a.example/1?amp", source="a", published_at=day,
-                text=TEXT + " Correction: 260 million dollars."),
+        _signed(
+            make_article,
+            url="https://a.example/1?amp",
+            source="a",
+            published_at=day,
+            text=TEXT + " Correction: 260 million dollars.",
+        ),
         # the same report in French from another source: the same story
-        _signed(make_article, url="https://c.example/1", source="c", language="fr",
-                title="Le Kenya signe", text=FRENCH, published_at=day + timedelta(hours=3)),
+        _signed(
+            make_article,
+            url="https://c.example/1",
+            source="c",
+            language="fr",
+            title="Le Kenya signe",
+            text=FRENCH,
+            published_at=day + timedelta(hours=3),
+        ),
         # no signature, then corrected metadata of the same text
         make_article(url="https://d.example/1", source="d", text="Football results."),
-        make_article(url="https://d.example/1", source="d", text="Football results.",
-                     title="Results of Sunday"),
+        make_article(
+            url="https://d.example/1",
+            source="d",
+            text="Football results.",
+            title="Results of Sunday",
+        ),
     ]
 
 
 def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     with db.engine.connect() as connection:
-        return {name: [tuple(row) for row in connection.execute(text(query))]
-                for name, query in DUMP.items()}
+        return {
+            name: [tuple(row) for row in connection.execute(text(query))]
+            for name, query in DUMP.items()
+        }
 
 
 def _empty(db: Database) -> None:
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
-            connection.execute(text("TRUNCATE sources, crawl_runs, articles, article_search "
-                                    "RESTART IDENTITY CASCADE"))
+            connection.execute(
+                text(
+                    "TRUNCATE sources, crawl_runs, articles, article_search "
+                    "RESTART IDENTITY CASCADE"
+                )
+            )
         else:  # rows cascade from their source; SQLite ids restart after the largest left
             connection.execute(text("DELETE FROM sources"))
 
@@ -100,11 +137,16 @@ def test_a_batch_stores_what_one_by_one_would(db: Database, make_article: Any) -
     expected = _dump(db)
     _empty(db)
     assert _dump(db)["articles"] == []
-    assert store_articles(db, items) == one_by_one == [
-        "new", "unchanged", "new", "updated", "new", "new", "updated"]
+    assert (
+        store_articles(db, items)
+        == one_by_one
+        == ["new", "unchanged", "new", "updated", "new", "new", "updated"]
+    )
     assert _dump(db) == expected
-    rows = {url: (duplicate_of, cluster) for _, _, url, *_, duplicate_of, cluster, _
-            in expected["articles"]}
+    rows = {
+        url: (duplicate_of, cluster)
+        for _, _, url, *_, duplicate_of, cluster, _ in expected["articles"]
+    }
     first = rows["https://a.example/1"][1]
     assert rows["https://b.example/1"] == (first, first)
     assert rows["https://c.example/1"][1] == first
@@ -128,8 +170,13 @@ def test_a_failing_batch_writes_nothing(
     assert store_articles(db, []) == []
 
 
-SYNONYMS = [("Kenya", "Ghana"), ("Mombasa", "Accra"), ("mangroves", "forests"),
-            ("250", "310"), ("March 3", "April 9")]
+SYNONYMS = [
+    ("Kenya", "Ghana"),
+    ("Mombasa", "Accra"),
+    ("mangroves", "forests"),
+    ("250", "310"),
+    ("March 3", "April 9"),
+]
 
 
 def _mixed(make_article: Any, count: int, seed: int) -> list[ArticleData]:
@@ -139,32 +186,63 @@ def _mixed(make_article: Any, count: int, seed: int) -> list[ArticleData]:
     day = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
     items: list[ArticleData] = []
     for n in range(count):
-        kind = rng.choice(["original", "original", "copy", "copy", "story", "again",
-                           "alias", "correction"]) if items else "original"
+        kind = (
+            rng.choice(
+                ["original", "original", "copy", "copy", "story", "again", "alias", "correction"]
+            )
+            if items
+            else "original"
+        )
         earlier = rng.choice(items) if items else None
         when = day + timedelta(hours=rng.randrange(48))
         if kind == "original":
             body = TEXT
             for old, new in rng.sample(SYNONYMS, rng.randrange(len(SYNONYMS) + 1)):
                 body = body.replace(old, new)
-            items.append(_signed(make_article, url=f"https://s{n % 3}.example/{n}",
-                                 source=f"s{n % 3}", text=body, published_at=when))
+            items.append(
+                _signed(
+                    make_article,
+                    url=f"https://s{n % 3}.example/{n}",
+                    source=f"s{n % 3}",
+                    text=body,
+                    published_at=when,
+                )
+            )
         elif kind == "copy" and earlier is not None:
-            items.append(_signed(make_article, url=f"https://copy.example/{n}", source="copy",
-                                 text=f"Syndicated ({n}).\n{earlier.text}",
-                                 published_at=earlier.published_at))
+            items.append(
+                _signed(
+                    make_article,
+                    url=f"https://copy.example/{n}",
+                    source="copy",
+                    text=f"Syndicated ({n}).\n{earlier.text}",
+                    published_at=earlier.published_at,
+                )
+            )
         elif kind == "story":
-            items.append(_signed(make_article, url=f"https://fr.example/{n}", source="fr",
-                                 language="fr", title="Le Kenya signe", text=FRENCH,
-                                 published_at=when))
+            items.append(
+                _signed(
+                    make_article,
+                    url=f"https://fr.example/{n}",
+                    source="fr",
+                    language="fr",
+                    title="Le Kenya signe",
+                    text=FRENCH,
+                    published_at=when,
+                )
+            )
         elif kind in ("again", "alias") and earlier is not None:
             aliases = (f"{earlier.url}?amp={n}",) if kind == "alias" else ()
             items.append(dataclasses.replace(earlier, aliases=aliases))
         elif earlier is not None:  # correction: the same URL, a changed text
             body = earlier.text + f" Correction {n}."
-            items.append(dataclasses.replace(
-                earlier, text=body, content_hash=content_hash(body),
-                signature=text_signature(earlier.title, body, earlier.language or "en")))
+            items.append(
+                dataclasses.replace(
+                    earlier,
+                    text=body,
+                    content_hash=content_hash(body),
+                    signature=text_signature(earlier.title, body, earlier.language or "en"),
+                )
+            )
     return items
 
 
@@ -181,15 +259,16 @@ def test_random_batches_store_what_one_by_one_would(
     assert duplicates and len(stories) < len(expected["articles"])  # both were exercised
     for size in (7, 60):
         _empty(db)
-        outcomes = [outcome for start in range(0, len(items), size)
-                    for outcome in store_articles(db, items[start:start + size])]
+        outcomes = [
+            outcome
+            for start in range(0, len(items), size)
+            for outcome in store_articles(db, items[start : start + size])
+        ]
         assert outcomes == one_by_one, size
         assert _dump(db) == expected, size
 
 
-def test_a_duplicate_lookup_leaves_out_ids_from_its_bound(
-    db: Database, make_article: Any
-) -> None:
+def test_a_duplicate_lookup_leaves_out_ids_from_its_bound(db: Database, make_article: Any) -> None:
     """A batch inserts its new articles before their lookups: each lookup is bounded to the
     ids of the articles stored before it."""
     first, copy = (_signed(make_article, url=f"https://a.example/{n}") for n in (1, 2))
@@ -201,20 +280,38 @@ def test_a_duplicate_lookup_leaves_out_ids_from_its_bound(
     assert signature is not None
     packed = signature.shingles or b""
     with db.engine.begin() as connection:
-        assert link_duplicate(connection, ids[0] + 1, signature.bands, packed,
-                              before=ids[0]) is None
-        assert link_duplicate(connection, ids[0] + 1, signature.bands, packed,
-                              before=ids[0] + 1) == ids[0]
+        assert (
+            link_duplicate(connection, ids[0] + 1, signature.bands, packed, before=ids[0]) is None
+        )
+        assert (
+            link_duplicate(connection, ids[0] + 1, signature.bands, packed, before=ids[0] + 1)
+            == ids[0]
+        )
 
 
 def _item(data: ArticleData) -> PageItem:
-    item = PageItem(source=data.source, urls=(data.url,), response_url=data.url, status=200,
-                    body=b"<html></html>", content_type="text/html", fetched_at=data.fetched_at)
+    item = PageItem(
+        source=data.source,
+        urls=(data.url,),
+        response_url=data.url,
+        status=200,
+        body=b"<html></html>",
+        content_type="text/html",
+        fetched_at=data.fetched_at,
+    )
     item.extracted = ExtractedArticle(
-        title=data.title, text=data.text, published_at=data.published_at,
-        authors=data.authors, site_name=data.site_name, description=data.description,
-        canonical_url=data.url, language=data.language, encoding="utf-8",
-        content_hash=data.content_hash, body_z=data.body_z)
+        title=data.title,
+        text=data.text,
+        published_at=data.published_at,
+        authors=data.authors,
+        site_name=data.site_name,
+        description=data.description,
+        canonical_url=data.url,
+        language=data.language,
+        encoding="utf-8",
+        content_hash=data.content_hash,
+        body_z=data.body_z,
+    )
     return item
 
 
@@ -233,15 +330,20 @@ def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
     crawler = get_crawler(settings_dict={"NEWSMON_DB_URL": database_url})
     crawler.stats.open_spider()
     pipeline = StoragePipeline.from_crawler(crawler)
-    urls = ["https://a.example/1", "https://a.example/bad", "https://a.example/2",
-            "https://a.example/3"]
+    urls = [
+        "https://a.example/1",
+        "https://a.example/bad",
+        "https://a.example/2",
+        "https://a.example/3",
+    ]
     items = [_item(make_article(url=url, text=f"Text of {url}")) for url in urls]
 
     async def crawl() -> list[Any]:
         pipeline.batch_size = 3  # a full batch of three, then one written after the delay
         pipeline.batch_delay = 0.05
-        return await asyncio.gather(*(pipeline.process_item(item) for item in items),
-                                    return_exceptions=True)
+        return await asyncio.gather(
+            *(pipeline.process_item(item) for item in items), return_exceptions=True
+        )
 
     pipeline.open_spider()
     try:
@@ -253,7 +355,10 @@ def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
     assert crawler.stats.get_value("newsmon/articles_new") == 3
     with db.session() as session:
         assert session.scalars(select(Article.url).order_by(Article.id)).all() == [
-            urls[0], urls[2], urls[3]]
+            urls[0],
+            urls[2],
+            urls[3],
+        ]
         assert len(session.scalars(select(ArticleUrl)).all()) == 3
 
 

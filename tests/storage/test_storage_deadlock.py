@@ -17,16 +17,21 @@ from storage.writes import store_articles
 WAIT_S = 20.0
 
 
-@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)],
-                         indirect=True)
-def test_a_batch_cancelled_by_a_deadlock_is_written_again(db: Database,
-                                                          make_article: Any) -> None:
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_batch_cancelled_by_a_deadlock_is_written_again(db: Database, make_article: Any) -> None:
     def article(source: str, writer: int) -> Any:
-        return make_article(source=source, url=f"https://{source}.example/{writer}",
-                            text=f"Report {writer} of {source} on climate cooperation.")
+        return make_article(
+            source=source,
+            url=f"https://{source}.example/{writer}",
+            text=f"Report {writer} of {source} on climate cooperation.",
+        )
 
-    batches = [[article("east", 1), article("west", 1)],  # east first, then west
-               [article("west", 2), article("east", 2)]]  # the opposite order
+    batches = [
+        [article("east", 1), article("west", 1)],  # east first, then west
+        [article("west", 2), article("east", 2)],
+    ]  # the opposite order
     both_hold_one = threading.Barrier(2, timeout=WAIT_S)
     local = threading.local()
 

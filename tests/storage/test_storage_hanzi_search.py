@@ -32,10 +32,16 @@ ARTICLES = {
 def articles(db: Database, make_article: Any) -> dict[str, int]:
     """The articles above, stored; their ids by key."""
     for day, (key, (title, body)) in enumerate(ARTICLES.items(), start=1):
-        store_article(db, make_article(
-            url=f"https://news.example/{key}", title=title, text=body,
-            language="ja" if key == "ja" else "zh",
-            published_at=datetime(2025, 5, day, tzinfo=UTC)))
+        store_article(
+            db,
+            make_article(
+                url=f"https://news.example/{key}",
+                title=title,
+                text=body,
+                language="ja" if key == "ja" else "zh",
+                published_at=datetime(2025, 5, day, tzinfo=UTC),
+            ),
+        )
     with db.session() as session:
         ids = dict(session.execute(select(Article.url, Article.id)).all())
     return {key: ids[f"https://news.example/{key}"] for key in ARTICLES}
@@ -85,8 +91,11 @@ def _folded_before_0009(value: str) -> str:
 
 
 def _search_cli(database_url: str, query: str) -> list[dict[str, Any]]:
-    result = CliRunner().invoke(main, ["--db", database_url, "search", query, "--format", "json"],
-                                env={"NEWSMON_CONFIG": None, "NEWSMON_DB": None})
+    result = CliRunner().invoke(
+        main,
+        ["--db", database_url, "search", query, "--format", "json"],
+        env={"NEWSMON_CONFIG": None, "NEWSMON_DB": None},
+    )
     assert result.exit_code == 0, result.output
     return list(json.loads(result.stdout))
 
@@ -98,11 +107,18 @@ def test_an_index_written_before_0009_is_found_after_db_upgrade(
     # at the revision before.
     with db.write_session() as session, session.begin():
         stored = session.scalars(select(Article)).all()
-        write_search_rows(session, [
-            SearchRow(a.id, _folded_before_0009(a.title or ""), _folded_before_0009(a.text),
-                      meta_terms(a.published_at, a.language, a.source_id))
-            for a in stored
-        ])
+        write_search_rows(
+            session,
+            [
+                SearchRow(
+                    a.id,
+                    _folded_before_0009(a.title or ""),
+                    _folded_before_0009(a.text),
+                    meta_terms(a.published_at, a.language, a.source_id),
+                )
+                for a in stored
+            ],
+        )
         session.execute(text("UPDATE alembic_version SET version_num = '0008'"))
     # Queries are folded to simplified characters now; the stale traditional row misses.
     assert _found(db, "气候") == _found(db, "氣候") == {articles["hans"]}

@@ -27,21 +27,29 @@ def stored(db: Database, make_article: Any) -> dict[str, str]:
 
 
 def _search(database_url: str, *words: str) -> tuple[int, list[str], str]:
-    result = CliRunner().invoke(main, ["--db", database_url, "search", "--format", "json",
-                                       *words], env={"NEWSMON_CONFIG": None})
+    result = CliRunner().invoke(
+        main,
+        ["--db", database_url, "search", "--format", "json", *words],
+        env={"NEWSMON_CONFIG": None},
+    )
     urls = [hit["url"] for hit in json.loads(result.stdout)] if result.exit_code == 0 else []
     return result.exit_code, sorted(urls), result.stderr
 
 
-@pytest.mark.parametrize("words", [
-    ("climate", "-coal"),
-    ("-coal", "climate"),
-    ("climate -coal",),
-    ("cooperation", '"offshore wind"'),
-    ("climate", "--", "-coal"),
-], ids=["exclusion-last", "exclusion-first", "one-argument", "phrase-word", "after-dashes"])
-def test_query_words_as_separate_arguments(database_url: str, stored: dict[str, str],
-                                           words: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("climate", "-coal"),
+        ("-coal", "climate"),
+        ("climate -coal",),
+        ("cooperation", '"offshore wind"'),
+        ("climate", "--", "-coal"),
+    ],
+    ids=["exclusion-last", "exclusion-first", "one-argument", "phrase-word", "after-dashes"],
+)
+def test_query_words_as_separate_arguments(
+    database_url: str, stored: dict[str, str], words: tuple[str, ...]
+) -> None:
     code, urls, stderr = _search(database_url, *words)
     assert code == 0, stderr
     assert urls == [stored["wind"]]

@@ -36,12 +36,17 @@ def months(db: Database, make_article: Any, monkeypatch: pytest.MonkeyPatch) -> 
     for n in range(24):
         year, month = 2023 + n // 12, n % 12 + 1
         lang = "en" if year == 2024 else "pl"
-        store_article(db, make_article(
-            url=f"https://news.example/{year}-{month}", language=lang,
-            source="west" if n % 2 else "east",
-            title="Wind power" if month == 3 else f"Report {year}-{month}",
-            text=f"Offshore wind farms, issue {year}-{month}.",
-            published_at=datetime(year, month, 10, tzinfo=UTC)))
+        store_article(
+            db,
+            make_article(
+                url=f"https://news.example/{year}-{month}",
+                language=lang,
+                source="west" if n % 2 else "east",
+                title="Wind power" if month == 3 else f"Report {year}-{month}",
+                text=f"Offshore wind farms, issue {year}-{month}.",
+                published_at=datetime(year, month, 10, tzinfo=UTC),
+            ),
+        )
         ids[f"{year}-{month}"] = n
     with db.session() as session:
         by_url = {url: id_ for url, id_ in session.execute(select(Article.url, Article.id))}
@@ -80,12 +85,24 @@ def test_a_phrase_rare_among_its_words_is_still_found(
     # apart, and the only phrase match is older than the window, so the phrase is ranked whole.
     monkeypatch.setattr(storage.search, "CANDIDATES", 5)
     for month in range(1, 13):
-        store_article(db, make_article(
-            url=f"https://news.example/apart-{month}", title=f"Report {month}",
-            text="Wind, and then more power.", published_at=datetime(2024, month, 5, tzinfo=UTC)))
-    store_article(db, make_article(
-        url="https://news.example/phrase", title="Old news", text="Wind power grows.",
-        published_at=datetime(2023, 6, 5, tzinfo=UTC)))
+        store_article(
+            db,
+            make_article(
+                url=f"https://news.example/apart-{month}",
+                title=f"Report {month}",
+                text="Wind, and then more power.",
+                published_at=datetime(2024, month, 5, tzinfo=UTC),
+            ),
+        )
+    store_article(
+        db,
+        make_article(
+            url="https://news.example/phrase",
+            title="Old news",
+            text="Wind power grows.",
+            published_at=datetime(2023, 6, 5, tzinfo=UTC),
+        ),
+    )
     with db.session() as session:
         [hit] = search_articles(session, '"wind power"', limit=5)
         assert hit.article.url == "https://news.example/phrase"
@@ -95,8 +112,9 @@ def test_a_phrase_rare_among_its_words_is_still_found(
 def test_filters_reach_older_matches(db: Database, months: dict[str, int]) -> None:
     polish = _ids(db, "wind", flt=ArticleFilter(languages=("pl",)), limit=5)
     assert set(polish) == {months[f"2023-{m}"] for m in range(8, 13)}
-    window = ArticleFilter(since=datetime(2023, 2, 15, tzinfo=UTC),
-                           until=datetime(2023, 4, 1, tzinfo=UTC))
+    window = ArticleFilter(
+        since=datetime(2023, 2, 15, tzinfo=UTC), until=datetime(2023, 4, 1, tzinfo=UTC)
+    )
     assert _ids(db, "wind", flt=window) == [months["2023-3"]]
     east = _ids(db, "wind", flt=ArticleFilter(sources=("east",), languages=("pl",)))
     assert set(east) == {months[f"2023-{m}"] for m in range(1, 13, 2)}
@@ -105,8 +123,9 @@ def test_filters_reach_older_matches(db: Database, months: dict[str, int]) -> No
 
 
 def test_title_matches_rank_first_within_the_pool(db: Database, months: dict[str, int]) -> None:
-    march = ArticleFilter(since=datetime(2024, 1, 1, tzinfo=UTC),
-                          until=datetime(2024, 6, 1, tzinfo=UTC))
+    march = ArticleFilter(
+        since=datetime(2024, 1, 1, tzinfo=UTC), until=datetime(2024, 6, 1, tzinfo=UTC)
+    )
     assert _ids(db, "wind", flt=march)[0] == months["2024-3"]
 
 
@@ -124,8 +143,10 @@ def test_near_duplicates_are_left_out_of_windows_and_counts(
     # newest months holding a match reaches back to July 2024, and the date order skips them.
     copies = [months[f"2024-{m}"] for m in (10, 11, 12)]
     with db.session() as session:
-        session.execute(text("UPDATE articles SET duplicate_of = :o WHERE id IN (:a, :b, :c)"),
-                        {"o": months["2023-1"], "a": copies[0], "b": copies[1], "c": copies[2]})
+        session.execute(
+            text("UPDATE articles SET duplicate_of = :o WHERE id IN (:a, :b, :c)"),
+            {"o": months["2023-1"], "a": copies[0], "b": copies[1], "c": copies[2]},
+        )
         session.commit()
     assert set(_ids(db, "wind", limit=5)) == {months[f"2024-{m}"] for m in range(5, 10)}
     assert _ids(db, "wind", sort="date", limit=2) == [months["2024-9"], months["2024-8"]]
@@ -169,8 +190,31 @@ def test_fuzzed_queries_give_results_or_a_syntax_error(
     db: Database, months: dict[str, int]
 ) -> None:
     rng = random.Random(7)
-    alphabet = ['"', "-", " ", "OR", "(", ")", "*", ":", "'", "\\", "wind", "碳", "ł", "NEAR",
-                "^", "AND", "NOT", "\x00", "é", "{", "}", "+", "title"]
+    alphabet = [
+        '"',
+        "-",
+        " ",
+        "OR",
+        "(",
+        ")",
+        "*",
+        ":",
+        "'",
+        "\\",
+        "wind",
+        "碳",
+        "ł",
+        "NEAR",
+        "^",
+        "AND",
+        "NOT",
+        "\x00",
+        "é",
+        "{",
+        "}",
+        "+",
+        "title",
+    ]
     with db.session() as session:
         for _ in range(300):
             query = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
@@ -191,10 +235,16 @@ def _migration_sql(name: str) -> str:
 def test_migration_writes_the_meta_terms_of_the_storage_layer(
     db: Database, make_article: Any
 ) -> None:
-    for n, (lang, day) in enumerate([("zh", datetime(2024, 12, 31, 23, 30, tzinfo=UTC)),
-                                     (None, None), ("pt-br", datetime(2019, 1, 1, tzinfo=UTC))]):
-        store_article(db, make_article(url=f"https://news.example/m{n}", language=lang,
-                                       published_at=day))
+    for n, (lang, day) in enumerate(
+        [
+            ("zh", datetime(2024, 12, 31, 23, 30, tzinfo=UTC)),
+            (None, None),
+            ("pt-br", datetime(2019, 1, 1, tzinfo=UTC)),
+        ]
+    ):
+        store_article(
+            db, make_article(url=f"https://news.example/m{n}", language=lang, published_at=day)
+        )
     with db.session() as session:
         articles = session.scalars(select(Article)).all()
         for article in articles:
@@ -204,8 +254,10 @@ def test_migration_writes_the_meta_terms_of_the_storage_layer(
                 got = session.scalar(text(sql), {"i": article.id})
                 assert got == expected
             else:
-                sql = (f"SELECT tsvector_to_array({_migration_sql('_POSTGRES_META')}) "
-                       "FROM articles a WHERE a.id = :i")
+                sql = (
+                    f"SELECT tsvector_to_array({_migration_sql('_POSTGRES_META')}) "
+                    "FROM articles a WHERE a.id = :i"
+                )
                 got = session.scalar(text(sql), {"i": article.id})
                 assert sorted(got) == sorted(expected.split())
 
@@ -217,10 +269,16 @@ def cli_db(tmp_path: Path, make_article: Any) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     database = open_database(url)
     for n in range(3):
-        store_article(database, make_article(
-            url=f"https://news.example/c{n}", title=f"Coopération {n}",
-            text=f"La coopération climatique, numéro {n}.", language="fr",
-            published_at=datetime(2025, 1, n + 1, tzinfo=UTC)))
+        store_article(
+            database,
+            make_article(
+                url=f"https://news.example/c{n}",
+                title=f"Coopération {n}",
+                text=f"La coopération climatique, numéro {n}.",
+                language="fr",
+                published_at=datetime(2025, 1, n + 1, tzinfo=UTC),
+            ),
+        )
     database.dispose()
     return url
 
@@ -230,10 +288,22 @@ def _run(url: str, *args: str) -> Any:
 
 
 def test_cli_search_pages_and_table(cli_db: str) -> None:
-    first = _run(cli_db, "search", "cooperation", "--sort", "date", "--limit", "2",
-                 "--format", "json")
-    second = _run(cli_db, "search", "cooperation", "--sort", "date", "--limit", "2",
-                  "--page", "2", "--format", "json")
+    first = _run(
+        cli_db, "search", "cooperation", "--sort", "date", "--limit", "2", "--format", "json"
+    )
+    second = _run(
+        cli_db,
+        "search",
+        "cooperation",
+        "--sort",
+        "date",
+        "--limit",
+        "2",
+        "--page",
+        "2",
+        "--format",
+        "json",
+    )
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     titles = [r["title"] for r in json.loads(first.output) + json.loads(second.output)]
     assert titles == ["Coopération 2", "Coopération 1", "Coopération 0"]

@@ -25,8 +25,10 @@ def test_matches_are_marked_in_the_original_text() -> None:
     text = "La coopération franco-polonaise progresse. Współpraca trwa."
     snippet = make_snippet(text, _terms("cooperation wspolpraca"))
     assert snippet.parts == (
-        SnippetPart("La ", False), SnippetPart("coopération", True),
-        SnippetPart(" franco-polonaise progresse. ", False), SnippetPart("Współpraca", True),
+        SnippetPart("La ", False),
+        SnippetPart("coopération", True),
+        SnippetPart(" franco-polonaise progresse. ", False),
+        SnippetPart("Współpraca", True),
         SnippetPart(" trwa.", False),
     )
     assert snippet.text == text and snippet.matches == ("coopération", "Współpraca")
@@ -61,10 +63,13 @@ def test_without_a_match_the_snippet_is_the_start_of_the_text() -> None:
     assert snippet.text.endswith(" …")
 
 
-@pytest.mark.parametrize("text", [
-    "Text in [italic]x[/italic] says: climate cooperation [sic] and [climate].",
-    "Brackets ] [ [[ ]] around climate and « » ‹ › \ue000\ue001 \x00 markers.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Text in [italic]x[/italic] says: climate cooperation [sic] and [climate].",
+        "Brackets ] [ [[ ]] around climate and « » ‹ › \ue000\ue001 \x00 markers.",
+    ],
+)
 def test_brackets_and_other_marks_in_the_text_stay_text(text: str) -> None:
     snippet = make_snippet(text, _terms("climate"))
     assert snippet.text == text  # every character kept as published, none taken for a mark

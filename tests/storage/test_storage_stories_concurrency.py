@@ -37,17 +37,25 @@ def _report(make_article: Any, doc_id: str, **overrides: Any) -> ArticleData:
     docs = json.loads(STORIES.read_text(encoding="utf-8"))["documents"]
     doc = next(d for d in docs if d["id"] == doc_id)
     values: dict[str, Any] = {
-        "url": f"https://{doc['source']}.example/{doc_id}", "source": doc["source"],
-        "title": doc["title"], "text": doc["text"], "language": doc["language"],
+        "url": f"https://{doc['source']}.example/{doc_id}",
+        "source": doc["source"],
+        "title": doc["title"],
+        "text": doc["text"],
+        "language": doc["language"],
         "published_at": datetime.fromisoformat(doc["published_at"]),
-        "fetched_at": datetime.fromisoformat(doc["published_at"]), **overrides}
+        "fetched_at": datetime.fromisoformat(doc["published_at"]),
+        **overrides,
+    }
     values["content_hash"] = content_hash(values["text"])
-    return make_article(signature=text_signature(values["title"], values["text"],
-                                                 values["language"]), **values)
+    return make_article(
+        signature=text_signature(values["title"], values["text"], values["language"]), **values
+    )
 
 
-_WAITING = text("SELECT count(*) FROM pg_stat_activity "
-               "WHERE datname = current_database() AND wait_event_type = 'Lock'")
+_WAITING = text(
+    "SELECT count(*) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+)
 
 
 def _blocked_or_done(db: Database, second: Future[Any]) -> None:
@@ -63,8 +71,9 @@ def _blocked_or_done(db: Database, second: Future[Any]) -> None:
 
 
 @contextmanager
-def _held_writer(db: Database) -> Iterator[tuple[sessionmaker[Session], threading.Event,
-                                                   threading.Event]]:
+def _held_writer(
+    db: Database,
+) -> Iterator[tuple[sessionmaker[Session], threading.Event, threading.Event]]:
     """Sessions whose commit waits: (sessions, written, release). ``written`` is set when a
     transaction reaches its commit; it commits once ``release`` is set."""
     written, release = threading.Event(), threading.Event()
@@ -101,7 +110,8 @@ def _rows(db: Database) -> dict[str, Article]:
 
 
 def test_reports_stored_at_once_by_two_writers_share_one_story(
-        db: Database, make_article: Any) -> None:
+    db: Database, make_article: Any
+) -> None:
     english = _report(make_article, "unep-mangrove/en")
     french = _report(make_article, "unep-mangrove/fr")
     waited = _store_concurrently(db, english, french)
@@ -114,10 +124,16 @@ def test_reports_stored_at_once_by_two_writers_share_one_story(
 
 
 def test_a_copy_stored_at_once_by_another_writer_points_at_the_first(
-        db: Database, make_article: Any) -> None:
+    db: Database, make_article: Any
+) -> None:
     original = _report(make_article, "unep-mangrove/en")
-    copy = _report(make_article, "unep-mangrove/en", url="https://copy.example/mangroves",
-                   source="copy", text="Via wire-en.\n" + original.text)
+    copy = _report(
+        make_article,
+        "unep-mangrove/en",
+        url="https://copy.example/mangroves",
+        source="copy",
+        text="Via wire-en.\n" + original.text,
+    )
     waited = _store_concurrently(db, original, copy)
     rows = _rows(db)
     first = rows[original.url]

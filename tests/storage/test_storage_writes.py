@@ -74,7 +74,8 @@ def test_an_article_is_found_again_under_an_alias(db: Database, make_article: An
     store_article(db, first)
     # Fetched again from the old-style URL, which now redirects elsewhere.
     second = make_article(
-        url="https://news.example/?p=42", aliases=("https://news.example/2025/story",),
+        url="https://news.example/?p=42",
+        aliases=("https://news.example/2025/story",),
         canonical_url="https://news.example/story",
     )
     assert store_article(db, second) == "unchanged"
@@ -143,13 +144,23 @@ def test_a_changed_article_is_updated_in_place(
 def test_the_search_row_takes_the_terms_extraction_folded(db: Database, make_article: Any) -> None:
     # The worker folds title and text (ExtractedArticle.search_terms); storage writes them as
     # given. Terms that differ from the text's show that they, not a second folding, are used.
-    store_article(db, make_article(title="Klimat", text="Współpraca klimatyczna.",
-                                   search_terms=("klimat", "wspolpraca klimatyczna marker")))
+    store_article(
+        db,
+        make_article(
+            title="Klimat",
+            text="Współpraca klimatyczna.",
+            search_terms=("klimat", "wspolpraca klimatyczna marker"),
+        ),
+    )
     with db.session() as session:
         assert len(search_articles(session, "marker")) == 1
     # A changed text is indexed from the terms given with it, too.
-    store_article(db, make_article(title="Klimat", text="Nowa umowa.",
-                                   search_terms=("klimat", "nowa umowa second")))
+    store_article(
+        db,
+        make_article(
+            title="Klimat", text="Nowa umowa.", search_terms=("klimat", "nowa umowa second")
+        ),
+    )
     with db.session() as session:
         assert search_articles(session, "marker") == []
         assert len(search_articles(session, "klimat second")) == 1
@@ -158,44 +169,80 @@ def test_the_search_row_takes_the_terms_extraction_folded(db: Database, make_art
 def test_corrected_metadata_of_an_unchanged_text_is_stored(
     db: Database, make_article: Any, row_counts: Any
 ) -> None:
-    store_article(db, make_article(title="Draft headline", language="en",
-                                   published_at=datetime(2024, 12, 31, 23, 0, tzinfo=UTC)))
+    store_article(
+        db,
+        make_article(
+            title="Draft headline",
+            language="en",
+            published_at=datetime(2024, 12, 31, 23, 0, tzinfo=UTC),
+        ),
+    )
     # Re-extracted (or re-crawled): the same text, with a better title, date and bylines.
-    fixed = replace(make_article(title="Final headline", language="fr", authors=("B. Editor",),
-                                 published_at=datetime(2025, 1, 2, 9, 0, tzinfo=UTC),
-                                 site_name="Example", description="A summary.",
-                                 canonical_url="https://news.example/a/1?amp"), script="Latn")
+    fixed = replace(
+        make_article(
+            title="Final headline",
+            language="fr",
+            authors=("B. Editor",),
+            published_at=datetime(2025, 1, 2, 9, 0, tzinfo=UTC),
+            site_name="Example",
+            description="A summary.",
+            canonical_url="https://news.example/a/1?amp",
+        ),
+        script="Latn",
+    )
     assert store_article(db, fixed) == "updated"
     assert row_counts(db) == (1, 1)
     with db.session() as session:
         article = session.scalars(select(Article)).one()
-        assert (article.title, article.language, article.authors, article.published_at,
-                article.site_name, article.description, article.canonical_url,
-                article.script) == (
-            "Final headline", "fr", ["B. Editor"], fixed.published_at, "Example",
-            "A summary.", "https://news.example/a/1?amp", "Latn")
+        assert (
+            article.title,
+            article.language,
+            article.authors,
+            article.published_at,
+            article.site_name,
+            article.description,
+            article.canonical_url,
+            article.script,
+        ) == (
+            "Final headline",
+            "fr",
+            ["B. Editor"],
+            fixed.published_at,
+            "Example",
+            "A summary.",
+            "https://news.example/a/1?amp",
+            "Latn",
+        )
         assert article.updated_at is not None
         assert session.scalars(select(ArticleVersion)).all() == []  # the text is the same
         # The search row follows: the new title's words, and the new date and language.
         assert [hit.article.id for hit in search_articles(session, "final")] == [article.id]
         assert search_articles(session, "draft") == []
-        january = ArticleFilter(languages=("fr",), since=datetime(2025, 1, 1, tzinfo=UTC),
-                                until=datetime(2025, 2, 1, tzinfo=UTC))
+        january = ArticleFilter(
+            languages=("fr",),
+            since=datetime(2025, 1, 1, tzinfo=UTC),
+            until=datetime(2025, 2, 1, tzinfo=UTC),
+        )
         assert [hit.article.id for hit in search_articles(session, "headline", january)] == [
-            article.id]
+            article.id
+        ]
         december = ArticleFilter(until=datetime(2025, 1, 1, tzinfo=UTC))
         assert search_articles(session, "headline", december) == []
     assert store_article(db, fixed) == "unchanged"
 
 
 def test_a_corrected_date_moves_the_story_evidence(db: Database, make_article: Any) -> None:
-    text_ = ("Kenya and the United Nations signed a climate cooperation agreement on "
-             "March 3, worth 250 million dollars and covering 12,000 hectares.")
+    text_ = (
+        "Kenya and the United Nations signed a climate cooperation agreement on "
+        "March 3, worth 250 million dollars and covering 12,000 hectares."
+    )
     signature = text_signature("Kenya signs", text_, "en")
     store_article(db, make_article(text=text_, signature=signature))
     later = datetime(2025, 3, 4, 6, 0, tzinfo=UTC)
-    assert store_article(db, make_article(text=text_, signature=signature,
-                                          published_at=later)) == "updated"
+    assert (
+        store_article(db, make_article(text=text_, signature=signature, published_at=later))
+        == "updated"
+    )
     with db.session() as session:
         dates = set(session.scalars(select(ArticleEvidence.at)))
     assert dates == {later}
@@ -205,14 +252,21 @@ def test_a_new_fetch_time_alone_leaves_an_article_unchanged(
     db: Database, make_article: Any
 ) -> None:
     store_article(db, make_article())
-    again = make_article(fetched_at=datetime(2025, 4, 1, tzinfo=UTC),
-                         relevance=0.5, relevant=True, topics=("cooperation",))
+    again = make_article(
+        fetched_at=datetime(2025, 4, 1, tzinfo=UTC),
+        relevance=0.5,
+        relevant=True,
+        topics=("cooperation",),
+    )
     assert store_article(db, again) == "unchanged"
     with db.session() as session:
         article = session.scalars(select(Article)).one()
         assert article.updated_at is None
         assert (article.fetched_at, article.relevance, article.topics) == (
-            again.fetched_at, 0.5, ["cooperation"])
+            again.fetched_at,
+            0.5,
+            ["cooperation"],
+        )
 
 
 def test_losing_a_race_on_the_url_retries_as_an_update(

@@ -43,56 +43,92 @@ def test_a_source_may_combine_discovery_kinds() -> None:
         "    start_urls: ['https://a.org/news/']\n    article_urls: ['/news/\\d+']\n"
     )
     assert config.sources[0].discovery_urls == (
-        "https://a.org/rss", "https://a.org/sitemap.xml", "https://a.org/news/",
+        "https://a.org/rss",
+        "https://a.org/sitemap.xml",
+        "https://a.org/news/",
     )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    colour: red\n",
-         "source 'a' (sources[0]): colour: unknown key"),
-        ("sources:\n  - name: a\n    feeds: ['ftp://a.org/rss']\n",
-         "source 'a' (sources[0]): feeds[0]: not an http(s) URL: 'ftp://a.org/rss'"),
-        ("sources:\n  - name: a\n    feeds: ['not a url']\n",
-         "source 'a' (sources[0]): feeds[0]: not an http(s) URL"),
-        ("sources:\n  - name: ok\n    feeds: ['https://a.org/rss']\n"
-         "  - name: b\n    start_urls: ['https://b.org/']\n    article_urls: ['/news/(\\d+']\n",
-         "source 'b' (sources[1]): article_urls[0]: invalid regex '/news/(\\\\d+'"),
-        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
-         "  - name: a\n    feeds: ['https://b.org/rss']\n",
-         "sources: duplicate source name 'a'"),
+        (
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    colour: red\n",
+            "source 'a' (sources[0]): colour: unknown key",
+        ),
+        (
+            "sources:\n  - name: a\n    feeds: ['ftp://a.org/rss']\n",
+            "source 'a' (sources[0]): feeds[0]: not an http(s) URL: 'ftp://a.org/rss'",
+        ),
+        (
+            "sources:\n  - name: a\n    feeds: ['not a url']\n",
+            "source 'a' (sources[0]): feeds[0]: not an http(s) URL",
+        ),
+        (
+            "sources:\n  - name: ok\n    feeds: ['https://a.org/rss']\n"
+            "  - name: b\n    start_urls: ['https://b.org/']\n    article_urls: ['/news/(\\d+']\n",
+            "source 'b' (sources[1]): article_urls[0]: invalid regex '/news/(\\\\d+'",
+        ),
+        (
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
+            "  - name: a\n    feeds: ['https://b.org/rss']\n",
+            "sources: duplicate source name 'a'",
+        ),
         ("sources: []\n", "sources: the file lists no sources"),
         ("sources: {}\n", "sources: the file lists no sources"),
         ("sources:\n# none yet\n", "sources: the file lists no sources"),
-        ("sources:\n  real: {feeds: ['https://a.org/rss']}\n",
-         "sources: a mapping, not a list of sources: write each as '- name: ...'"),
+        (
+            "sources:\n  real: {feeds: ['https://a.org/rss']}\n",
+            "sources: a mapping, not a list of sources: write each as '- name: ...'",
+        ),
         ("sources: carbon-brief\n", "sources: 'carbon-brief' is not a list of sources"),
-        ("sources:\n  - name: empty\n",
-         "source 'empty' (sources[0]): a source needs at least one of feeds, sitemaps or "
-         "start_urls"),
-        ("sources:\n  - name: Bad Name\n    feeds: ['https://a.org/rss']\n",
-         "source 'Bad Name' (sources[0]): name: 'Bad Name' is not a slug"),
-        ("sources:\n  - name: a\n    start_urls: ['https://a.org/']\n",
-         "source 'a' (sources[0]): start_urls needs article_urls"),
-        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: chinese\n",
-         "source 'a' (sources[0]): language: 'chinese' is not an ISO 639-1 code"),
-        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: xx\n",
-         "source 'a' (sources[0]): language: 'xx' is not a language code newsmon knows"),
-        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    timezone: Mars/Base\n",
-         "source 'a' (sources[0]): timezone: unknown time zone 'Mars/Base'"),
-        ("sources:\n  - feeds: ['https://a.org/rss']\n",
-         "sources[0]: name: required key is missing"),
-        ("crawl:\n  concurrency_per_domain: 0\nsources:\n  - name: a\n    feeds: ['https://a.org/r']\n",
-         "crawl.concurrency_per_domain: Input should be greater than or equal to 1"),
+        (
+            "sources:\n  - name: empty\n",
+            "source 'empty' (sources[0]): a source needs at least one of feeds, sitemaps or "
+            "start_urls",
+        ),
+        (
+            "sources:\n  - name: Bad Name\n    feeds: ['https://a.org/rss']\n",
+            "source 'Bad Name' (sources[0]): name: 'Bad Name' is not a slug",
+        ),
+        (
+            "sources:\n  - name: a\n    start_urls: ['https://a.org/']\n",
+            "source 'a' (sources[0]): start_urls needs article_urls",
+        ),
+        (
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: chinese\n",
+            "source 'a' (sources[0]): language: 'chinese' is not an ISO 639-1 code",
+        ),
+        (
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    language: xx\n",
+            "source 'a' (sources[0]): language: 'xx' is not a language code newsmon knows",
+        ),
+        (
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n    timezone: Mars/Base\n",
+            "source 'a' (sources[0]): timezone: unknown time zone 'Mars/Base'",
+        ),
+        (
+            "sources:\n  - feeds: ['https://a.org/rss']\n",
+            "sources[0]: name: required key is missing",
+        ),
+        (
+            "crawl:\n  concurrency_per_domain: 0\nsources:\n  - name: a\n    feeds: ['https://a.org/r']\n",
+            "crawl.concurrency_per_domain: Input should be greater than or equal to 1",
+        ),
         ("feeds: [x]\n", "sources: required key is missing"),
         ("- just\n- a list\n", "expected a mapping with a 'sources' list"),
         ("sources: [\n", "not valid YAML at line"),
         # YAML forbids a key twice in a mapping; PyYAML would keep the last one silently.
-        ("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
-         "    feeds: ['https://a.org/atom']\n", "4: duplicate key 'feeds' (first at line 3)"),
-        ("crawl: {concurrency: 4}\nsources:\n  - name: a\n    feeds: ['https://a.org/r']\n"
-         "crawl: {concurrency: 8}\n", "5: duplicate key 'crawl' (first at line 1)"),
+        (
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
+            "    feeds: ['https://a.org/atom']\n",
+            "4: duplicate key 'feeds' (first at line 3)",
+        ),
+        (
+            "crawl: {concurrency: 4}\nsources:\n  - name: a\n    feeds: ['https://a.org/r']\n"
+            "crawl: {concurrency: 8}\n",
+            "5: duplicate key 'crawl' (first at line 1)",
+        ),
     ],
 )
 def test_invalid_files_name_source_and_field(text: str, expected: str) -> None:
@@ -112,9 +148,7 @@ def test_keys_merged_in_may_be_overridden() -> None:
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
-    text = (
-        "sources:\n  - name: a\n    feeds: ['nope']\n  - name: b\n    sitemaps: ['also nope']\n"
-    )
+    text = "sources:\n  - name: a\n    feeds: ['nope']\n  - name: b\n    sitemaps: ['also nope']\n"
     with pytest.raises(ConfigError) as info:
         parse_config(text, origin="f.yaml")
     lines = str(info.value).splitlines()
@@ -164,5 +198,8 @@ def test_extraction_rules_are_validated_and_regex_spaces_kept() -> None:
     assert rules.drop == ("div.promo",) and rules.keep == ("article .body",)
     assert rules.drop_lines == ("^SOURCE ",)
     with pytest.raises(ConfigError, match=r"extraction\.drop\[0\]: invalid CSS selector 'div\[\['"):
-        parse_config("sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
-                     "    extraction:\n      drop: ['div[[']\n", origin="s.yaml")
+        parse_config(
+            "sources:\n  - name: a\n    feeds: ['https://a.org/rss']\n"
+            "    extraction:\n      drop: ['div[[']\n",
+            origin="s.yaml",
+        )

@@ -27,8 +27,13 @@ def test_a_data_file_reads_as_the_python_loader_reads_it(path: Path) -> None:
 def test_a_key_given_twice_in_a_data_file_names_its_line(tmp_path: Path) -> None:
     # The parties table maps ids to names: a second `paris:` would silently replace the first.
     path = tmp_path / "parties.yaml"
-    path.write_text("parties:\n  paris:\n    kind: city\n  cn: {kind: country}\n"
-                    "  paris:\n    kind: country\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"parties\.yaml:5: duplicate key 'paris' "
-                                         r"\(first at line 2\)"):
+    path.write_text(
+        "parties:\n  paris:\n    kind: city\n  cn: {kind: country}\n  paris:\n    kind: country\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"parties\.yaml:5: duplicate key 'paris' "
+        r"\(first at line 2\)",
+    ):
         load_data_file(path)

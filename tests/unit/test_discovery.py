@@ -29,7 +29,10 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/
 
 def test_rss2() -> None:
     links = parse_feed(RSS2, "https://a.org/rss.xml")
-    assert [link.url for link in links] == ["https://a.org/1.html?utm_source=rss", "https://a.org/2.html"]
+    assert [link.url for link in links] == [
+        "https://a.org/1.html?utm_source=rss",
+        "https://a.org/2.html",
+    ]
     assert links[0].published_at == datetime(2024, 9, 9, 2, 0, tzinfo=UTC)
     assert links[0].title == "One"
 
@@ -69,7 +72,10 @@ INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/sc
 def test_google_news_sitemap_keeps_publication_date_and_title() -> None:
     parsed = parse_sitemap(URLSET)
     assert parsed.kind == "urlset"
-    assert [link.url for link in parsed.links] == ["https://cn.org/a/1.html", "https://cn.org/a/2.html"]
+    assert [link.url for link in parsed.links] == [
+        "https://cn.org/a/1.html",
+        "https://cn.org/a/2.html",
+    ]
     assert parsed.links[0].published_at == datetime(2024, 9, 14, 10, 48, 49, tzinfo=UTC)
     assert parsed.links[0].title == "标题"
     assert parsed.links[1].published_at is None  # lastmod is not a publication date

@@ -25,18 +25,28 @@ def _page(markup: str, encoding: str) -> bytes:
 
 
 PAGES = {
-    "no refresh": ("<html><head><title>Climate</title></head><body><p>Text</p></body></html>",
-                   "utf-8"),
+    "no refresh": (
+        "<html><head><title>Climate</title></head><body><p>Text</p></body></html>",
+        "utf-8",
+    ),
     "refresh": (f"<html><head>{REFRESH}</head><body></body></html>", "utf-8"),
     "refresh after multibyte text": (
-        f"<html><head><title>{HEAD_TEXT}</title>{REFRESH}</head><body></body></html>", "utf-8"),
+        f"<html><head><title>{HEAD_TEXT}</title>{REFRESH}</head><body></body></html>",
+        "utf-8",
+    ),
     "refresh after GB18030 text": (
         f'<html><head><meta charset="gb18030"><title>{HEAD_TEXT}</title>{REFRESH}</head>'
-        "<body></body></html>", "gb18030"),
+        "<body></body></html>",
+        "gb18030",
+    ),
     "refresh past the scanned characters": (
-        f"<html><head><title>{'x' * 5000}</title>{REFRESH}</head></html>", "utf-8"),
+        f"<html><head><title>{'x' * 5000}</title>{REFRESH}</head></html>",
+        "utf-8",
+    ),
     "refresh in a script only": (
-        f"<html><head><script>var a = '{REFRESH}';</script></head></html>", "utf-8"),
+        f"<html><head><script>var a = '{REFRESH}';</script></head></html>",
+        "utf-8",
+    ),
     "word refresh in the text": ("<html><body><p>Refresh the page</p></body></html>", "utf-8"),
     "UTF-16 with a refresh": (f"<html><head>{REFRESH}</head></html>", "utf-16"),
 }
@@ -50,8 +60,12 @@ def test_answers_as_scrapy_does(name: str) -> None:
     scrapys = ScrapyMetaRefreshMiddleware.from_crawler(crawler)
 
     def answer(middleware: ScrapyMetaRefreshMiddleware) -> str:
-        response = HtmlResponse(URL, body=_page(markup, encoding), encoding=None,
-                                headers={"Content-Type": f"text/html; charset={encoding}"})
+        response = HtmlResponse(
+            URL,
+            body=_page(markup, encoding),
+            encoding=None,
+            headers={"Content-Type": f"text/html; charset={encoding}"},
+        )
         result = middleware.process_response(Request(URL), response)
         return result.url if isinstance(result, Request) else "response"
 
@@ -60,8 +74,9 @@ def test_answers_as_scrapy_does(name: str) -> None:
 
 def test_refresh_is_followed_and_a_plain_page_is_not_decoded() -> None:
     middleware = MetaRefreshMiddleware.from_crawler(get_crawler())
-    moved = middleware.process_response(Request(URL), HtmlResponse(
-        URL, body=_page(*PAGES["refresh after GB18030 text"])))
+    moved = middleware.process_response(
+        Request(URL), HtmlResponse(URL, body=_page(*PAGES["refresh after GB18030 text"]))
+    )
     assert isinstance(moved, Request) and moved.url.endswith("/news/moved.html")
     plain = HtmlResponse(URL, body=_page(*PAGES["no refresh"]))
     assert middleware.process_response(Request(URL), plain) is plain

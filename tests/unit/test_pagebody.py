@@ -29,13 +29,17 @@ def test_a_gzip_of_several_members_reads_back_whole() -> None:
     assert inflate_body(raw) == PAGE  # but a stored one (ISIZE matching) reads back whole
 
 
-@pytest.mark.parametrize("raw", [
-    gzip.compress(PAGE)[:-20],  # truncated: Scrapy inflates what there is
-    gzip.compress(PAGE) + b"<!-- trailing bytes -->",
-    zlib.compress(PAGE),  # not gzip at all
-    b"\x1f\x8b",  # too short to be one
-    None,  # the server did not gzip
-], ids=["truncated", "trailing", "zlib", "short", "none"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        gzip.compress(PAGE)[:-20],  # truncated: Scrapy inflates what there is
+        gzip.compress(PAGE) + b"<!-- trailing bytes -->",
+        zlib.compress(PAGE),  # not gzip at all
+        b"\x1f\x8b",  # too short to be one
+        None,  # the server did not gzip
+    ],
+    ids=["truncated", "trailing", "zlib", "short", "none"],
+)
 def test_a_gzip_that_does_not_hold_the_page_is_not_kept(raw: bytes | None) -> None:
     assert server_gzip(raw, PAGE) is None
 

@@ -30,27 +30,53 @@ JAVASCRIPT_URL = "javascript:alert(document.domain)"
 
 # key: (source, language, title, text, published day)
 ARTICLES: dict[str, tuple[str, str, str, str, datetime | None]] = {
-    "en-mangrove": ("wire-en", "en", "Kenya and Norway sign pact on mangrove carbon credits",
-                    "Kenya and Norway signed a climate cooperation pact on mangrove carbon "
-                    "credits.\n\nThe deal supports coastal communities.",
-                    datetime(2024, 6, 18, 9, 0, tzinfo=UTC)),
-    "en-japan": ("wire-en", "en", "EU and Japan open a carbon market dialogue",
-                 "The European Union and Japan opened a dialogue on carbon market cooperation "
-                 "and climate finance.", datetime(2023, 12, 1, 9, 0, tzinfo=UTC)),
-    "fr-maroc": ("prwire-fr", "fr", "La France et le Maroc signent un partenariat climatique",
-                 "La coopération climatique entre la France et le Maroc porte sur "
-                 "l'hydrogène vert et le marché du carbone.",
-                 datetime(2024, 5, 2, 9, 0, tzinfo=UTC)),
-    "zh-market": ("cnportal", "zh", "中国与法国签署碳市场合作协议",
-                  "中国与法国今天签署碳市场合作协议，双方将在气候变化领域加强合作。",
-                  datetime(2024, 4, 1, 9, 0, tzinfo=UTC)),
-    "pl-wind": ("pap", "pl", "Polska i Niemcy: współpraca klimatyczna na Bałtyku",
-                "Polska i Niemcy rozwijają współpracę w zakresie morskiej energetyki "
-                "wiatrowej i rynku uprawnień do emisji.", datetime(2024, 3, 10, 9, 0, tzinfo=UTC)),
-    "de-heat": ("pap", "de", "Grenzstädte starten Partnerschaft für klimafreundliche Fernwärme",
-                "Vier Städte an der Oder vereinbaren eine Partnerschaft für klimafreundliche "
-                "Fernwärme und Zusammenarbeit beim Klimaschutz.",
-                datetime(2024, 2, 1, 9, 0, tzinfo=UTC)),
+    "en-mangrove": (
+        "wire-en",
+        "en",
+        "Kenya and Norway sign pact on mangrove carbon credits",
+        "Kenya and Norway signed a climate cooperation pact on mangrove carbon "
+        "credits.\n\nThe deal supports coastal communities.",
+        datetime(2024, 6, 18, 9, 0, tzinfo=UTC),
+    ),
+    "en-japan": (
+        "wire-en",
+        "en",
+        "EU and Japan open a carbon market dialogue",
+        "The European Union and Japan opened a dialogue on carbon market cooperation "
+        "and climate finance.",
+        datetime(2023, 12, 1, 9, 0, tzinfo=UTC),
+    ),
+    "fr-maroc": (
+        "prwire-fr",
+        "fr",
+        "La France et le Maroc signent un partenariat climatique",
+        "La coopération climatique entre la France et le Maroc porte sur "
+        "l'hydrogène vert et le marché du carbone.",
+        datetime(2024, 5, 2, 9, 0, tzinfo=UTC),
+    ),
+    "zh-market": (
+        "cnportal",
+        "zh",
+        "中国与法国签署碳市场合作协议",
+        "中国与法国今天签署碳市场合作协议，双方将在气候变化领域加强合作。",
+        datetime(2024, 4, 1, 9, 0, tzinfo=UTC),
+    ),
+    "pl-wind": (
+        "pap",
+        "pl",
+        "Polska i Niemcy: współpraca klimatyczna na Bałtyku",
+        "Polska i Niemcy rozwijają współpracę w zakresie morskiej energetyki "
+        "wiatrowej i rynku uprawnień do emisji.",
+        datetime(2024, 3, 10, 9, 0, tzinfo=UTC),
+    ),
+    "de-heat": (
+        "pap",
+        "de",
+        "Grenzstädte starten Partnerschaft für klimafreundliche Fernwärme",
+        "Vier Städte an der Oder vereinbaren eine Partnerschaft für klimafreundliche "
+        "Fernwärme und Zusammenarbeit beim Klimaschutz.",
+        datetime(2024, 2, 1, 9, 0, tzinfo=UTC),
+    ),
     "hostile": ("evil", "en", SCRIPT_TITLE, SCRIPT_TEXT, datetime(2024, 7, 1, 9, 0, tzinfo=UTC)),
 }
 # Plain English notes for paging: "bulk" source, one per day of January 2023.
@@ -63,19 +89,40 @@ class WebDb:
     ids: dict[str, int]  # article ids by ARTICLES key, and "bulk-N"
 
 
-def article_data(key: str, source: str, language: str, title: str, text: str,
-             published_at: datetime | None, url: str | None = None,
-             canonical_url: str | None = None, authors: tuple[str, ...] = ("A. Writer",),
-             description: str | None = None, relevant: bool | None = True) -> ArticleData:
+def article_data(
+    key: str,
+    source: str,
+    language: str,
+    title: str,
+    text: str,
+    published_at: datetime | None,
+    url: str | None = None,
+    canonical_url: str | None = None,
+    authors: tuple[str, ...] = ("A. Writer",),
+    description: str | None = None,
+    relevant: bool | None = True,
+) -> ArticleData:
     url = url or f"https://news.example/{source}/{key}"
     return ArticleData(
-        source=source, url=url, aliases=(), canonical_url=canonical_url or url, title=title,
-        text=text, content_hash=f"{zlib.crc32(text.encode()):08x}", published_at=published_at,
-        language=language, authors=authors, site_name=f"{source} news",
-        description=description, fetched_at=datetime(2024, 8, 1, tzinfo=UTC),
-        response_url=url, body_z=zlib.compress(text.encode()), encoding="utf-8",
+        source=source,
+        url=url,
+        aliases=(),
+        canonical_url=canonical_url or url,
+        title=title,
+        text=text,
+        content_hash=f"{zlib.crc32(text.encode()):08x}",
+        published_at=published_at,
+        language=language,
+        authors=authors,
+        site_name=f"{source} news",
+        description=description,
+        fetched_at=datetime(2024, 8, 1, tzinfo=UTC),
+        response_url=url,
+        body_z=zlib.compress(text.encode()),
+        encoding="utf-8",
         content_type="text/html; charset=utf-8",
-        relevance=None if relevant is None else 0.9 if relevant else 0.1, relevant=relevant,
+        relevance=None if relevant is None else 0.9 if relevant else 0.1,
+        relevant=relevant,
         topics=("agreement",) if relevant else (),
     )
 
@@ -88,7 +135,12 @@ def populate(url: str) -> dict[str, int]:
         for key, (source, language, title, text, published) in ARTICLES.items():
             hostile = key == "hostile"
             data = article_data(
-                key, source, language, title, text, published,
+                key,
+                source,
+                language,
+                title,
+                text,
+                published,
                 url="https://evil.example/pact" if hostile else None,
                 canonical_url=JAVASCRIPT_URL if hostile else None,
                 authors=("<b>Mallory</b>",) if hostile else ("A. Writer",),
@@ -96,22 +148,40 @@ def populate(url: str) -> dict[str, int]:
             )
             store_article(db, data)
         for n in range(BULK):
-            store_article(db, article_data(
-                f"bulk-{n}", "bulk", "en", f"Climate note number {n}",
-                f"Routine climate cooperation note number {n}.",
-                datetime(2023, 1, 1, tzinfo=UTC) + timedelta(days=n), relevant=n % 5 != 0))
-        store_article(db, article_data(
-            "en-mangrove-copy", "wire-copy", "en",
-            "Kenya and Norway sign pact on mangrove carbon credits (copy)",
-            "Kenya and Norway signed a climate cooperation pact on mangrove carbon credits, "
-            "a copy.", datetime(2024, 6, 19, 9, 0, tzinfo=UTC)))
+            store_article(
+                db,
+                article_data(
+                    f"bulk-{n}",
+                    "bulk",
+                    "en",
+                    f"Climate note number {n}",
+                    f"Routine climate cooperation note number {n}.",
+                    datetime(2023, 1, 1, tzinfo=UTC) + timedelta(days=n),
+                    relevant=n % 5 != 0,
+                ),
+            )
+        store_article(
+            db,
+            article_data(
+                "en-mangrove-copy",
+                "wire-copy",
+                "en",
+                "Kenya and Norway sign pact on mangrove carbon credits (copy)",
+                "Kenya and Norway signed a climate cooperation pact on mangrove carbon credits, "
+                "a copy.",
+                datetime(2024, 6, 19, 9, 0, tzinfo=UTC),
+            ),
+        )
         _runs(db)
         with db.session() as session:
             by_url = dict(session.execute(select(Article.url, Article.id)).all())
         _stories(db, by_url)
         for key, (source, *_rest) in ARTICLES.items():
-            ids[key] = by_url["https://evil.example/pact" if key == "hostile"
-                              else f"https://news.example/{source}/{key}"]
+            ids[key] = by_url[
+                "https://evil.example/pact"
+                if key == "hostile"
+                else f"https://news.example/{source}/{key}"
+            ]
         for n in range(BULK):
             ids[f"bulk-{n}"] = by_url[f"https://news.example/bulk/bulk-{n}"]
         ids["en-mangrove-copy"] = by_url["https://news.example/wire-copy/en-mangrove-copy"]
@@ -123,38 +193,75 @@ def populate(url: str) -> dict[str, int]:
 def _stories(db: Database, ids: dict[str, int]) -> None:
     """Issue 5's links, set directly (the texts are too short for its detectors): the copy is
     a near-duplicate of en-mangrove; fr-maroc, zh-market and en-japan are one story."""
+
     def url(source: str, key: str) -> str:
         return f"https://news.example/{source}/{key}"
 
     original = ids[url("wire-en", "en-mangrove")]
     story = ids[url("prwire-fr", "fr-maroc")]
     with db.write_session() as session, session.begin():
-        session.execute(update(Article).where(Article.url == url("wire-copy", "en-mangrove-copy"))
-                        .values(duplicate_of=original, cluster=original))
-        session.execute(update(Article).where(Article.url.in_([
-            url("prwire-fr", "fr-maroc"), url("cnportal", "zh-market"),
-            url("wire-en", "en-japan")])).values(cluster=story))
+        session.execute(
+            update(Article)
+            .where(Article.url == url("wire-copy", "en-mangrove-copy"))
+            .values(duplicate_of=original, cluster=original)
+        )
+        session.execute(
+            update(Article)
+            .where(
+                Article.url.in_(
+                    [
+                        url("prwire-fr", "fr-maroc"),
+                        url("cnportal", "zh-market"),
+                        url("wire-en", "en-japan"),
+                    ]
+                )
+            )
+            .values(cluster=story)
+        )
 
 
 def _runs(db: Database) -> None:
     """One good run of wire-en; three failed runs of 'broken-feed' (so it is broken)."""
-    counts = {"pages_fetched": 3, "articles_new": 2, "articles_updated": 0,
-              "articles_unchanged": 0, "articles_failed": 0}
+    counts = {
+        "pages_fetched": 3,
+        "articles_new": 2,
+        "articles_updated": 0,
+        "articles_unchanged": 0,
+        "articles_failed": 0,
+    }
     run = start_run(db, "wire-en", pid=1)
-    finish_run(db, run, status="ok", pages_dropped={"NoArticleBody": 1}, errors=[],
-               reason=None, articles_found=2, **counts)
+    finish_run(
+        db,
+        run,
+        status="ok",
+        pages_dropped={"NoArticleBody": 1},
+        errors=[],
+        reason=None,
+        articles_found=2,
+        **counts,
+    )
     for _ in range(3):
         run = start_run(db, "broken-feed", pid=1)
-        finish_run(db, run, status="failed", pages_dropped={},
-                   errors=["<script>alert('run')</script> feed returned HTTP 500"],
-                   reason="the feed <b>failed</b>", articles_found=0,
-                   **{**counts, "articles_new": 0})
+        finish_run(
+            db,
+            run,
+            status="failed",
+            pages_dropped={},
+            errors=["<script>alert('run')</script> feed returned HTTP 500"],
+            reason="the feed <b>failed</b>",
+            articles_found=0,
+            **{**counts, "articles_new": 0},
+        )
 
 
-@pytest.fixture(scope="module", params=["sqlite",
-                                        pytest.param("postgresql", marks=pytest.mark.postgres)])
-def web_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           postgres_server: PostgresServer | None) -> WebDb:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def web_db(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_server: PostgresServer | None,
+) -> WebDb:
     """The test database, populated once per test module and backend."""
     if request.param == "postgresql":
         if postgres_server is None:

@@ -87,8 +87,10 @@ def test_counts_per_source_and_language_ignore_their_own_filter(client: TestClie
 
 
 def test_paging_covers_every_result_once(client: TestClient) -> None:
-    pages = [_search(client, q="climate", source="bulk", sort="date", per_page=10, page=n)
-             for n in (1, 2, 3)]
+    pages = [
+        _search(client, q="climate", source="bulk", sort="date", per_page=10, page=n)
+        for n in (1, 2, 3)
+    ]
     total = pages[0]["total"]
     assert total == BULK and pages[0]["pages"] == 3
     seen = [i for page in pages for i in _ids(page)]
@@ -101,43 +103,46 @@ def test_paging_covers_every_result_once(client: TestClient) -> None:
 def test_browsing_without_a_query_lists_newest_first(client: TestClient, web_db: WebDb) -> None:
     body = _search(client, per_page=3)
     assert body["query"] is None and body["sort"] == "date"
-    assert _ids(body) == [web_db.ids["hostile"], web_db.ids["en-mangrove"],
-                          web_db.ids["fr-maroc"]]
+    assert _ids(body) == [web_db.ids["hostile"], web_db.ids["en-mangrove"], web_db.ids["fr-maroc"]]
     assert all(hit["score"] is None and hit["snippet"] for hit in body["results"])
 
 
-@pytest.mark.parametrize(("params", "named"), [
-    ({"q": '"carbon market'}, "q:"),
-    ({"q": "-climate"}, "q:"),
-    ({"since": "yesterday"}, "since: 'yesterday' is not a date"),
-    ({"since": "2024-05-01", "until": "2024-01-01"}, "must be before"),
-    ({"page": "0"}, "page:"),
-    ({"per_page": "1000"}, "per_page:"),
-    ({"page": "5000", "per_page": "100"}, "too deep"),
-    ({"sort": "random"}, "sort:"),
-    ({"sources": "pap"}, "sources: unknown parameter"),
-])
-def test_bad_parameters_are_400_with_a_detail_naming_them(client: TestClient,
-                                                          params: dict[str, str],
-                                                          named: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"q": '"carbon market'}, "q:"),
+        ({"q": "-climate"}, "q:"),
+        ({"since": "yesterday"}, "since: 'yesterday' is not a date"),
+        ({"since": "2024-05-01", "until": "2024-01-01"}, "must be before"),
+        ({"page": "0"}, "page:"),
+        ({"per_page": "1000"}, "per_page:"),
+        ({"page": "5000", "per_page": "100"}, "too deep"),
+        ({"sort": "random"}, "sort:"),
+        ({"sources": "pap"}, "sources: unknown parameter"),
+    ],
+)
+def test_bad_parameters_are_400_with_a_detail_naming_them(
+    client: TestClient, params: dict[str, str], named: str
+) -> None:
     response = client.get("/api/search", params=params)
     assert response.status_code == 400
     assert named in response.json()["detail"]
 
 
 @pytest.mark.parametrize("lang", ["xx", "english", "EN-us"])
-def test_an_unknown_language_is_400_on_the_api_the_page_and_the_feed(client: TestClient,
-                                                                     lang: str) -> None:
+def test_an_unknown_language_is_400_on_the_api_the_page_and_the_feed(
+    client: TestClient, lang: str
+) -> None:
     # Without the check, each matched no article and answered 200 with nothing.
     for path in ("/api/search", "/", "/feed.atom"):
         response = client.get(path, params={"lang": ["en", lang]})
         assert response.status_code == 400, path
         assert f"lang: {lang!r} is not a language code newsmon knows" in (
-            response.json()["detail"] if path.startswith("/api") else unescape(response.text)), path
+            response.json()["detail"] if path.startswith("/api") else unescape(response.text)
+        ), path
 
 
-def test_article_has_the_export_fields_and_related_lists(client: TestClient,
-                                                         web_db: WebDb) -> None:
+def test_article_has_the_export_fields_and_related_lists(client: TestClient, web_db: WebDb) -> None:
     article_id = web_db.ids["de-heat"]
     response = client.get(f"/api/articles/{article_id}")
     assert response.status_code == 200
@@ -158,8 +163,9 @@ def test_article_has_the_export_fields_and_related_lists(client: TestClient,
     assert body["duplicates"] == [] and body["versions"] == []
 
 
-def test_article_lists_its_copies_and_other_language_versions(client: TestClient,
-                                                              web_db: WebDb) -> None:
+def test_article_lists_its_copies_and_other_language_versions(
+    client: TestClient, web_db: WebDb
+) -> None:
     ids = web_db.ids
     body = client.get(f"/api/articles/{ids['en-mangrove']}").json()
     assert [a["id"] for a in body["duplicates"]] == [ids["en-mangrove-copy"]]
@@ -169,7 +175,9 @@ def test_article_lists_its_copies_and_other_language_versions(client: TestClient
     story = client.get(f"/api/articles/{ids['fr-maroc']}").json()
     assert story["cluster"] == ids["fr-maroc"] and story["relevant"] is True
     assert [(a["id"], a["language"]) for a in story["versions"]] == [
-        (ids["en-japan"], "en"), (ids["zh-market"], "zh")]
+        (ids["en-japan"], "en"),
+        (ids["zh-market"], "zh"),
+    ]
     assert story["duplicates"] == []
 
 
@@ -199,15 +207,21 @@ def test_openapi_schema_documents_the_api(client: TestClient) -> None:
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     schema = response.json()
-    assert {"/api/search", "/api/articles/{article_id}", "/api/sources",
-            "/api/sources/{name}/runs", "/feed.atom"} <= set(schema["paths"])
+    assert {
+        "/api/search",
+        "/api/articles/{article_id}",
+        "/api/sources",
+        "/api/sources/{name}/runs",
+        "/feed.atom",
+    } <= set(schema["paths"])
     search = schema["paths"]["/api/search"]["get"]
     parameters = {p["name"]: p for p in search["parameters"]}
     assert {"q", "source", "lang", "since", "until", "sort", "page", "per_page"} <= set(parameters)
     assert all(p.get("description") for p in parameters.values())
     assert "400" in search["responses"]
     assert {"SearchOut", "ArticleOut", "SourceOut", "RunOut"} <= set(
-        schema["components"]["schemas"])
+        schema["components"]["schemas"]
+    )
     page = client.get("/api")
     assert page.status_code == 200 and "/api/search" in page.text
 
@@ -238,8 +252,9 @@ def test_reads_see_new_articles_and_are_not_blocked_by_a_writer(tmp_path: Path) 
             with db.write_session() as session, session.begin():
                 session.execute(text("UPDATE sources SET name = name"))
                 assert _search(client, q="news")["total"] == 1
-            store_article(db, article_data("second", "late", "en", "More climate news",
-                                           "More news.", None))
+            store_article(
+                db, article_data("second", "late", "en", "More climate news", "More news.", None)
+            )
             assert _search(client, source="late")["total"] == 2
     finally:
         db.dispose()

@@ -24,9 +24,11 @@ from tests.web.conftest import JAVASCRIPT_URL, WebDb
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason=f"needs Debian's chromium at {CHROMIUM} (`make test` installs it when run as root)")
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="needs the playwright package (`make install`)")
+    reason=f"needs Debian's chromium at {CHROMIUM} (`make test` installs it when run as root)",
+)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="needs the playwright package (`make install`)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,9 @@ def page(tmp_path: Path) -> Iterator[sync_api.Page]:
             browser.close()
 
 
-def test_search_filter_open_article_and_follow_feed(live_server: str, page: sync_api.Page,
-                                                    tmp_path: Path) -> None:
+def test_search_filter_open_article_and_follow_feed(
+    live_server: str, page: sync_api.Page, tmp_path: Path
+) -> None:
     expect = sync_api.expect
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -78,7 +81,8 @@ def test_search_filter_open_article_and_follow_feed(live_server: str, page: sync
     page.click("text=Apply filters")
     expect(page).to_have_url(re.compile(r"[?&]lang=pl(&|$)"))
     expect(page.locator("li.hit h2 a")).to_have_text(
-        ["Polska i Niemcy: współpraca klimatyczna na Bałtyku"])
+        ["Polska i Niemcy: współpraca klimatyczna na Bałtyku"]
+    )
     expect(page.locator('fieldset[data-facet="lang"] input[value="pl"]')).to_be_checked()
     filtered = page.url
 
@@ -86,7 +90,8 @@ def test_search_filter_open_article_and_follow_feed(live_server: str, page: sync
     page.click("li.hit h2 a")
     expect(page.locator("h1")).to_have_text("Polska i Niemcy: współpraca klimatyczna na Bałtyku")
     expect(page.locator(".original a")).to_have_attribute(
-        "href", "https://news.example/pap/pl-wind")
+        "href", "https://news.example/pap/pl-wind"
+    )
     page.screenshot(path=tmp_path / "article.png", full_page=True)
 
     # A hostile article: its markup is text, its javascript: URL is not a link.
@@ -116,6 +121,7 @@ def test_search_filter_open_article_and_follow_feed(live_server: str, page: sync
     feed = feedparser.parse(response.body())
     assert not feed.bozo
     assert [entry.title for entry in feed.entries] == [
-        "Polska i Niemcy: współpraca klimatyczna na Bałtyku"]
+        "Polska i Niemcy: współpraca klimatyczna na Bałtyku"
+    ]
     assert dialogs == []
     assert (tmp_path / "search.png").stat().st_size > 10_000

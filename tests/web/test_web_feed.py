@@ -54,13 +54,18 @@ def test_feed_takes_the_search_filters(client: TestClient, web_db: WebDb) -> Non
     assert feed.feed.title == 'newsmon: "carbon" from wire-en since 2024-01-01'
     assert len(_feed(client, source="bulk", limit=5).entries) == 5
     (alternate,) = [link.href for link in feed.feed.links if link.rel == "alternate"]
-    assert alternate == ("http://testserver/?q=carbon&source=wire-en&since=2024-01-01"
-                         "&relevant=true")
+    assert alternate == (
+        "http://testserver/?q=carbon&source=wire-en&since=2024-01-01&relevant=true"
+    )
 
 
 def test_feed_rejects_bad_parameters(client: TestClient) -> None:
-    for params, named in (({"q": '"open'}, "q:"), ({"until": "soon"}, "until:"),
-                          ({"limit": "0"}, "limit:"), ({"page": "2"}, "page: unknown")):
+    for params, named in (
+        ({"q": '"open'}, "q:"),
+        ({"until": "soon"}, "until:"),
+        ({"limit": "0"}, "limit:"),
+        ({"page": "2"}, "page: unknown"),
+    ):
         response = client.get("/feed.atom", params=params)
         assert response.status_code == 400
         assert named in response.json()["detail"]

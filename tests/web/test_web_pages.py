@@ -16,8 +16,9 @@ def _titles(html: str) -> list[str]:
 
 
 def _checkbox(html: str, name: str, value: str) -> str:
-    match = re.search(rf'<input type="checkbox" name="{name}" value="{re.escape(value)}"[^>]*>',
-                      html)
+    match = re.search(
+        rf'<input type="checkbox" name="{name}" value="{re.escape(value)}"[^>]*>', html
+    )
     assert match, f"no {name} checkbox for {value!r}"
     return match.group(0)
 
@@ -32,9 +33,12 @@ def test_search_page_shows_results_counts_and_facets(client: TestClient) -> None
         "Grenzstädte starten Partnerschaft für klimafreundliche Fernwärme",
     }
     assert "<mark>coastal</mark>" in html
-    assert 'checked' not in _checkbox(html, "lang", "de")
-    assert re.search(r'value="de"[^>]*>\s*<span class="value">de</span> '
-                     r'<span class="count">1</span>', html)
+    assert "checked" not in _checkbox(html, "lang", "de")
+    assert re.search(
+        r'value="de"[^>]*>\s*<span class="value">de</span> '
+        r'<span class="count">1</span>',
+        html,
+    )
 
 
 def test_chosen_filters_stay_checked_and_narrow_the_results(client: TestClient) -> None:
@@ -51,8 +55,7 @@ def test_chosen_filters_stay_checked_and_narrow_the_results(client: TestClient) 
 def test_pages_link_to_each_other_keeping_the_filters(client: TestClient) -> None:
     html = client.get("/", params={"q": "climate", "source": "bulk", "per_page": "10"}).text
     assert f"{BULK} articles match" in html and "page 1 of 3" in html
-    links = {unescape(h) for h in re.findall(r'<a (?:rel="next" )?href="([^"]*page=[^"]*)"',
-                                              html)}
+    links = {unescape(h) for h in re.findall(r'<a (?:rel="next" )?href="([^"]*page=[^"]*)"', html)}
     assert "http://testserver/?q=climate&source=bulk&per_page=10&page=2" in links
     page3 = client.get("/?q=climate&source=bulk&per_page=10&page=3").text
     assert len(_titles(page3)) == BULK - 20 and 'rel="prev"' in page3
@@ -62,8 +65,10 @@ def test_pages_link_to_each_other_keeping_the_filters(client: TestClient) -> Non
 def test_feed_link_carries_the_filters(client: TestClient) -> None:
     html = client.get("/", params={"q": "carbon", "lang": "en", "since": "2024-01-01"}).text
     feed = "http://testserver/feed.atom?q=carbon&amp;lang=en&amp;since=2024-01-01"
-    assert f'<link rel="alternate" type="application/atom+xml" title="newsmon: these results" ' \
-           f'href="{feed}">' in html
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="newsmon: these results" '
+        f'href="{feed}">' in html
+    )
     assert f'<a class="feed" href="{feed}">' in html
 
 
@@ -78,19 +83,23 @@ def test_bad_input_is_a_message_on_the_page(client: TestClient) -> None:
     assert 'value="2024-13-45"' in response.text  # the form keeps what was typed
 
 
-def test_article_page_shows_text_metadata_and_original(client: TestClient,
-                                                        web_db: WebDb) -> None:
+def test_article_page_shows_text_metadata_and_original(client: TestClient, web_db: WebDb) -> None:
     html = client.get(f"/articles/{web_db.ids['en-mangrove']}").text
     assert "<h1>Kenya and Norway sign pact on mangrove carbon credits</h1>" in html
     assert "<p>The deal supports coastal communities.</p>" in html  # one <p> per paragraph
-    assert ('<a href="https://news.example/wire-en/en-mangrove" rel="noopener noreferrer '
-            'nofollow external">') in html
+    assert (
+        '<a href="https://news.example/wire-en/en-mangrove" rel="noopener noreferrer '
+        'nofollow external">'
+    ) in html
     assert "2024-06-18 09:00 UTC" in html and "A. Writer" in html
     assert "<dd>relevant (score 0.90)</dd>" in html and "<dd>agreement</dd>" in html
     copy = web_db.ids["en-mangrove-copy"]
-    assert re.search(rf'<h2>Duplicates</h2>\s*<ul>\s*<li><a href="http://testserver/articles/'
-                     rf'{copy}" lang="en">Kenya and Norway sign pact on mangrove carbon '
-                     r"credits \(copy\)</a>", html)
+    assert re.search(
+        rf'<h2>Duplicates</h2>\s*<ul>\s*<li><a href="http://testserver/articles/'
+        rf'{copy}" lang="en">Kenya and Norway sign pact on mangrove carbon '
+        r"credits \(copy\)</a>",
+        html,
+    )
     html = client.get(f"/articles/{web_db.ids['de-heat']}").text
     assert "No copy of this article" in html and "No version in another language" in html
 
@@ -117,8 +126,7 @@ def test_unknown_pages_are_404_pages(client: TestClient) -> None:
 
 def test_sources_page_shows_health_and_last_runs(client: TestClient) -> None:
     html = client.get("/sources").text
-    assert re.search(r'broken-feed</a>.*?<span class="health broken">broken</span>', html,
-                     re.S)
+    assert re.search(r'broken-feed</a>.*?<span class="health broken">broken</span>', html, re.S)
     assert re.search(r'wire-en</a>.*?<span class="health ok">ok</span>', html, re.S)
     html = client.get("/sources/broken-feed").text
     assert html.count('<span class="status failed">failed</span>') == 3

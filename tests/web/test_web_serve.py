@@ -23,8 +23,7 @@ from tests.web.conftest import WebDb
 
 
 def _invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env={"NEWSMON_CONFIG": None,
-                                                       "NEWSMON_DB": None})
+    result = CliRunner().invoke(main, list(args), env={"NEWSMON_CONFIG": None, "NEWSMON_DB": None})
     return result.exit_code, result.stderr
 
 
@@ -39,16 +38,20 @@ def busy_port() -> Iterator[int]:
 def test_port_in_use_is_one_line_and_exit_2(sqlite_web_db: WebDb, busy_port: int) -> None:
     code, stderr = _invoke("--db", sqlite_web_db.url, "serve", "--port", str(busy_port))
     assert code == 2
-    assert stderr == (f"newsmon: error: --port {busy_port}: already in use on 127.0.0.1 (is "
-                      "another server running? choose another port with --port)\n")
+    assert stderr == (
+        f"newsmon: error: --port {busy_port}: already in use on 127.0.0.1 (is "
+        "another server running? choose another port with --port)\n"
+    )
 
 
-@pytest.mark.parametrize(("host", "message"), [
-    ("192.0.2.1", "--host '192.0.2.1': not an address of this machine"),  # TEST-NET-1
-    ("300.1.2.3.", "--host '300.1.2.3.': not a valid host name or address"),
-])
-def test_bad_host_is_one_line_and_exit_2(sqlite_web_db: WebDb, host: str,
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        ("192.0.2.1", "--host '192.0.2.1': not an address of this machine"),  # TEST-NET-1
+        ("300.1.2.3.", "--host '300.1.2.3.': not a valid host name or address"),
+    ],
+)
+def test_bad_host_is_one_line_and_exit_2(sqlite_web_db: WebDb, host: str, message: str) -> None:
     code, stderr = _invoke("--db", sqlite_web_db.url, "serve", "--host", host, "--port", "0")
     assert code == 2
     assert stderr.startswith(f"newsmon: error: {message}") and stderr.count("\n") == 1
@@ -64,14 +67,20 @@ def test_missing_database_is_an_error_not_an_empty_site(tmp_path: Path) -> None:
 def test_serve_answers_on_127_0_0_1_and_stops_on_sigint(sqlite_web_db: WebDb) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "-q", "--db", sqlite_web_db.url, "serve",
-         "--port", "0"],
-        cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "crawler", "-q", "--db", sqlite_web_db.url, "serve", "--port", "0"],
+        cwd=REPO,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         line = process.stderr.readline()
-        match = re.fullmatch(r"newsmon: serving (http://127\.0\.0\.1:\d+/) \(read-only; "
-                             r"Ctrl-C stops\)\n", line)
+        match = re.fullmatch(
+            r"newsmon: serving (http://127\.0\.0\.1:\d+/) \(read-only; "
+            r"Ctrl-C stops\)\n",
+            line,
+        )
         assert match, line
         with urllib.request.urlopen(match.group(1) + "api/search?q=coastal", timeout=30) as r:
             assert json.load(r)["total"] == 1

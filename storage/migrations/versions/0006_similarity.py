@@ -82,6 +82,13 @@ def downgrade() -> None:
     for column in _INDEXED:
         op.drop_index(f"ix_articles_{column}", table_name="articles")
     # SQLite (3.35+) drops an unindexed column with ALTER TABLE DROP COLUMN, no table copy.
-    for column in ("relevance", "relevant", "topics", "duplicate_of", "cluster", "parties",
-                   "evidence"):
+    for column in (
+        "relevance",
+        "relevant",
+        "topics",
+        "duplicate_of",
+        "cluster",
+        "parties",
+        "evidence",
+    ):
         op.drop_column("articles", column)

@@ -57,23 +57,31 @@ def _terms(evidence: Any) -> set[str]:
 
 
 def _rows(connection: sa.Connection) -> Iterator[list[dict[str, Any]]]:
-    articles = sa.table("articles", sa.column("id", sa.Integer),
-                        sa.column("published_at", sa.DateTime(timezone=True)),
-                        sa.column("fetched_at", sa.DateTime(timezone=True)),
-                        sa.column("evidence", sa.JSON))
+    articles = sa.table(
+        "articles",
+        sa.column("id", sa.Integer),
+        sa.column("published_at", sa.DateTime(timezone=True)),
+        sa.column("fetched_at", sa.DateTime(timezone=True)),
+        sa.column("evidence", sa.JSON),
+    )
     last = 0
     while True:
         chunk = connection.execute(
-            sa.select(articles.c.id, articles.c.published_at, articles.c.fetched_at,
-                      articles.c.evidence)
+            sa.select(
+                articles.c.id, articles.c.published_at, articles.c.fetched_at, articles.c.evidence
+            )
             .where(articles.c.id > last, articles.c.evidence.is_not(None))
-            .order_by(articles.c.id).limit(_BATCH)
+            .order_by(articles.c.id)
+            .limit(_BATCH)
         ).all()
         if not chunk:
             return
         last = chunk[-1].id
-        yield [{"article_id": row.id, "term": term, "at": row.published_at or row.fetched_at}
-               for row in chunk for term in sorted(_terms(row.evidence))]
+        yield [
+            {"article_id": row.id, "term": term, "at": row.published_at or row.fetched_at}
+            for row in chunk
+            for term in sorted(_terms(row.evidence))
+        ]
 
 
 def upgrade() -> None:

@@ -29,8 +29,9 @@ _WHERE = sa.text("duplicate_of IS NOT NULL")
 
 
 def upgrade() -> None:
-    op.create_index("ix_articles_is_duplicate", "articles", ["id"],
-                    postgresql_where=_WHERE, sqlite_where=_WHERE)
+    op.create_index(
+        "ix_articles_is_duplicate", "articles", ["id"], postgresql_where=_WHERE, sqlite_where=_WHERE
+    )
 
 
 def downgrade() -> None:
