@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError
-from crawler.extraction.language import check_language
+from crawler.text.languages import check_language
 from crawler.yamlfile import parse_mapping, read_user_file
 
 DEFAULT_CONFIG_PATH = Path("sources.yaml")

@@ -26,9 +26,9 @@ from crawler.cli.selection import check_source_names
 from crawler.cli.storyfilters import story_filter_options, story_filter_values
 from crawler.config import CONFIG_ENV, Irrelevant, NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
-from crawler.extraction.language import check_language
 from crawler.output.file import output_file
 from crawler.output.formats import FORMATS, article_record, iso, write_records
+from crawler.text.languages import check_language
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.queries import ArticleFilter, iter_articles, search_articles

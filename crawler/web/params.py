@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from crawler.extraction.language import check_language
+from crawler.text.languages import check_language
 from storage.models import ARTICLE_ID_MAX, ARTICLE_ID_MIN
 from storage.queries import ArticleFilter
 

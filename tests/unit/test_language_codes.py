@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.language import KNOWN_LANGUAGES, _identifier, check_language
+from crawler.extraction.language import _identifier
+from crawler.text.languages import KNOWN_LANGUAGES, check_language
 
 
 def test_every_language_the_detector_gives_can_be_filtered_on() -> None:
