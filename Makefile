@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 upgrade: install
 	cp requirements.lock $(VENV)/requirements.lock.before
 	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) --upgrade -o requirements.lock pyproject.toml
-	@$(BIN)/python -c 'import re, sys; pins = [dict(re.findall(r"^([a-z0-9._-]+)==(\S+)", open(f).read(), re.M)) for f in sys.argv[1:]]; changed = [f"{n} {pins[0].get(n, \"-\")} -> {pins[1].get(n, \"-\")}" for n in sorted(pins[0].keys() | pins[1].keys()) if pins[0].get(n) != pins[1].get(n)]; print("\n".join(changed) or "every pin is already the newest allowed")' $(VENV)/requirements.lock.before requirements.lock
+	@$(BIN)/python -c 'import re, sys; pins = [dict(re.findall(r"^([a-z0-9._-]+)==(\S+)", open(f).read(), re.M)) for f in sys.argv[1:]]; changed = [f"{n} {pins[0].get(n) or chr(45)} -> {pins[1].get(n) or chr(45)}" for n in sorted(pins[0].keys() | pins[1].keys()) if pins[0].get(n) != pins[1].get(n)]; print("\n".join(changed) or "every pin is already the newest allowed")' $(VENV)/requirements.lock.before requirements.lock
 	$(MAKE) test
 
 # Write the lock again after an edit of pyproject.toml's dependencies, keeping every other pin.
