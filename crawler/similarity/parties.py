@@ -44,6 +44,8 @@ TOKEN_CACHE_SIZE = 100_000
 # At most this many words between a city and the instrument named after it ("Paris climate
 # change agreement", "Kunming-Montreal Global Biodiversity Framework").
 MAX_BETWEEN = 4
+# The most words a city's name spans ("Rio de Janeiro", "Sharm el Sheikh").
+MAX_CITY_WORDS = 3
 
 
 class PartiesFileError(ValueError):
@@ -151,13 +153,17 @@ class PartyTable:
         """Whether the city named at ``terms[start:end]`` is part of a treaty's name."""
         words = self._instruments
         # After it: "Paris (climate) Agreement", "Kunming-Montreal ... Framework", 巴黎协定.
-        position = end
+        # Several cities before a lower-case instrument word are its parties, not its name:
+        # "the Paris-Berlin agreement on heat networks". A name is capitalised ("the
+        # Kunming-Montreal Global Biodiversity Framework"); scripts without case keep the name.
+        position, cities = end, 1 + self._city_before(terms, raws, start, candidates)
         for _ in range(MAX_BETWEEN + 1):
             if _longest(words.instruments, terms, raws, position):
-                return True
-            step = _longest(words.between, terms, raws, position) or self._city_at(
-                terms, raws, position, candidates
-            )
+                return cities == 1 or not raws[position][:1].islower()
+            step = _longest(words.between, terms, raws, position)
+            if not step:
+                step = self._city_at(terms, raws, position, candidates)
+                cities += 1 if step else 0
             if not step:
                 break
             position += step
@@ -172,6 +178,19 @@ class PartyTable:
             if _longest(words.between, terms, raws, position) != 1:
                 return False
         return False
+
+    def _city_before(
+        self,
+        terms: list[str],
+        raws: list[str],
+        start: int,
+        candidates: list[tuple[_Pattern, ...]],
+    ) -> int:
+        """1 when a city's name ends right before ``start`` ("Paris-" of "Paris-Berlin"), else 0."""
+        for span in range(1, MAX_CITY_WORDS + 1):
+            if start - span >= 0 and self._city_at(terms, raws, start - span, candidates) == span:
+                return 1
+        return 0
 
     def _city_at(
         self,

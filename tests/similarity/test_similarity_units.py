@@ -92,6 +92,19 @@ def test_agreements_between_countries_keep_their_parties() -> None:
     assert set(find_parties("the China-EU climate agreement")) == {"cn", "eu"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Paris-Berlin agreement on heat networks was signed by both mayors.",
+        "the Paris–Berlin climate agreement",
+    ],
+)
+def test_cities_joined_before_a_lower_case_agreement_are_its_parties(text: str) -> None:
+    """City-to-city cooperation ("the Paris-Berlin agreement") names its parties; a treaty
+    named after two cities is written as a name ("Kunming-Montreal ... Framework")."""
+    assert set(find_parties(text)) == {"paris", "berlin"}
+
+
 def test_a_malformed_parties_file_names_the_entry() -> None:
     with pytest.raises(PartiesFileError, match=r"party 'x' \(parties\[0\]\): kind"):
         parse_parties([{"id": "x", "name": "X", "kind": "planet", "names": {"en": ["X"]}}])
