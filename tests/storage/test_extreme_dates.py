@@ -15,7 +15,7 @@ from crawler.similarity.signature import text_signature
 from storage.db import Database
 from storage.models import Article
 from storage.writes import store_articles
-from tests.storage.conftest import ArticleFactory
+from tests.conftest import ArticleFactory
 
 TEXT = (
     "Kenya and the United Nations signed a climate cooperation agreement on March 3, worth "

@@ -183,7 +183,7 @@ def test_select_unknown_source_names_the_known_ones() -> None:
 def test_shipped_sources_file_is_valid() -> None:
     from pathlib import Path
 
-    shipped = Path(__file__).resolve().parents[2] / "sources.yaml"
+    shipped = Path(__file__).resolve().parents[1] / "sources.yaml"
     config = load_config(shipped)
     assert len(config.sources) >= 10
 

@@ -21,7 +21,7 @@ from crawler.components.knownurls import CHECK_BATCH, KnownUrlFilter
 from spiders.source import ROLE
 from storage.db import Database
 from storage.writes import store_articles
-from tests.storage.conftest import ArticleFactory
+from tests.conftest import ArticleFactory
 
 RESPONSE = HtmlResponse("https://news.example/sitemap.xml", body=b"")
 

@@ -11,7 +11,7 @@ import yaml
 
 from crawler.yamlfile import load_data_file
 
-CRAWLER = Path(__file__).resolve().parents[2] / "crawler"
+CRAWLER = Path(__file__).resolve().parents[1] / "crawler"
 FILES = sorted((CRAWLER / "data").rglob("*.yaml")) + sorted((CRAWLER / "text").glob("*.yaml"))
 
 
