@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -301,6 +302,26 @@ class CrawlConfig(_Frozen):
     max_age_days: int | None = Field(default=None, ge=1)
 
 
+@dataclass(frozen=True)
+class ResolvedSource:
+    """One source's values for a crawl, made by ``NewsmonConfig.resolved``: what the crawl
+    settings (``crawler.settings.source_settings``) hand to its spider and components."""
+
+    name: str
+    # Pages fetched at most, and links followed at most from a discovery page.
+    max_pages: int
+    max_depth: int
+    # Feed and sitemap items older than this many days are not fetched; None: no limit.
+    max_age_days: int | None
+    recheck_days: int
+    # Topics file judging relevance; None: the shipped default.
+    topics: str | None
+    irrelevant: Irrelevant
+    language: str | None
+    timezone: str | None
+    extraction: ExtractionRules
+
+
 class NewsmonConfig(_Frozen):
     """The whole sources file."""
 
@@ -335,13 +356,22 @@ class NewsmonConfig(_Frozen):
             seen.add(source.name)
         return value
 
-    def topics_of(self, source: SourceConfig) -> str | None:
-        """The topics file judging the source's articles (None: the shipped default)."""
-        return source.topics or self.topics
-
-    def irrelevant_of(self, source: SourceConfig) -> Irrelevant:
-        """``keep`` or ``drop``: the source's own choice, else the crawl section's."""
-        return source.irrelevant or self.crawl.irrelevant
+    def resolved(self, source: SourceConfig) -> ResolvedSource:
+        """What ``source``'s crawl uses: each value the source's own, else this file's default.
+        The one place those defaults are applied."""
+        crawl = self.crawl
+        return ResolvedSource(
+            name=source.name,
+            max_pages=source.max_pages or crawl.max_pages,
+            max_depth=source.max_depth or crawl.max_depth,
+            max_age_days=source.max_age_days or crawl.max_age_days,
+            recheck_days=source.recheck_days,
+            topics=source.topics or self.topics,
+            irrelevant=source.irrelevant or crawl.irrelevant,
+            language=source.language,
+            timezone=source.timezone,
+            extraction=source.extraction,
+        )
 
     def with_irrelevant(self, policy: Irrelevant) -> NewsmonConfig:
         """This config with ``policy`` for every source (``newsmon crawl --irrelevant``)."""

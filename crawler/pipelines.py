@@ -14,7 +14,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.articles import stored_article
 from crawler.components.dbguard import DATABASE_ERRORS, database_lost, lost_database
-from crawler.config import SourceConfig
 from crawler.drops import (
     REJECTIONS,
     ExtractionCrashed,
@@ -34,6 +33,8 @@ from storage.writes import ArticleData, StoreOutcome, store_article, store_artic
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from crawler.config import ExtractionRules
+
 logger = logging.getLogger(__name__)
 
 
@@ -49,24 +50,31 @@ class ExtractionPipeline:
         self,
         crawler: Crawler,
         workers: int | None,
-        source: SourceConfig | None,
+        *,
+        language_hint: str | None = None,
+        timezone: str | None = None,
+        rules: ExtractionRules | None = None,
         topics: str | None = None,
         drop_irrelevant: bool = False,
     ) -> None:
         self.crawler = crawler
         self.workers = workers
-        self.source = source
+        self.language_hint = language_hint
+        self.timezone = timezone
+        self.rules = rules
         self.topics = topics
         self.drop_irrelevant = drop_irrelevant
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        """The source's values from its crawler's settings (``settings.source_settings``)."""
         settings = crawler.settings
-        workers = settings.getint("NEWSMON_EXTRACTION_WORKERS") or None
         return cls(
             crawler,
-            workers,
-            getattr(crawler.spidercls, "source", None),
+            settings.getint("NEWSMON_EXTRACTION_WORKERS") or None,
+            language_hint=settings.get("NEWSMON_LANGUAGE"),
+            timezone=settings.get("NEWSMON_TIMEZONE"),
+            rules=settings.get("NEWSMON_EXTRACTION_RULES"),
             topics=settings.get("NEWSMON_TOPICS") or None,
             drop_irrelevant=settings.get("NEWSMON_IRRELEVANT") == "drop",
         )
@@ -83,9 +91,9 @@ class ExtractionPipeline:
             url=item.response_url,
             body=item.body,
             content_type=item.content_type,
-            language_hint=self.source.language if self.source else None,
-            timezone=self.source.timezone if self.source else None,
-            rules=self.source.extraction if self.source else None,
+            language_hint=self.language_hint,
+            timezone=self.timezone,
+            rules=self.rules,
             published_hint=item.published_hint,
             title_hint=item.title_hint,
             topics=self.topics,

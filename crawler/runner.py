@@ -82,6 +82,8 @@ def _run_process(
     process = CrawlerProcess(project_settings(options, config))
     overrides = site_spiders()
     crawlers: list[Crawler] = []
+    # Spider classes made from ``config``, not names: Scrapy's spider loader would read the
+    # sources file again to resolve a name.
     for source in sources:
         crawler = process.create_crawler(spider_class(source, config, overrides))
         crawlers.append(crawler)

@@ -1,12 +1,16 @@
 """Scrapy settings: the project defaults (this module, named in scrapy.cfg) and the mapping from
-the sources file's ``crawl:`` section to Scrapy setting names. The one place pipeline, middleware
-and extension order lives."""
+the sources file's ``crawl:`` section and each source's resolved values to Scrapy setting names.
+The one place pipeline, middleware and extension order lives."""
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
-from crawler.config import CrawlConfig, NewsmonConfig, SourceConfig
+# typing.TYPE_CHECKING, not the bare name: Scrapy reads every upper-case name of this module
+# as a setting.
+if typing.TYPE_CHECKING:
+    from crawler.config import CrawlConfig, ResolvedSource
 
 BOT_NAME = "newsmon"
 SPIDER_LOADER_CLASS = "spiders.registry.SourceSpiderLoader"
@@ -79,24 +83,29 @@ NEWSMON_CONFIG = None  # path of the sources file; None: $NEWSMON_CONFIG or ./so
 NEWSMON_DB_URL = None  # None: $NEWSMON_DB or sqlite:///newsmon.db
 NEWSMON_TRIGGER = "manual"
 NEWSMON_EXTRACTION_WORKERS = 0  # 0: one per CPU
+# Per-source values (see source_settings), each source's crawler has its own.
+NEWSMON_MAX_AGE_DAYS = 0  # feed and sitemap items older than this are not fetched; 0: no limit
+NEWSMON_RECHECK_DAYS = 0  # stored articles published this recently are fetched again
 NEWSMON_TOPICS = None  # topics file judging relevance; None: the shipped climate cooperation
 NEWSMON_IRRELEVANT = "keep"  # irrelevant articles: "keep" (stored, flagged) or "drop"
+NEWSMON_LANGUAGE = None  # the source's language hint
+NEWSMON_TIMEZONE = None  # zone of the source's pages that state local times only
+NEWSMON_EXTRACTION_RULES = None  # the source's crawler.config.ExtractionRules
 
 
-def source_settings(source: SourceConfig, crawl: CrawlConfig) -> dict[str, Any]:
-    """Scrapy settings of one source's crawler: its bounds over the crawl section's."""
+def source_settings(source: ResolvedSource) -> dict[str, Any]:
+    """Scrapy settings of one source's crawler: how each per-source value reaches its spider
+    and components (each source has a crawler, so its settings are the source's own)."""
     return {
-        "CLOSESPIDER_PAGECOUNT": source.max_pages or crawl.max_pages,
-        "DEPTH_LIMIT": source.max_depth or crawl.max_depth,
-        "NEWSMON_MAX_AGE_DAYS": source.max_age_days or crawl.max_age_days or 0,
-    }
-
-
-def relevance_settings(source: SourceConfig, config: NewsmonConfig) -> dict[str, Any]:
-    """Scrapy settings of one source's crawler for judging relevance (see crawler/relevance)."""
-    return {
-        "NEWSMON_TOPICS": config.topics_of(source),
-        "NEWSMON_IRRELEVANT": config.irrelevant_of(source),
+        "CLOSESPIDER_PAGECOUNT": source.max_pages,
+        "DEPTH_LIMIT": source.max_depth,
+        "NEWSMON_MAX_AGE_DAYS": source.max_age_days or 0,
+        "NEWSMON_RECHECK_DAYS": source.recheck_days,
+        "NEWSMON_TOPICS": source.topics,
+        "NEWSMON_IRRELEVANT": source.irrelevant,
+        "NEWSMON_LANGUAGE": source.language,
+        "NEWSMON_TIMEZONE": source.timezone,
+        "NEWSMON_EXTRACTION_RULES": source.extraction,
     }
 
 

@@ -11,13 +11,14 @@ import builtins
 import importlib
 import inspect
 import pkgutil
+from functools import cached_property
 from typing import Self
 
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
 from crawler.config import NewsmonConfig, SourceConfig, load_config
-from crawler.settings import crawl_settings, relevance_settings, source_settings
+from crawler.settings import crawl_settings, source_settings
 from spiders.source import SourceSpider
 
 
@@ -37,12 +38,13 @@ def spider_class(
     config: NewsmonConfig,
     overrides: dict[str, type[SourceSpider]] | None = None,
 ) -> type[SourceSpider]:
-    """The spider class crawling ``source``, its Scrapy settings taken from the config."""
+    """The spider class crawling ``source``: the source as its ``source`` attribute (what to
+    crawl), and as its Scrapy settings the crawl section's and the source's resolved values
+    (how: the spider and every component read those from the crawler's settings)."""
     base = (overrides or {}).get(source.name, SourceSpider)
     custom = {
         **crawl_settings(config.crawl),
-        **source_settings(source, config.crawl),
-        **relevance_settings(source, config),
+        **source_settings(config.resolved(source)),
         **(getattr(base, "custom_settings", None) or {}),
     }
     class_name = "".join(p.capitalize() for p in source.name.replace("-", "_").split("_"))
@@ -59,31 +61,38 @@ def spider_class(
 
 
 class SourceSpiderLoader:
-    """Implements Scrapy's ``SpiderLoaderProtocol`` (SPIDER_LOADER_CLASS)."""
+    """Implements Scrapy's ``SpiderLoaderProtocol`` (SPIDER_LOADER_CLASS) for the ``scrapy``
+    command. Scrapy makes one for every ``CrawlerProcess``, ``newsmon crawl``'s too, which
+    hands it spider classes instead of names: so the sources file is read only when a spider
+    is asked for by name, and only that spider's class is built."""
 
     def __init__(self, settings: BaseSettings) -> None:
-        self.config = load_config(settings.get("NEWSMON_CONFIG"))
-        overrides = site_spiders()
-        self._spiders = {
-            s.name: spider_class(s, self.config, overrides) for s in self.config.sources
-        }
+        self._config_path: str | None = settings.get("NEWSMON_CONFIG")
+        self._spiders: dict[str, type[SourceSpider]] = {}
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
         return cls(settings)
 
+    @cached_property
+    def config(self) -> NewsmonConfig:
+        return load_config(self._config_path)
+
     def load(self, spider_name: str) -> type[SourceSpider]:
-        try:
-            return self._spiders[spider_name]
-        except KeyError:
-            raise KeyError(f"Spider not found: {spider_name}") from None
+        if spider_name not in self._spiders:
+            try:
+                source = self.config.source(spider_name)
+            except KeyError:
+                raise KeyError(f"Spider not found: {spider_name}") from None
+            self._spiders[spider_name] = spider_class(source, self.config, site_spiders())
+        return self._spiders[spider_name]
 
     def list(self) -> list[str]:
-        return list(self._spiders)
+        return [source.name for source in self.config.sources]
 
     def find_by_request(self, request: Request) -> builtins.list[str]:
         return [
-            name
-            for name, cls in self._spiders.items()
-            if any(d in request.url for d in cls.source.discovery_urls)
+            source.name
+            for source in self.config.sources
+            if any(d in request.url for d in source.discovery_urls)
         ]

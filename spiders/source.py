@@ -232,7 +232,7 @@ class SourceSpider(Spider):
         )
 
     def _oldest_accepted(self) -> datetime | None:
-        days = self.source.max_age_days or self.settings.getint("NEWSMON_MAX_AGE_DAYS") or None
+        days = self.settings.getint("NEWSMON_MAX_AGE_DAYS")
         return datetime.now(UTC) - timedelta(days=days) if days else None
 
     # --- errors ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_an_exception_in_the_worker_fails_the_page_and_is_recorded(
     monkeypatch.setattr(pipelines.POOL, "run", broken)
     crawler = get_crawler()
     crawler.spider = SimpleNamespace(crawl_errors=[])
-    pipeline = ExtractionPipeline(crawler, workers=1, source=None)
+    pipeline = ExtractionPipeline(crawler, workers=1)
     item = PageItem(
         source="wire",
         urls=(URL,),

@@ -641,7 +641,7 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     # absent): re-extraction then judges each source as its crawls do.
     config = app.optional_config()
     rules = {s.name: s.extraction for s in config.sources} if config else {}
-    topics = {s.name: config.topics_of(s) for s in config.sources} if config else {}
+    topics = {s.name: config.resolved(s).topics for s in config.sources} if config else {}
     db = app.database(create=False)
     try:
         with db.session() as session:

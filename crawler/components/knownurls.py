@@ -63,8 +63,7 @@ class KnownUrlFilter:
         return wanted
 
     def _recheck_since(self) -> datetime | None:
-        source = getattr(self.crawler.spidercls, "source", None)
-        days = source.recheck_days if source else 0
+        days = self.crawler.settings.getint("NEWSMON_RECHECK_DAYS")
         return datetime.now(UTC) - timedelta(days=days) if days else None
 
     # Article requests are held back and checked ``CHECK_BATCH`` at a time, in one query:

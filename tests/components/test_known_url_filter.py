@@ -27,10 +27,7 @@ RESPONSE = HtmlResponse("https://news.example/sitemap.xml", body=b"")
 
 
 def _filter(db: Database, recheck_days: int = 0) -> tuple[KnownUrlFilter, MemoryStatsCollector]:
-    crawler: Any = SimpleNamespace(
-        settings=Settings(),
-        spidercls=SimpleNamespace(source=SimpleNamespace(recheck_days=recheck_days)),
-    )
+    crawler: Any = SimpleNamespace(settings=Settings({"NEWSMON_RECHECK_DAYS": recheck_days}))
     stats = MemoryStatsCollector(crawler)
     crawler.stats = stats
     mw = KnownUrlFilter.__new__(KnownUrlFilter)

@@ -11,7 +11,7 @@ from crawler.config import load_config, parse_config
 from crawler.errors import ConfigError
 from crawler.relevance import DEFAULT_TOPICS, TopicsError, assess, load_topics
 from crawler.relevance.topics import parse_topics
-from crawler.settings import relevance_settings
+from crawler.settings import source_settings
 
 OCEAN = """
 name: ocean-cooperation
@@ -122,17 +122,15 @@ def test_topics_paths_are_relative_to_the_sources_file(tmp_path: Path) -> None:
     )
     config = load_config(sources)
     wire, other = config.sources
-    assert config.topics_of(wire) == str(tmp_path / "topics" / "local.yaml")
-    assert config.topics_of(other) == str(tmp_path / "ocean.yaml")
+    assert config.resolved(wire).topics == str(tmp_path / "topics" / "local.yaml")
+    assert config.resolved(other).topics == str(tmp_path / "ocean.yaml")
 
 
 def test_without_topics_the_shipped_default_is_used() -> None:
     config = parse_config(SOURCE)
-    assert config.topics_of(config.sources[0]) is None
-    assert relevance_settings(config.sources[0], config) == {
-        "NEWSMON_TOPICS": None,
-        "NEWSMON_IRRELEVANT": "keep",
-    }
+    settings = source_settings(config.resolved(config.sources[0]))
+    assert settings["NEWSMON_TOPICS"] is None
+    assert settings["NEWSMON_IRRELEVANT"] == "keep"
 
 
 def test_irrelevant_defaults_to_keep_and_a_source_may_drop() -> None:
@@ -141,9 +139,10 @@ def test_irrelevant_defaults_to_keep_and_a_source_may_drop() -> None:
         "  - name: other\n    feeds: ['https://example.org/b']\n"
     )
     wire, other = config.sources
-    assert config.irrelevant_of(wire) == "keep" and config.irrelevant_of(other) == "drop"
+    assert config.resolved(wire).irrelevant == "keep"
+    assert config.resolved(other).irrelevant == "drop"
     overridden = config.with_irrelevant("keep")
-    assert {overridden.irrelevant_of(s) for s in overridden.sources} == {"keep"}
+    assert {overridden.resolved(s).irrelevant for s in overridden.sources} == {"keep"}
 
 
 @pytest.mark.parametrize(
