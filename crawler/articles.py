@@ -1,12 +1,24 @@
-"""From what extraction found on a page to the row storage writes: one mapping, shared by
-the crawl's storage pipeline and by ``newsmon reextract``, so both store the same fields."""
+"""What extraction found on a page: the item the extraction pipeline hands to storage, and
+the one mapping to the row storage writes, shared by the crawl's storage pipeline and by
+``newsmon reextract``, so both store the same fields."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from crawler.extraction.page import ExtractedArticle
+from crawler.items import PageItem
 from storage.writes import ArticleData
+
+
+@dataclass
+class ArticleItem:
+    """A fetched page that holds an article (``ExtractionPipeline``'s output), and the
+    article found on it."""
+
+    page: PageItem
+    article: ExtractedArticle
 
 
 def stored_article(

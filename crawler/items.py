@@ -1,11 +1,11 @@
-"""The item a spider yields for every fetched article page; pipelines fill in the rest."""
+"""The item a spider yields for every fetched article page. It holds only what the fetch
+learned: what extraction finds is ``crawler.articles.ArticleItem``, so a spider never imports
+the extraction passes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from crawler.extraction.page import ExtractedArticle
 
 
 @dataclass
@@ -25,4 +25,3 @@ class PageItem:
     # ``body`` as the server gzipped it, to store as it is (crawler.pagebody); None: not
     # gzipped, or not in a form that can be stored.
     body_gzip: bytes | None = field(default=None, repr=False)
-    extracted: ExtractedArticle | None = None

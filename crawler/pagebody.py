@@ -20,6 +20,9 @@ COMPRESSION_LEVEL = 3
 GZIP_MAGIC = b"\x1f\x8b"
 # request.meta key holding an article response's body as the server gzipped it.
 GZIP_BODY = "newsmon_gzip_body"
+# Content-Types a page may hold an article in: the spider stops downloading any other, and
+# extraction rejects any other as NotHtml.
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 # A gzip member ends with its CRC-32 and ISIZE, the inflated length modulo 2**32 (4 bytes).
 _ISIZE = 4
 _GZIP_MIN = 18  # a 10-byte header, an empty deflate stream's 2 bytes, the 8-byte trailer

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.articles import stored_article
+from crawler.articles import ArticleItem, stored_article
 from crawler.components.dbguard import DATABASE_ERRORS, database_lost, lost_database
+from crawler.crawlstate import database_url, record_crawl_error
 from crawler.drops import (
     REJECTIONS,
     ExtractionCrashed,
@@ -24,8 +25,6 @@ from crawler.drops import (
 from crawler.extraction.page import ExtractedArticle, PageInput, Rejection, extract_page
 from crawler.extraction.workers import POOL, WorkerCrashed
 from crawler.items import PageItem
-from crawler.settings import database_url
-from spiders.source import record_crawl_error
 from storage.db import Database, open_database
 from storage.errors import StorageError
 from storage.writes import ArticleData, StoreOutcome, store_article, store_articles
@@ -86,7 +85,7 @@ class ExtractionPipeline:
     def close_spider(self) -> None:
         POOL.release()
 
-    async def process_item(self, item: PageItem) -> PageItem:
+    async def process_item(self, item: PageItem) -> ArticleItem:
         page = PageInput(
             url=item.response_url,
             body=item.body,
@@ -124,8 +123,7 @@ class ExtractionPipeline:
                 f"{item.response_url}: relevance {result.relevance} "
                 f"(topics: {', '.join(result.topics) or 'none'})"
             )
-        item.extracted = result
-        return item
+        return ArticleItem(page=item, article=result)
 
 
 class StoragePipeline:
@@ -169,16 +167,16 @@ class StoragePipeline:
         if self.db is not None:
             self.db.dispose()
 
-    async def process_item(self, item: PageItem) -> PageItem:
-        assert self.db is not None and item.extracted is not None
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert self.db is not None
         try:
-            data = article_data(item, item.extracted)
+            data = article_data(item.page, item.article)
         except ValueError as exc:
             # ArticleData refused a field (an absurdly long URL, say).
-            raise StorageFailed(self._failed(item, exc)) from None
+            raise StorageFailed(self._failed(item.page, exc)) from None
         loop = asyncio.get_running_loop()
         stored: asyncio.Future[StoreOutcome] = loop.create_future()
-        self._pending.append((item, data, stored))
+        self._pending.append((item.page, data, stored))
         if len(self._pending) >= self.batch_size or not POOL.running:
             self._flush()
         else:

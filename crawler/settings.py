@@ -129,10 +129,3 @@ def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
         "NEWSMON_EXTRACTION_WORKERS": crawl.extraction_workers or 0,
         "HTTPCACHE_ENABLED": crawl.http_cache,
     }
-
-
-def database_url(settings: Any) -> str:
-    """The database a crawl writes to: ``NEWSMON_DB_URL``, else ``$NEWSMON_DB``, else SQLite."""
-    from storage.db import resolve_database_url
-
-    return resolve_database_url(settings.get("NEWSMON_DB_URL"))

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,16 +41,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 
 from crawler.config import NewsmonConfig, parse_duration
+from crawler.status.jobtable import JOB_PREFIX, JOB_TABLE
+from crawler.status.triggers import build_trigger, is_due
 from scheduler.jobs import CrawlOutcome, CrawlSupervisor
 from scheduler.snapshot import ConfigSnapshots
-from scheduler.triggers import build_trigger, is_due
 from storage.db import Database, open_database
 from storage.queries import last_started_by_source
 from storage.writes import mark_interrupted_runs
 
 logger = logging.getLogger("newsmon.scheduler")
-JOB_PREFIX = "crawl:"
-JOB_TABLE = "apscheduler_jobs"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
@@ -366,16 +364,3 @@ def configure_logging(config: NewsmonConfig, verbose: bool) -> None:
             handler.setFormatter(logging.Formatter(LOG_FORMAT))
             logger_.addHandler(handler)
         logger_.propagate = False
-
-
-def iter_job_next_runs(db: Database) -> Iterator[tuple[str, datetime]]:
-    """Next run times the daemon stored (source, time), for ``newsmon status``."""
-    from sqlalchemy import inspect, text
-
-    if not inspect(db.engine).has_table(JOB_TABLE):
-        return
-    with db.engine.connect() as connection:
-        rows = connection.execute(text(f"SELECT id, next_run_time FROM {JOB_TABLE}")).all()
-    for job_id, next_run in rows:
-        if job_id.startswith(JOB_PREFIX) and next_run is not None:
-            yield job_id.removeprefix(JOB_PREFIX), datetime.fromtimestamp(next_run, tz=UTC)

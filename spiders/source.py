@@ -22,28 +22,20 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from crawler.components.retry import DEFAULT_MAX_RETRY_AFTER
 from crawler.config import SourceConfig
-from crawler.extraction.page import HTML_TYPES
+from crawler.crawlstate import IGNORED_PREFIX, LINK, ROLE, record_crawl_error
+from crawler.failures import FetchLimits, describe_failure, fetch_limits, refusal
 from crawler.items import PageItem
-from crawler.pagebody import GZIP_BODY, server_gzip
+from crawler.pagebody import GZIP_BODY, HTML_TYPES, server_gzip
 from crawler.urls import normalize_url, strip_session_ids
-from spiders.failures import FetchLimits, describe_failure, refusal
 from spiders.feed import FeedError, read_feed
 from spiders.links import ArticleLink, merge_links
 from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
 
-# Request.meta key saying what a request is for: "feed", "sitemap", "listing" or "article".
-ROLE = "newsmon_role"
-DISCOVERY_ROLES = ("feed", "sitemap", "listing")
-LINK = "newsmon_link"
 # Request.meta key of a sitemap request: the sitemaps that led to it, to catch index loops.
 SITEMAP_CHAIN = "newsmon_sitemap_chain"
-MAX_ERRORS_KEPT = 200
 # HTTP answers that will not change on a retry: gone, not found, legally withheld.
 PERMANENT_HTTP_ERRORS = (404, 410, 451)
-# Stats prefix of requests Scrapy refused to send, by reason (see crawler.components.crawlrun).
-IGNORED_PREFIX = "newsmon/ignored/"
 
 
 class SourceSpider(Spider):
@@ -262,14 +254,7 @@ class SourceSpider(Spider):
 
     @cached_property
     def _fetch_limits(self) -> FetchLimits:
-        return FetchLimits(
-            max_size=self.settings.getint("DOWNLOAD_MAXSIZE"),
-            timeout=self.settings.getfloat("DOWNLOAD_TIMEOUT"),
-            max_redirects=self.settings.getint("REDIRECT_MAX_TIMES"),
-            max_retry_after=self.settings.getfloat(
-                "NEWSMON_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER
-            ),
-        )
+        return fetch_limits(self.settings)
 
     @cached_property
     def _article_extractor(self) -> LinkExtractor:
@@ -279,14 +264,6 @@ class SourceSpider(Spider):
     def _follow_extractor(self) -> LinkExtractor:
         # No follow patterns: only the start pages are listings.
         return LinkExtractor(allow=self.source.follow or [r"(?!)"], unique=True)
-
-
-def record_crawl_error(crawler: Crawler, message: str) -> None:
-    """Keep a readable error of this crawl for crawl_runs (the recorder extension reads the
-    list), at most MAX_ERRORS_KEPT of them. For components that are not the spider."""
-    errors: list[str] | None = getattr(crawler.spider, "crawl_errors", None)
-    if errors is not None and len(errors) < MAX_ERRORS_KEPT:
-        errors.append(message)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -11,8 +11,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawler.components.keepgzip import ServerGzipKeeper
+from crawler.crawlstate import ROLE
 from crawler.pagebody import GZIP_BODY, GZIP_MAGIC, compress_body, inflate_body, server_gzip
-from spiders.source import ROLE
 
 PAGE = "<html><body><p>Coopération climatique 气候合作</p></body></html>".encode() * 50
 

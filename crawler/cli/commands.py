@@ -549,8 +549,8 @@ def _onboarding_log_level(app: AppContext) -> str:
 def status(app: AppContext, fmt: str) -> None:
     """Per source: schedule, next run, last run, new articles, health. Exit 1 if any source
     is broken (for cron jobs and monitoring checks)."""
-    from scheduler.daemon import iter_job_next_runs
-    from scheduler.status import source_statuses
+    from crawler.status.jobtable import iter_job_next_runs
+    from crawler.status.sources import source_statuses
 
     # The sources file adds schedules; without the default one, status reports the database.
     config = app.optional_config()

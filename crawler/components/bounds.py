@@ -20,7 +20,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 
-from spiders.source import IGNORED_PREFIX
+from crawler.crawlstate import IGNORED_PREFIX
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -11,9 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.components.dbguard import DATABASE_ERRORS, DB_FAILURE, database_lost, lost_database
 from crawler.components.knownurls import ALREADY_STORED
+from crawler.crawlstate import IGNORED_PREFIX, database_url
 from crawler.drops import FAILURES
-from crawler.settings import database_url
-from spiders.source import IGNORED_PREFIX
 from storage.db import Database, open_database
 from storage.errors import StorageError
 from storage.writes import finish_run, mark_interrupted_runs, start_run

@@ -18,8 +18,7 @@ from scrapy.utils.defer import _schedule_coro
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
-from crawler.settings import database_url
-from spiders.source import record_crawl_error
+from crawler.crawlstate import database_url, record_crawl_error
 from storage.db import mask_url
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from crawler.crawlstate import ROLE
 from crawler.pagebody import GZIP_BODY
-from spiders.source import ROLE
 
 if TYPE_CHECKING:
     from scrapy import Request

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Request
 
 from crawler.components.dbguard import DATABASE_ERRORS, database_lost
-from crawler.settings import database_url
-from spiders.source import ROLE
+from crawler.crawlstate import ROLE, database_url
 from storage.db import Database, open_database
 from storage.queries import known_urls, recent_article_urls
 

@@ -25,7 +25,7 @@ from scrapy.downloadermiddlewares.redirect import (
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware as ScrapyRedirectMiddleware
 from w3lib.url import safe_url_string
 
-from spiders.failures import RedirectLoop
+from crawler.failures import RedirectLoop
 
 if TYPE_CHECKING:
     from scrapy.http import Response

@@ -17,13 +17,11 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
-from spiders.failures import RETRY_AFTER_REFUSED
+from crawler.failures import DEFAULT_MAX_RETRY_AFTER, RETRY_AFTER_REFUSED
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
-
-DEFAULT_MAX_RETRY_AFTER = 60.0
 
 
 def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:

@@ -23,8 +23,7 @@ from scrapy import Request, signals
 from scrapy.http import Response
 
 from crawler.components.dbguard import DATABASE_ERRORS, database_lost
-from crawler.settings import database_url
-from spiders.source import DISCOVERY_ROLES, ROLE
+from crawler.crawlstate import DISCOVERY_ROLES, ROLE, database_url
 from storage.db import Database, open_database
 from storage.queries import get_validators
 from storage.writes import save_validators

@@ -14,13 +14,11 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
-from crawler.components.retry import DEFAULT_MAX_RETRY_AFTER
-from spiders.failures import FetchLimits, describe_failure
+from crawler.failures import FetchLimits, describe_failure, fetch_limits
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +61,3 @@ def is_robots_request(request: Request) -> bool:
         return False
     first_url = request.meta.get("redirect_urls", [request.url])[0]
     return urlsplit(first_url).path == "/robots.txt"
-
-
-def fetch_limits(settings: BaseSettings) -> FetchLimits:
-    """The crawl's limits from its settings, to name them in reasons."""
-    return FetchLimits(
-        max_size=settings.getint("DOWNLOAD_MAXSIZE"),
-        timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
-        max_redirects=settings.getint("REDIRECT_MAX_TIMES"),
-        max_retry_after=settings.getfloat("NEWSMON_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER),
-    )

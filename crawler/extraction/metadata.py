@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from crawler.extraction.dates import plausible_date
+from crawler.text.isodate import parse_datetime
 
 # Meta tags naming the publication time, most specific first.
 DATE_META = (
@@ -168,22 +169,6 @@ def clean_authors(names: list[str]) -> tuple[str, ...]:
         if 1 < len(name) <= 80 and not name.startswith(("http", "@")) and not _DIGIT.search(name):
             cleaned.append(name)
     return tuple(dict.fromkeys(cleaned))
-
-
-def parse_datetime(value: str) -> datetime | None:
-    """ISO 8601 with or without offset (``+08:00``, ``+0800``, ``Z``); None if unparsable."""
-    value = value.strip()
-    if not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        return None
-    value = re.sub(r"Z$", "+00:00", value)
-    value = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value)
-    try:
-        return datetime.fromisoformat(value.replace(" ", "T", 1))
-    except ValueError:
-        try:
-            return datetime.fromisoformat(value[:10])
-        except ValueError:
-            return None
 
 
 def _published_candidates(tree: HtmlElement, head: _Head) -> Iterator[str]:

@@ -67,7 +67,7 @@ from crawler.extraction.metadata import read_metadata
 from crawler.extraction.region import Region, block_score, find_region
 from crawler.extraction.rules import apply_tree_rules
 from crawler.extraction.titles import choose_title, find_headline
-from crawler.pagebody import compress_body
+from crawler.pagebody import HTML_TYPES, compress_body
 from crawler.relevance import TopicsError, assess, load_topics
 from crawler.similarity.signature import TextSignature, text_signature
 from crawler.text.folding import search_terms
@@ -83,7 +83,6 @@ MIN_BODY_WEIGHT = 120
 # back in a long run. Rarely: their LRU caches are bounded, and each reset costs 40-50 ms of
 # CPU, most of it the full collection; every 200 pages that was 1.5% of extraction.
 RESET_CACHES_EVERY = 5000
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 
 _pages_since_reset = 0
 

@@ -21,6 +21,9 @@ from scrapy.settings import Settings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.articles import ArticleItem
+from crawler.crawlstate import DISCOVERY_ROLES, LINK, ROLE
+from crawler.failures import describe_failure
 from crawler.items import PageItem
 from crawler.onboarding.discover import sniff
 from crawler.onboarding.findings import (
@@ -31,8 +34,7 @@ from crawler.onboarding.findings import (
     SampledArticle,
 )
 from crawler.urls import normalize_url
-from spiders.failures import describe_failure
-from spiders.source import DISCOVERY_ROLES, LINK, ROLE, SourceSpider
+from spiders.source import SourceSpider
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -277,10 +279,10 @@ class CheckRecorder:
         return article
 
     def item_scraped(self, item: Any, response: Response | None) -> None:
-        if not isinstance(item, PageItem) or item.extracted is None:
+        if not isinstance(item, ArticleItem):
             return
-        found = item.extracted
-        article = self._article(item, response)
+        found = item.article
+        article = self._article(item.page, response)
         article.outcome = "article"
         article.sample = SampledArticle(
             title=found.title,
@@ -288,8 +290,8 @@ class CheckRecorder:
             published_at=found.published_at,
             language=found.language,
             encoding=found.encoding,
-            body=item.body,
-            content_type=item.content_type,
+            body=item.page.body,
+            content_type=item.page.content_type,
         )
 
     def item_dropped(self, item: Any, response: Response | None, exception: Exception) -> None:

@@ -77,7 +77,7 @@ def unreachable_hint(runs: Sequence[CrawlRun]) -> str | None:
     error a failed DNS lookup or a refused connection): the network, not 30 broken sites,
     is then the likely cause."""
     # Imported here: spiders pull in Scrapy, which `newsmon status` does not need.
-    from spiders.failures import CONNECTION_REFUSED, HOST_NOT_FOUND
+    from crawler.failures import CONNECTION_REFUSED, HOST_NOT_FOUND
 
     kinds: list[str] = []
     for run in runs:

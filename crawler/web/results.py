@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from crawler.config import NewsmonConfig
+from crawler.status.jobtable import iter_job_next_runs
+from crawler.status.sources import SourceStatus, source_statuses
 from crawler.web.params import FeedParams, SearchParams
-from scheduler.daemon import iter_job_next_runs
-from scheduler.status import SourceStatus, source_statuses
 from storage.db import Database
 from storage.models import Article
 from storage.paging import Facets, count_articles, count_facets, list_articles

@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy.http import TextResponse
 
-from crawler.extraction.metadata import parse_datetime
+from crawler.text.isodate import parse_datetime
 from spiders.links import ArticleLink
 from spiders.source import SourceSpider
 

@@ -18,7 +18,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.components import knownurls as middlewares
 from crawler.components.knownurls import CHECK_BATCH, KnownUrlFilter
-from spiders.source import ROLE
+from crawler.crawlstate import ROLE
 from storage.db import Database
 from storage.writes import store_articles
 from tests.conftest import ArticleFactory

@@ -14,8 +14,8 @@ from twisted.python.failure import Failure
 
 from crawler.components.retry import retry_after_seconds
 from crawler.extraction.encoding import decode_html
+from crawler.failures import FetchLimits, describe_failure, format_size, refusal
 from crawler.urls import normalize_url, strip_session_ids
-from spiders.failures import FetchLimits, describe_failure, format_size, refusal
 from spiders.feed import FeedError, read_feed
 from spiders.sitemap import parse_sitemap
 

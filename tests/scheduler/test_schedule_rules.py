@@ -9,8 +9,8 @@ import pytest
 
 from crawler.config import ScheduleConfig, parse_config, parse_duration
 from crawler.errors import ConfigError
-from scheduler.health import assess
-from scheduler.triggers import build_trigger, is_due, next_run_after
+from crawler.status.health import assess
+from crawler.status.triggers import build_trigger, is_due, next_run_after
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

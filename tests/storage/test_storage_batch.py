@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select, text
 
 from crawler import pipelines
+from crawler.articles import ArticleItem
 from crawler.drops import StorageFailed
 from crawler.extraction.page import ExtractedArticle, content_hash
 from crawler.items import PageItem
@@ -289,8 +290,8 @@ def test_a_duplicate_lookup_leaves_out_ids_from_its_bound(db: Database, make_art
         )
 
 
-def _item(data: ArticleData) -> PageItem:
-    item = PageItem(
+def _item(data: ArticleData) -> ArticleItem:
+    page = PageItem(
         source=data.source,
         urls=(data.url,),
         response_url=data.url,
@@ -299,7 +300,7 @@ def _item(data: ArticleData) -> PageItem:
         content_type="text/html",
         fetched_at=data.fetched_at,
     )
-    item.extracted = ExtractedArticle(
+    article = ExtractedArticle(
         title=data.title,
         text=data.text,
         published_at=data.published_at,
@@ -312,7 +313,7 @@ def _item(data: ArticleData) -> PageItem:
         content_hash=data.content_hash,
         body_z=data.body_z,
     )
-    return item
+    return ArticleItem(page=page, article=article)
 
 
 def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
@@ -350,7 +351,12 @@ def test_the_pipeline_stores_the_rest_of_a_batch_that_fails(
         results = asyncio.run(crawl())
     finally:
         pipeline.close_spider()
-    assert [type(result) for result in results] == [PageItem, StorageFailed, PageItem, PageItem]
+    assert [type(result) for result in results] == [
+        ArticleItem,
+        StorageFailed,
+        ArticleItem,
+        ArticleItem,
+    ]
     assert str(results[1]).startswith("cannot store https://a.example/bad: simulated failure")
     assert crawler.stats.get_value("newsmon/articles_new") == 3
     with db.session() as session:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from crawler.config import NewsmonConfig
-from scheduler.health import assess
-from scheduler.triggers import next_run_after
+from crawler.status.health import assess
+from crawler.status.triggers import next_run_after
 from storage.db import Database
 from storage.queries import (
     RunSummary,

@@ -9,6 +9,7 @@ crawl_runs row is read by whoever runs newsmon, so each kind gets a sentence her
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scrapy import Request
 from scrapy.exceptions import (
@@ -24,12 +25,17 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
 # Request.meta key set by crawler.components.retry when a Retry-After asked for a longer wait than a
 # crawl allows: the value is the requested wait in seconds.
 RETRY_AFTER_REFUSED = "newsmon_retry_after_refused"
 # How describe_failure words a site that could not be reached (crawler.output.summary reads them).
 HOST_NOT_FOUND = "host name not found (DNS)"
 CONNECTION_REFUSED = "connection refused"
+# Seconds a crawl waits at most for a Retry-After (``NEWSMON_MAX_RETRY_AFTER`` overrides it).
+DEFAULT_MAX_RETRY_AFTER = 60.0
 
 
 class RedirectLoop(IgnoreRequest):
@@ -44,6 +50,16 @@ class FetchLimits:
     timeout: float
     max_redirects: int
     max_retry_after: float
+
+
+def fetch_limits(settings: BaseSettings) -> FetchLimits:
+    """The crawl's limits from its settings, to name them in reasons."""
+    return FetchLimits(
+        max_size=settings.getint("DOWNLOAD_MAXSIZE"),
+        timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
+        max_redirects=settings.getint("REDIRECT_MAX_TIMES"),
+        max_retry_after=settings.getfloat("NEWSMON_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER),
+    )
 
 
 def refusal(failure: Failure) -> str | None:
