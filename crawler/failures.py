@@ -25,6 +25,8 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.status.health import CONNECTION_REFUSED, HOST_NOT_FOUND
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -32,8 +34,7 @@ if TYPE_CHECKING:
 # crawl allows: the value is the requested wait in seconds.
 RETRY_AFTER_REFUSED = "newsmon_retry_after_refused"
 # How describe_failure words a site that could not be reached (crawler.output.summary reads them).
-HOST_NOT_FOUND = "host name not found (DNS)"
-CONNECTION_REFUSED = "connection refused"
+# HOST_NOT_FOUND, CONNECTION_REFUSED: worded where runs are read back (crawler.status.health).
 # Seconds a crawl waits at most for a Retry-After (``NEWSMON_MAX_RETRY_AFTER`` overrides it).
 DEFAULT_MAX_RETRY_AFTER = 60.0
 

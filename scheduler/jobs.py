@@ -24,6 +24,7 @@ from typing import IO
 
 from sqlalchemy import select
 
+from scheduler.reachability import ReachabilityWatch
 from scheduler.snapshot import ConfigSnapshots
 from storage.db import Database
 from storage.models import CrawlRun, Source
@@ -74,6 +75,7 @@ class CrawlSupervisor:
         self._lock = threading.Lock()
         self._running: dict[str, subprocess.Popen[bytes]] = {}
         self._stopping: set[int] = set()
+        self.reachability = ReachabilityWatch()
 
     @property
     def running(self) -> list[str]:
@@ -230,6 +232,7 @@ class CrawlSupervisor:
             counts,
             f" reason={outcome.reason!r}" if outcome.reason else "",
         )
+        self.reachability.observe(source, run)
         return outcome
 
 

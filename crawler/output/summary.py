@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from crawler.status.health import OFFLINE_HINT, unreachable_detail, unreachable_kind
 from storage.models import CrawlRun
 
 
@@ -76,31 +77,10 @@ def unreachable_hint(runs: Sequence[CrawlRun]) -> str | None:
     """One line when no source could be reached at all (each failed without a page, every
     error a failed DNS lookup or a refused connection): the network, not 30 broken sites,
     is then the likely cause."""
-    # Imported here: spiders pull in Scrapy, which `newsmon status` does not need.
-    from crawler.failures import CONNECTION_REFUSED, HOST_NOT_FOUND
-
-    kinds: list[str] = []
-    for run in runs:
-        errors = run.errors or []
-        if run.status != "failed" or run.pages_fetched or not errors:
-            return None
-        if all(HOST_NOT_FOUND in error for error in errors):
-            kinds.append("DNS lookup failed")
-        elif all(HOST_NOT_FOUND in error or CONNECTION_REFUSED in error for error in errors):
-            kinds.append("connection refused")
-        else:
-            return None
-    if not kinds:
+    kinds = [kind for run in runs if (kind := unreachable_kind(run))]
+    if not kinds or len(kinds) < len(runs):
         return None
-    counts = {kind: kinds.count(kind) for kind in dict.fromkeys(kinds)}
-    if len(counts) == 1:
-        detail = f"{kinds[0]} for all {len(kinds)}"
-    else:
-        detail = f"of {len(kinds)}: " + ", ".join(f"{kind} for {n}" for kind, n in counts.items())
-    return (
-        f"no source could be reached ({detail}): is this machine offline? "
-        "Try `newsmon demo` for a sample run without network."
-    )
+    return f"no source could be reached ({unreachable_detail(kinds)}): {OFFLINE_HINT}"
 
 
 def print_sources(path: Path, rows: Iterable[dict[str, Any]]) -> None:
