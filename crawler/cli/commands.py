@@ -31,7 +31,8 @@ from crawler.output.formats import FORMATS, article_record, iso, write_records
 from crawler.text.languages import check_language
 from storage.db import Database, open_database, resolve_database_url
 from storage.errors import StorageError
-from storage.queries import ArticleFilter, iter_articles, search_articles
+from storage.filters import ArticleFilter
+from storage.queries import iter_articles, search_articles
 
 if TYPE_CHECKING:
     from crawler.extraction.page import Rejection

@@ -24,7 +24,8 @@ from crawler.output.search import print_search_results
 from crawler.output.summary import print_summary
 from crawler.runner import CrawlOptions, run_crawl
 from storage.db import open_database
-from storage.queries import ArticleFilter, count_search_hits, search_articles
+from storage.filters import ArticleFilter
+from storage.queries import count_search_hits, search_articles
 
 # A loopback site needs no politeness delays.
 DEMO_CRAWL = """

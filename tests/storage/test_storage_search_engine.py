@@ -19,9 +19,10 @@ import storage.search
 from crawler.cli import main
 from storage.db import Database
 from storage.errors import QuerySyntaxError
+from storage.filters import ArticleFilter
 from storage.fts import meta_terms
 from storage.models import Article
-from storage.queries import ArticleFilter, count_search_hits, search_articles
+from storage.queries import count_search_hits, search_articles
 from storage.writes import store_article
 
 MIGRATION = Path(storage.search.__file__).parent / "migrations/versions/0005_search_meta_terms.py"
