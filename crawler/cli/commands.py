@@ -29,7 +29,7 @@ from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavai
 from crawler.output.file import output_file
 from crawler.output.formats import FORMATS, article_record, iso, write_records
 from crawler.text.languages import check_language
-from storage.db import Database, open_database, resolve_database_url
+from storage.db import Database, mask_url, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.filters import ArticleFilter
 from storage.queries import iter_articles, search_articles
@@ -415,7 +415,7 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
         with db.session() as session:
             article = get_article(session, article_id)
             if article is None:
-                raise UsageError(f"no article with id {article_id} in {_masked(app.db_url)}")
+                raise UsageError(f"no article with id {article_id} in {mask_url(app.db_url)}")
             if fmt == "json":
                 click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
                 return
@@ -621,7 +621,7 @@ def db() -> None:
 def db_upgrade(app: AppContext) -> None:
     """Create or migrate the database schema to the current version."""
     app.database().dispose()
-    click.echo(f"database schema is up to date: {_masked(app.db_url)}", err=True)
+    click.echo(f"database schema is up to date: {mask_url(app.db_url)}", err=True)
 
 
 @main.command()
@@ -859,12 +859,3 @@ def stories(
             write_stories(found, fmt, sys.stdout)
     finally:
         db.dispose()
-
-
-def _masked(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url

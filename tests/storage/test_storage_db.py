@@ -19,6 +19,7 @@ from storage.db import (
     check_schema,
     head_revision,
     make_engine,
+    mask_url,
     open_database,
     resolve_database_url,
     upgrade_schema,
@@ -76,6 +77,27 @@ def test_unsupported_urls_are_refused_with_the_password_masked(url: str) -> None
     assert "s3cret" not in message
     assert "\n" not in message
     assert url.split("://")[0] in message
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("postgresql://user:s3cret@host/news", "postgresql://user:***@host/news"),
+        # Unparsable (a port that is not a number; one slash; no scheme): masked all the same.
+        ("postgresql://user:s3cret@host:port/news", "postgresql://user:***@host:port/news"),
+        ("postgresql:/user:s3cret@host/news", "postgresql:/user:***@host/news"),
+        ("user:s3cret@host/news", "user:***@host/news"),
+        # "/" and "@" written unescaped in the password are hidden with the rest of it.
+        ("postgresql://user:s3/cr@et@host/news", "postgresql://user:***@host/news"),
+        ("postgresql://:s3cret@host/news", "postgresql://:***@host/news"),
+        # Nothing to hide.
+        ("postgresql://user@host:5432/news", "postgresql://user@host:5432/news"),
+        ("sqlite:///C:/data/news.db", "sqlite:///C:/data/news.db"),
+        ("nonsense", "nonsense"),
+    ],
+)
+def test_mask_url_hides_the_password_even_of_an_unparsable_url(url: str, masked: str) -> None:
+    assert mask_url(url) == masked
 
 
 def test_an_unreachable_server_is_reported_on_one_line_with_the_password_masked() -> None:
