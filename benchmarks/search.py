@@ -412,15 +412,13 @@ def main() -> int:
     for backend in backends:
         for size in args.sizes:
             db, facts = build(backend, size, args.pg_url, args.rebuild)
-            try:
+            with db:
                 if args.build_only:
                     print(f"{backend}, {size:,}: {facts}")
                     continue
                 measured = measure(db, args.repeat)
                 results[f"{backend}-{size}"] = report(f"{backend}, {size:,}", facts, measured, size)
                 compare_top20(backend, size, measured["top20"], args.reference)
-            finally:
-                db.dispose()
     if not args.build_only:
         save_latest(CACHE / "latest.json", results)
     return 0

@@ -294,15 +294,10 @@ def export(
     """Export stored articles, newest first, one object per article; near-duplicates are
     included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
     flt = make_filter(sources, languages, since, until)
-    with output_file(output) as out:
-        db = app.reader_database()
-        try:
-            with db.session() as session:
-                check_source_names(sources, session, app.optional_config() if sources else None)
-                records = (article_record(a) for a in iter_articles(session, flt))
-                count = write_records(records, fmt, out)
-        finally:
-            db.dispose()
+    with output_file(output) as out, app.reader_database() as db, db.session() as session:
+        check_source_names(sources, session, app.optional_config() if sources else None)
+        records = (article_record(a) for a in iter_articles(session, flt))
+        count = write_records(records, fmt, out)
     if not app.quiet:
         click.echo(f"exported {count} article(s)", err=True)
 
@@ -358,36 +353,32 @@ def search(
     skip = offset if offset is not None else ((page or 1) - 1) * limit
     flt = make_filter(sources, languages, since, until)
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.reader_database()
-    try:
-        with db.session() as session:
-            check_source_names(sources, session, app.optional_config() if sources else None)
-            hits = search_articles(
-                session,
-                query,
-                flt,
-                limit=limit,
-                sort=sort,  # type: ignore[arg-type]
-                offset=skip,
-            )
-            if fmt == "table":
-                from crawler.output.search import print_search_results
-                from storage.queries import count_search_hits
+    with app.reader_database() as db, db.session() as session:
+        check_source_names(sources, session, app.optional_config() if sources else None)
+        hits = search_articles(
+            session,
+            query,
+            flt,
+            limit=limit,
+            sort=sort,  # type: ignore[arg-type]
+            offset=skip,
+        )
+        if fmt == "table":
+            from crawler.output.search import print_search_results
+            from storage.queries import count_search_hits
 
-                print_search_results(query, hits, count_search_hits(session, query, flt), skip)
-                return
-            records = (
-                {
-                    **article_record(h.article),
-                    "score": round(h.score, 4),
-                    "snippet": h.snippet.text,
-                    "snippet_parts": h.snippet.as_json(),
-                }
-                for h in hits
-            )
-            write_records(records, fmt, sys.stdout)
-    finally:
-        db.dispose()
+            print_search_results(query, hits, count_search_hits(session, query, flt), skip)
+            return
+        records = (
+            {
+                **article_record(h.article),
+                "score": round(h.score, 4),
+                "snippet": h.snippet.text,
+                "snippet_parts": h.snippet.as_json(),
+            }
+            for h in hits
+        )
+        write_records(records, fmt, sys.stdout)
 
 
 def _query_text(words: tuple[str, ...]) -> str:
@@ -410,20 +401,16 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     """Print one article in full with its metadata (IDs are in search and export output)."""
     from storage.queries import get_article
 
-    db = app.reader_database()
-    try:
-        with db.session() as session:
-            article = get_article(session, article_id)
-            if article is None:
-                raise UsageError(f"no article with id {article_id} in {mask_url(app.db_url)}")
-            if fmt == "json":
-                click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
-                return
-            from crawler.output.search import print_article
+    with app.reader_database() as db, db.session() as session:
+        article = get_article(session, article_id)
+        if article is None:
+            raise UsageError(f"no article with id {article_id} in {mask_url(app.db_url)}")
+        if fmt == "json":
+            click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
+            return
+        from crawler.output.search import print_article
 
-            print_article(article)
-    finally:
-        db.dispose()
+        print_article(article)
 
 
 @main.group()
@@ -555,11 +542,8 @@ def status(app: AppContext, fmt: str) -> None:
 
     # The sources file adds schedules; without the default one, status reports the database.
     config = app.optional_config()
-    db = app.reader_database()
-    try:
+    with app.reader_database() as db:
         statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
-    finally:
-        db.dispose()
     if fmt == "json":
         click.echo(json.dumps([_summary_record(s) for s in statuses], ensure_ascii=False, indent=2))
     else:
@@ -643,13 +627,10 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     config = app.optional_config()
     rules = {s.name: s.extraction for s in config.sources} if config else {}
     topics = {s.name: config.topics_of(s) for s in config.sources} if config else {}
-    db = app.database(create=False)
-    try:
+    with app.database(create=False) as db:
         with db.session() as session:
             check_source_names(sources, session, config)
         counts = reextract_articles(db, sources, rules, topics, config.topics if config else None)
-    finally:
-        db.dispose()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)
 
 
@@ -850,12 +831,8 @@ def stories(
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.reader_database()
-    try:
-        with db.session() as session:
-            found = list_stories(
-                session, since=since, until=until, min_articles=min_articles, limit=limit
-            )
-            write_stories(found, fmt, sys.stdout)
-    finally:
-        db.dispose()
+    with app.reader_database() as db, db.session() as session:
+        found = list_stories(
+            session, since=since, until=until, min_articles=min_articles, limit=limit
+        )
+        write_stories(found, fmt, sys.stdout)

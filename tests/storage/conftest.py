@@ -65,11 +65,8 @@ def empty_database_url(backend: str, tmp_path: Any, postgres_server: PostgresSer
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
-    database = open_database(database_url)
-    try:
+    with open_database(database_url) as database:
         yield database
-    finally:
-        database.dispose()
 
 
 ArticleFactory = Callable[..., ArticleData]

@@ -268,19 +268,18 @@ def cli_db(tmp_path: Path, make_article: Any) -> str:
     from storage.db import open_database
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    database = open_database(url)
-    for n in range(3):
-        store_article(
-            database,
-            make_article(
-                url=f"https://news.example/c{n}",
-                title=f"Coopération {n}",
-                text=f"La coopération climatique, numéro {n}.",
-                language="fr",
-                published_at=datetime(2025, 1, n + 1, tzinfo=UTC),
-            ),
-        )
-    database.dispose()
+    with open_database(url) as database:
+        for n in range(3):
+            store_article(
+                database,
+                make_article(
+                    url=f"https://news.example/c{n}",
+                    title=f"Coopération {n}",
+                    text=f"La coopération climatique, numéro {n}.",
+                    language="fr",
+                    published_at=datetime(2025, 1, n + 1, tzinfo=UTC),
+                ),
+            )
     return url
 
 

@@ -129,9 +129,8 @@ def article_data(
 
 def populate(url: str) -> dict[str, int]:
     """Store the test articles and crawl runs in the database at ``url``; article ids."""
-    db = open_database(url)
     ids: dict[str, int] = {}
-    try:
+    with open_database(url) as db:
         for key, (source, language, title, text, published) in ARTICLES.items():
             hostile = key == "hostile"
             data = article_data(
@@ -185,8 +184,6 @@ def populate(url: str) -> dict[str, int]:
         for n in range(BULK):
             ids[f"bulk-{n}"] = by_url[f"https://news.example/bulk/bulk-{n}"]
         ids["en-mangrove-copy"] = by_url["https://news.example/wire-copy/en-mangrove-copy"]
-    finally:
-        db.dispose()
     return ids
 
 
