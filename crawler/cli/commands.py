@@ -23,7 +23,7 @@ import click
 from crawler.cli.failure import OneLineErrorGroup, fail
 from crawler.cli.ids import ARTICLE_ID
 from crawler.cli.selection import check_source_names
-from crawler.cli.storyfilters import story_filter_options, story_filter_values
+from crawler.cli.storyfilters import duplicates_included, story_filter_options
 from crawler.config import CONFIG_ENV, Irrelevant, NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
 from crawler.output.file import output_file
@@ -172,11 +172,24 @@ def make_filter(
     languages: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    *,
+    relevant: bool | None,
+    cluster: int | None,
+    party: str | None,
+    include_duplicates: bool,
 ) -> ArticleFilter:
+    """The filter the options of ``filter_options`` or ``export_filter_options`` describe."""
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     return ArticleFilter(
-        sources=sources, languages=languages, since=since, until=until, **story_filter_values()
+        sources=sources,
+        languages=languages,
+        since=since,
+        until=until,
+        relevant=relevant,
+        cluster=cluster,
+        party=party,
+        include_duplicates=include_duplicates,
     )
 
 
@@ -290,10 +303,24 @@ def export(
     languages: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    relevant: bool | None,
+    cluster: int | None,
+    party: str | None,
+    include_duplicates: bool,
+    duplicates: bool,
 ) -> None:
     """Export stored articles, newest first, one object per article; near-duplicates are
     included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
-    flt = make_filter(sources, languages, since, until)
+    flt = make_filter(
+        sources,
+        languages,
+        since,
+        until,
+        relevant=relevant,
+        cluster=cluster,
+        party=party,
+        include_duplicates=duplicates_included(include_duplicates, duplicates),
+    )
     with output_file(output) as out, app.reader_database() as db, db.session() as session:
         check_source_names(sources, session, app.optional_config() if sources else None)
         records = (article_record(a) for a in iter_articles(session, flt))
@@ -337,6 +364,10 @@ def search(
     languages: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    relevant: bool | None,
+    cluster: int | None,
+    party: str | None,
+    include_duplicates: bool,
     limit: int,
     sort: str,
     fmt: str | None,
@@ -351,7 +382,16 @@ def search(
     if offset is not None and page is not None:
         raise UsageError("give --offset or --page, not both")
     skip = offset if offset is not None else ((page or 1) - 1) * limit
-    flt = make_filter(sources, languages, since, until)
+    flt = make_filter(
+        sources,
+        languages,
+        since,
+        until,
+        relevant=relevant,
+        cluster=cluster,
+        party=party,
+        include_duplicates=include_duplicates,
+    )
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
     with app.reader_database() as db, db.session() as session:
         check_source_names(sources, session, app.optional_config() if sources else None)
