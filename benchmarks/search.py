@@ -426,7 +426,7 @@ def main() -> int:
 
 def save_latest(path: Path, results: dict[str, Any]) -> None:
     """Add this run's results to ``path``, each dated, keeping those of the backends and
-    sizes this run did not measure (a run of one size used to erase the others')."""
+    sizes this run did not measure (a run of one size leaves the others' in place)."""
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # none yet, or not ours to keep

@@ -124,8 +124,8 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the stored text last changed after the first fetch; None while it never has.
     updated_at: Mapped[datetime | None]
-    # Issue 5 (crawler.relevance, crawler.similarity); NULL: not computed (a row stored before
-    # them, until `newsmon reextract`). relevance in [0, 1]; topics are topic ids.
+    # Set by crawler.relevance and crawler.similarity; NULL: not computed (a row stored before
+    # they ran, until `newsmon reextract`). relevance in [0, 1]; topics are topic ids.
     relevance: Mapped[float | None] = mapped_column(Float)
     relevant: Mapped[bool | None] = mapped_column(index=True)
     topics: Mapped[list[str] | None] = mapped_column(JSON)

@@ -97,7 +97,7 @@ def make_article() -> ArticleFactory:
             "body_z": zlib.compress(f"<html><body><p>{text_}</p></body></html>".encode()),
             "encoding": "utf-8",
             "content_type": "text/html; charset=utf-8",
-            # issue 5: not scored, no signature (no duplicate or story lookup) by default
+            # not scored for relevance, no signature (no duplicate or story lookup) by default
             "relevance": None,
             "relevant": None,
             "topics": None,

@@ -1,4 +1,5 @@
-"""Issue 5 storage on both backends: near-duplicates, stories, versions, filters, re-extraction."""
+"""Relevance and similarity storage on both backends: near-duplicates, stories, versions,
+filters, re-extraction."""
 
 from __future__ import annotations
 

@@ -188,8 +188,9 @@ def populate(url: str) -> dict[str, int]:
 
 
 def _stories(db: Database, ids: dict[str, int]) -> None:
-    """Issue 5's links, set directly (the texts are too short for its detectors): the copy is
-    a near-duplicate of en-mangrove; fr-maroc, zh-market and en-japan are one story."""
+    """Duplicate and story links, set directly (the texts are too short for the detectors):
+    the copy is a near-duplicate of en-mangrove; fr-maroc, zh-market and en-japan are one
+    story."""
 
     def url(source: str, key: str) -> str:
         return f"https://news.example/{source}/{key}"
