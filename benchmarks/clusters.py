@@ -67,17 +67,16 @@ def article_data(doc: dict[str, Any]) -> ArticleData:
 
 def store_all(data: list[ArticleData]) -> tuple[dict[str, int | None], float]:
     """Store ``data`` in a fresh SQLite database: url -> cluster, and ms/doc."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(f"sqlite:///{tmp}/clusters.db")
-        try:
-            start = time.perf_counter()
-            for item in data:
-                store_article(db, item)
-            elapsed = time.perf_counter() - start
-            with db.session() as session:
-                by_url = dict(session.execute(select(Article.url, Article.cluster)).all())
-        finally:
-            db.dispose()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_database(f"sqlite:///{tmp}/clusters.db") as db,
+    ):
+        start = time.perf_counter()
+        for item in data:
+            store_article(db, item)
+        elapsed = time.perf_counter() - start
+        with db.session() as session:
+            by_url = dict(session.execute(select(Article.url, Article.cluster)).all())
     return by_url, elapsed * 1000 / len(data)
 
 

@@ -55,9 +55,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from benchmarks.support.searchgen import CORPUS_VERSION, generate_articles, load_articles
 from storage.db import Database, open_database
+from storage.filters import ArticleFilter
 from storage.fts import make_snippet, match_articles, parse_query
 from storage.models import Article
-from storage.queries import ArticleFilter, search_articles
+from storage.queries import search_articles
 
 CACHE = Path(__file__).resolve().parent / "results" / "search"
 TARGET_MS = {100_000: 50.0, 1_000_000: 200.0}
@@ -411,15 +412,13 @@ def main() -> int:
     for backend in backends:
         for size in args.sizes:
             db, facts = build(backend, size, args.pg_url, args.rebuild)
-            try:
+            with db:
                 if args.build_only:
                     print(f"{backend}, {size:,}: {facts}")
                     continue
                 measured = measure(db, args.repeat)
                 results[f"{backend}-{size}"] = report(f"{backend}, {size:,}", facts, measured, size)
                 compare_top20(backend, size, measured["top20"], args.reference)
-            finally:
-                db.dispose()
     if not args.build_only:
         save_latest(CACHE / "latest.json", results)
     return 0
@@ -427,7 +426,7 @@ def main() -> int:
 
 def save_latest(path: Path, results: dict[str, Any]) -> None:
     """Add this run's results to ``path``, each dated, keeping those of the backends and
-    sizes this run did not measure (a run of one size used to erase the others')."""
+    sizes this run did not measure (a run of one size leaves the others' in place)."""
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # none yet, or not ours to keep

@@ -476,9 +476,8 @@ class Backend:
             # Built once per preload (kept with --keep), copied for every run.
             template = self.root / f"store-{tag}-{head_revision()}.db"
             if not template.exists():
-                db = open_database(f"sqlite:///{template}.tmp")
-                preload(db, preloaded)
-                db.dispose()
+                with open_database(f"sqlite:///{template}.tmp") as db:
+                    preload(db, preloaded)
                 os.replace(f"{template}.tmp", template)
             target = self.root / f"run-{os.getpid()}.db"
             for suffix in ("", "-wal", "-shm"):

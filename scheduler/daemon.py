@@ -293,32 +293,31 @@ def run_once(config_path: Path, db_url: str) -> list[CrawlOutcome]:
     # The crawls read this validated copy: an edit while they run does not reach them.
     snapshots = ConfigSnapshots()
     config = snapshots.take(config_path)
-    db = open_database(db_url, upgrade=True)
     try:
-        mark_interrupted_runs(db)
-        supervisor = CrawlSupervisor(
-            config_path,
-            db_url,
-            db,
-            timeout=parse_duration(config.scheduler.crawl_timeout),
-            snapshots=snapshots,
-        )
-        now = datetime.now(UTC)
-        with db.session() as session:
-            last = last_started_by_source(session)
-        due = [
-            s.name
-            for s in config.sources
-            if s.enabled and is_due(config.schedule_of(s), last.get(s.name), now)
-        ]
-        logger.info("due now: %s", ", ".join(due) or "nothing")
-        stop = _stop_on_signal(supervisor)
-        with ThreadPoolExecutor(config.scheduler.max_concurrent_crawls) as pool:
-            outcomes = list(pool.map(supervisor.run, due))
-        stop.restore()
-        return outcomes
+        with open_database(db_url, upgrade=True) as db:
+            mark_interrupted_runs(db)
+            supervisor = CrawlSupervisor(
+                config_path,
+                db_url,
+                db,
+                timeout=parse_duration(config.scheduler.crawl_timeout),
+                snapshots=snapshots,
+            )
+            now = datetime.now(UTC)
+            with db.session() as session:
+                last = last_started_by_source(session)
+            due = [
+                s.name
+                for s in config.sources
+                if s.enabled and is_due(config.schedule_of(s), last.get(s.name), now)
+            ]
+            logger.info("due now: %s", ", ".join(due) or "nothing")
+            stop = _stop_on_signal(supervisor)
+            with ThreadPoolExecutor(config.scheduler.max_concurrent_crawls) as pool:
+                outcomes = list(pool.map(supervisor.run, due))
+            stop.restore()
+            return outcomes
     finally:
-        db.dispose()
         snapshots.close()
 
 

@@ -65,12 +65,19 @@ def resolve_database_url(value: str | None) -> str:
     return DEFAULT_DATABASE_URL
 
 
+# Text, not make_url: this must also mask URLs too broken to parse. An optional scheme with
+# its slashes (atomic: a URL with a user name and no password is not read as "scheme:password"),
+# the user name and its ":", then the password up to the last "@", since a password written
+# unescaped may hold "/" or "@" and every character of it stays hidden.
+_CREDENTIALS = re.compile(r"^((?>(?:[A-Za-z][\w+.-]*:/+)?)[^:/@]*:).*@")
+
+
 def mask_url(url: str | URL) -> str:
-    """The URL as text with any password replaced by ``***``, for messages and logs."""
+    """The URL as text with any password replaced by ``***``, for messages and logs; also
+    for text too broken to parse as a URL, which is masked the same way."""
     if isinstance(url, URL):
         return url.render_as_string(hide_password=True)
-    # Regex, not make_url: this must also work on URLs too broken to parse.
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+    return _CREDENTIALS.sub(r"\1***@", url, count=1)
 
 
 def _one_line(exc: BaseException) -> str:

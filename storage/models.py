@@ -124,8 +124,8 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the stored text last changed after the first fetch; None while it never has.
     updated_at: Mapped[datetime | None]
-    # Issue 5 (crawler.relevance, crawler.similarity); NULL: not computed (a row stored before
-    # them, until `newsmon reextract`). relevance in [0, 1]; topics are topic ids.
+    # Set by crawler.relevance and crawler.similarity; NULL: not computed (a row stored before
+    # they ran, until `newsmon reextract`). relevance in [0, 1]; topics are topic ids.
     relevance: Mapped[float | None] = mapped_column(Float)
     relevant: Mapped[bool | None] = mapped_column(index=True)
     topics: Mapped[list[str] | None] = mapped_column(JSON)
@@ -261,6 +261,7 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     trigger: Mapped[str] = mapped_column(String(16), default="manual")
+    # running, then ok, failed or interrupted
     status: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -295,9 +296,6 @@ class PageValidator(Base):
     # Article links the page had when last parsed: a 304 counts them as found again.
     article_links: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 
 
 def integer_range(column: Column[Any]) -> tuple[int, int]:

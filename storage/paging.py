@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
+from storage.filters import ArticleFilter
 from storage.fts import match_articles, parse_query
 from storage.models import Article, Source
-from storage.queries import ArticleFilter
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Reads for an article page: the other copies of an article (near-duplicates) and its
-story's versions in other languages (issue 5's ``duplicate_of`` and ``cluster``)."""
+story's versions in other languages (``duplicate_of`` and ``cluster``)."""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ from storage.models import Article, Source
 from storage.search_query import SearchQuery
 
 if TYPE_CHECKING:
-    from storage.queries import ArticleFilter
+    from storage.filters import ArticleFilter
 
 # Matches ranked exactly; above this, the newest months holding at least this many.
 CANDIDATES = 1_000

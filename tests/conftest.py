@@ -127,11 +127,8 @@ def database_url(backend: str, tmp_path: Any, request: pytest.FixtureRequest) ->
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
-    database = open_database(database_url)
-    try:
+    with open_database(database_url) as database:
         yield database
-    finally:
-        database.dispose()
 
 
 ArticleFactory = Callable[..., ArticleData]

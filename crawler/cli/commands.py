@@ -23,15 +23,16 @@ import click
 from crawler.cli.failure import OneLineErrorGroup, fail
 from crawler.cli.ids import ARTICLE_ID
 from crawler.cli.selection import check_source_names
-from crawler.cli.storyfilters import story_filter_options, story_filter_values
+from crawler.cli.storyfilters import duplicates_included, story_filter_options
 from crawler.config import CONFIG_ENV, Irrelevant, NewsmonConfig, load_config, resolve_config_path
 from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
 from crawler.output.file import output_file
 from crawler.output.formats import FORMATS, article_record, iso, write_records
 from crawler.text.languages import check_language
-from storage.db import Database, open_database, resolve_database_url
+from storage.db import Database, mask_url, open_database, resolve_database_url
 from storage.errors import StorageError
-from storage.queries import ArticleFilter, iter_articles, search_articles
+from storage.filters import ArticleFilter
+from storage.queries import iter_articles, search_articles
 
 if TYPE_CHECKING:
     from crawler.extraction.page import Rejection
@@ -171,11 +172,24 @@ def make_filter(
     languages: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    *,
+    relevant: bool | None,
+    cluster: int | None,
+    party: str | None,
+    include_duplicates: bool,
 ) -> ArticleFilter:
+    """The filter the options of ``filter_options`` or ``export_filter_options`` describe."""
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     return ArticleFilter(
-        sources=sources, languages=languages, since=since, until=until, **story_filter_values()
+        sources=sources,
+        languages=languages,
+        since=since,
+        until=until,
+        relevant=relevant,
+        cluster=cluster,
+        party=party,
+        include_duplicates=include_duplicates,
     )
 
 
@@ -289,19 +303,28 @@ def export(
     languages: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    relevant: bool | None,
+    cluster: int | None,
+    party: str | None,
+    include_duplicates: bool,
+    duplicates: bool,
 ) -> None:
     """Export stored articles, newest first, one object per article; near-duplicates are
     included, with duplicate_of naming the first copy (--no-duplicates leaves them out)."""
-    flt = make_filter(sources, languages, since, until)
-    with output_file(output) as out:
-        db = app.reader_database()
-        try:
-            with db.session() as session:
-                check_source_names(sources, session, app.optional_config() if sources else None)
-                records = (article_record(a) for a in iter_articles(session, flt))
-                count = write_records(records, fmt, out)
-        finally:
-            db.dispose()
+    flt = make_filter(
+        sources,
+        languages,
+        since,
+        until,
+        relevant=relevant,
+        cluster=cluster,
+        party=party,
+        include_duplicates=duplicates_included(include_duplicates, duplicates),
+    )
+    with output_file(output) as out, app.reader_database() as db, db.session() as session:
+        check_source_names(sources, session, app.optional_config() if sources else None)
+        records = (article_record(a) for a in iter_articles(session, flt))
+        count = write_records(records, fmt, out)
     if not app.quiet:
         click.echo(f"exported {count} article(s)", err=True)
 
@@ -341,6 +364,10 @@ def search(
     languages: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    relevant: bool | None,
+    cluster: int | None,
+    party: str | None,
+    include_duplicates: bool,
     limit: int,
     sort: str,
     fmt: str | None,
@@ -355,38 +382,43 @@ def search(
     if offset is not None and page is not None:
         raise UsageError("give --offset or --page, not both")
     skip = offset if offset is not None else ((page or 1) - 1) * limit
-    flt = make_filter(sources, languages, since, until)
+    flt = make_filter(
+        sources,
+        languages,
+        since,
+        until,
+        relevant=relevant,
+        cluster=cluster,
+        party=party,
+        include_duplicates=include_duplicates,
+    )
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.reader_database()
-    try:
-        with db.session() as session:
-            check_source_names(sources, session, app.optional_config() if sources else None)
-            hits = search_articles(
-                session,
-                query,
-                flt,
-                limit=limit,
-                sort=sort,  # type: ignore[arg-type]
-                offset=skip,
-            )
-            if fmt == "table":
-                from crawler.output.search import print_search_results
-                from storage.queries import count_search_hits
+    with app.reader_database() as db, db.session() as session:
+        check_source_names(sources, session, app.optional_config() if sources else None)
+        hits = search_articles(
+            session,
+            query,
+            flt,
+            limit=limit,
+            sort=sort,  # type: ignore[arg-type]
+            offset=skip,
+        )
+        if fmt == "table":
+            from crawler.output.search import print_search_results
+            from storage.queries import count_search_hits
 
-                print_search_results(query, hits, count_search_hits(session, query, flt), skip)
-                return
-            records = (
-                {
-                    **article_record(h.article),
-                    "score": round(h.score, 4),
-                    "snippet": h.snippet.text,
-                    "snippet_parts": h.snippet.as_json(),
-                }
-                for h in hits
-            )
-            write_records(records, fmt, sys.stdout)
-    finally:
-        db.dispose()
+            print_search_results(query, hits, count_search_hits(session, query, flt), skip)
+            return
+        records = (
+            {
+                **article_record(h.article),
+                "score": round(h.score, 4),
+                "snippet": h.snippet.text,
+                "snippet_parts": h.snippet.as_json(),
+            }
+            for h in hits
+        )
+        write_records(records, fmt, sys.stdout)
 
 
 def _query_text(words: tuple[str, ...]) -> str:
@@ -409,20 +441,16 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     """Print one article in full with its metadata (IDs are in search and export output)."""
     from storage.queries import get_article
 
-    db = app.reader_database()
-    try:
-        with db.session() as session:
-            article = get_article(session, article_id)
-            if article is None:
-                raise UsageError(f"no article with id {article_id} in {_masked(app.db_url)}")
-            if fmt == "json":
-                click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
-                return
-            from crawler.output.search import print_article
+    with app.reader_database() as db, db.session() as session:
+        article = get_article(session, article_id)
+        if article is None:
+            raise UsageError(f"no article with id {article_id} in {mask_url(app.db_url)}")
+        if fmt == "json":
+            click.echo(json.dumps(article_record(article), ensure_ascii=False, indent=2))
+            return
+        from crawler.output.search import print_article
 
-            print_article(article)
-    finally:
-        db.dispose()
+        print_article(article)
 
 
 @main.group()
@@ -554,11 +582,8 @@ def status(app: AppContext, fmt: str) -> None:
 
     # The sources file adds schedules; without the default one, status reports the database.
     config = app.optional_config()
-    db = app.reader_database()
-    try:
+    with app.reader_database() as db:
         statuses = source_statuses(db, config, dict(iter_job_next_runs(db)))
-    finally:
-        db.dispose()
     if fmt == "json":
         click.echo(json.dumps([_summary_record(s) for s in statuses], ensure_ascii=False, indent=2))
     else:
@@ -620,7 +645,7 @@ def db() -> None:
 def db_upgrade(app: AppContext) -> None:
     """Create or migrate the database schema to the current version."""
     app.database().dispose()
-    click.echo(f"database schema is up to date: {_masked(app.db_url)}", err=True)
+    click.echo(f"database schema is up to date: {mask_url(app.db_url)}", err=True)
 
 
 @main.command()
@@ -642,13 +667,10 @@ def reextract(app: AppContext, sources: tuple[str, ...]) -> None:
     config = app.optional_config()
     rules = {s.name: s.extraction for s in config.sources} if config else {}
     topics = {s.name: config.resolved(s).topics for s in config.sources} if config else {}
-    db = app.database(create=False)
-    try:
+    with app.database(create=False) as db:
         with db.session() as session:
             check_source_names(sources, session, config)
         counts = reextract_articles(db, sources, rules, topics, config.topics if config else None)
-    finally:
-        db.dispose()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()), err=True)
 
 
@@ -849,21 +871,8 @@ def stories(
     if since and until and since >= until:
         raise UsageError(f"--since {since.date()} is not before --until {until.date()}")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    db = app.reader_database()
-    try:
-        with db.session() as session:
-            found = list_stories(
-                session, since=since, until=until, min_articles=min_articles, limit=limit
-            )
-            write_stories(found, fmt, sys.stdout)
-    finally:
-        db.dispose()
-
-
-def _masked(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
+    with app.reader_database() as db, db.session() as session:
+        found = list_stories(
+            session, since=since, until=until, min_articles=min_articles, limit=limit
+        )
+        write_stories(found, fmt, sys.stdout)

@@ -1,7 +1,7 @@
 """``--relevant/--no-relevant``, ``--cluster``, ``--party`` and the near-duplicate options
-(``--all`` for search, ``--duplicates/--no-duplicates`` for export), kept apart from
-``crawler.cli`` so its commands' signatures stay as they are: the options store their values
-on the click context, and ``make_filter`` reads them back with ``story_filter_values``."""
+(``--all`` for search, ``--duplicates/--no-duplicates`` for export): the commands take their
+values as parameters (``relevant``, ``cluster``, ``party``, ``include_duplicates`` and, for
+export, ``duplicates``) and build their ``ArticleFilter`` from them."""
 
 from __future__ import annotations
 
@@ -11,13 +11,6 @@ import click
 
 from crawler.cli.ids import ARTICLE_ID
 from crawler.errors import UsageError
-
-_KEY = "newsmon.story_filters"
-
-
-def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    ctx.meta.setdefault(_KEY, {})[param.name or ""] = value
-    return value
 
 
 def _party(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -32,7 +25,7 @@ def _party(ctx: click.Context, param: click.Parameter, value: str | None) -> str
                 ctx,
                 param,
             )
-    return _remember(ctx, param, value)
+    return value
 
 
 def story_filter_options(*, duplicates_shown: bool = False) -> list[Any]:
@@ -47,8 +40,6 @@ def story_filter_options(*, duplicates_shown: bool = False) -> list[Any]:
             "--relevant/--no-relevant",
             "relevant",
             default=None,
-            expose_value=False,
-            callback=_remember,
             help="Only articles scored relevant (or, with --no-relevant, not).",
         ),
         click.option(
@@ -56,8 +47,6 @@ def story_filter_options(*, duplicates_shown: bool = False) -> list[Any]:
             "cluster",
             type=ARTICLE_ID,
             default=None,
-            expose_value=False,
-            callback=_remember,
             metavar="ID",
             help="Only the reports of this story (see `newsmon stories`).",
         ),
@@ -65,7 +54,6 @@ def story_filter_options(*, duplicates_shown: bool = False) -> list[Any]:
             "--party",
             "party",
             default=None,
-            expose_value=False,
             callback=_party,
             metavar="ID",
             help="Only articles naming this party (e.g. unep, eu).",
@@ -80,8 +68,6 @@ def _duplicate_options(shown: bool) -> list[Any]:
         "include_duplicates",
         is_flag=True,
         default=False,
-        expose_value=False,
-        callback=_remember,
         hidden=shown,
         help="Include near-duplicates (hidden by default).",
     )
@@ -92,8 +78,6 @@ def _duplicate_options(shown: bool) -> list[Any]:
             "--duplicates/--no-duplicates",
             "duplicates",
             default=True,
-            expose_value=False,
-            callback=_remember,
             help="Include near-duplicates, each with duplicate_of naming its first "
             "copy (the default), or leave them out.",
         ),
@@ -101,18 +85,15 @@ def _duplicate_options(shown: bool) -> list[Any]:
     ]
 
 
-def story_filter_values() -> dict[str, Any]:
-    """What the options were given, as ``ArticleFilter`` keyword arguments."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is None:
-        return {}
-    values = dict(ctx.meta.get(_KEY, {}))
-    if "duplicates" in values:
-        shown = values.pop("duplicates")
-        if values.get("include_duplicates") and not shown:
-            raise UsageError(
-                "--all and --no-duplicates contradict each other: near-duplicates "
-                "are exported unless --no-duplicates is given"
-            )
-        values["include_duplicates"] = shown
-    return values
+def duplicates_included(include_all: bool, shown: bool | None) -> bool:
+    """Whether near-duplicates are read: ``--all`` (``include_all``) for search, where
+    ``shown`` is None; for export ``--duplicates/--no-duplicates`` (``shown``), which
+    ``--all`` may repeat but not contradict."""
+    if shown is None:
+        return include_all
+    if include_all and not shown:
+        raise UsageError(
+            "--all and --no-duplicates contradict each other: near-duplicates "
+            "are exported unless --no-duplicates is given"
+        )
+    return shown

@@ -2,10 +2,10 @@
 
 ``newsmon demo`` uses it to show the whole pipeline without internet, and the end-to-end tests
 crawl it and compare what was stored with ``expected.json``. Modules: ``server`` (the HTTP
-server, ``render_sources``), ``responder`` (how one request is answered), ``behaviour`` (the
-per-path table in ``site.yaml``), ``faults`` (resets, stalls, huge bodies, gzip bombs, endless
-archives... a table can inject per path; tests/faults/ has a site built on them), ``expected``
-(the ground truth) and ``bundle`` (where the package data lives).
+server, ``render_sources``), ``responder`` (how one request is answered) and ``reply`` (the
+answer), ``behaviour`` (the per-path table in ``site.yaml``), ``faults`` (resets, stalls, huge
+bodies, gzip bombs, endless archives... a table can inject per path; tests/faults/ has a site
+built on them), ``expected`` (the ground truth) and ``bundle`` (where the package data lives).
 
 The site (``site/``, URLs written with a ``{BASE}`` placeholder) has four sources, the ones in
 ``sources.yaml``: ``prwire`` (RSS 2.0 + Atom, French/English/Spanish press releases, tracking

@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import ByteSize, TypeAdapter, ValidationError
 
 if TYPE_CHECKING:
-    from crawler.demo.responder import Reply
+    from crawler.demo.reply import Reply
 
 CHUNK_SIZE = 64 * 1024
 MAX_STALL_SECONDS = 600.0

@@ -13,7 +13,6 @@ import gzip
 import hashlib
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from crawler.demo.behaviour import BehaviourTableError, PathBehaviour, SiteBehaviour
 from crawler.demo.faults import Fault
+from crawler.demo.reply import Reply
 
 PLACEHOLDER = b"{BASE}"
 ALLOWED_METHODS = ("GET", "HEAD")
@@ -35,21 +35,6 @@ _TEXTUAL_APPLICATION_TYPES = frozenset(
         "application/xhtml+xml",
     }
 )
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A complete response: status, headers in order, body (empty for HEAD and 304), delay."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes = b""
-    delay: float = 0.0
-
-    def header(self, name: str) -> str | None:
-        """The value of header ``name`` (case-insensitive), or None."""
-        wanted = name.lower()
-        return next((value for key, value in self.headers if key.lower() == wanted), None)
 
 
 class SiteResponder:

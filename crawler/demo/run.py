@@ -24,7 +24,8 @@ from crawler.output.search import print_search_results
 from crawler.output.summary import print_summary
 from crawler.runner import CrawlOptions, run_crawl
 from storage.db import open_database
-from storage.queries import ArticleFilter, count_search_hits, search_articles
+from storage.filters import ArticleFilter
+from storage.queries import count_search_hits, search_articles
 
 # A loopback site needs no politeness delays.
 DEMO_CRAWL = """
@@ -119,15 +120,11 @@ def run_demo(port: int = 0, keep: Path | None = None, quiet: bool = False) -> No
         finally:
             site.stop()
         print_summary(runs)
-        db = open_database(db_url)
-        try:
-            with db.session() as session:
-                for query in DEMO_QUERIES:
-                    hits = search_articles(session, query, ArticleFilter(), limit=3)
-                    total = count_search_hits(session, query, ArticleFilter())
-                    print_search_results(query, hits, total, offset=0)
-        finally:
-            db.dispose()
+        with open_database(db_url) as db, db.session() as session:
+            for query in DEMO_QUERIES:
+                hits = search_articles(session, query, ArticleFilter(), limit=3)
+                total = count_search_hits(session, query, ArticleFilter())
+                print_search_results(query, hits, total, offset=0)
         if keep:
             shown = shlex.quote(db_url)
             console.print(

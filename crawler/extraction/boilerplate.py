@@ -264,12 +264,9 @@ def _remove(
     return removed
 
 
-def drop_hidden(tree: HtmlElement) -> int:
-    """Remove elements a browser does not show; return how many."""
-    return _drop_hidden(tree, _Marked(tree).styled)
-
-
 def _drop_hidden(tree: HtmlElement, styled: list[HtmlElement]) -> int:
+    """Remove the elements of ``styled`` a browser does not show (a ``hidden`` attribute or a
+    hiding inline style); return how many."""
     return _remove(
         (
             e

@@ -97,12 +97,8 @@ def mark_stored(findings: CheckFindings, db_url: str) -> None:
     ):
         return
     try:
-        db = open_database(db_url, upgrade=False)
-        try:
-            with db.session() as session:
-                stored = known_urls(session, list(findings.articles))
-        finally:
-            db.dispose()
+        with open_database(db_url, upgrade=False) as db, db.session() as session:
+            stored = known_urls(session, list(findings.articles))
     except (StorageError, SQLAlchemyError) as exc:
         findings.notes.append(f"stored articles not looked up: {str(exc).splitlines()[0]}")
         return

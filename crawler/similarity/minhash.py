@@ -1,8 +1,8 @@
 """MinHash band keys of a text, for near-duplicate candidates by equality lookups in SQL.
 
 Written on numpy + xxhash rather than taken from datasketch: that pulls in SciPy (~143 MB)
-and measured twice as slow here; the part needed is a dozen lines. Why not SimHash (tried
-first, as the issue suggests): on news-length texts a re-published copy with a sentence
+and measured twice as slow here; the part needed is a dozen lines. Why not SimHash (the
+usual first choice): on news-length texts a re-published copy with a sentence
 changed lies 6 to 18 bits away from the original, far beyond the 3 bits four 16-bit bands
 can find, so recall was 0.14 on the fixture set.
 

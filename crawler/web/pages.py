@@ -193,7 +193,7 @@ def api_page(request: Request) -> Response:
 
 
 def _story_metadata(article: Article) -> list[tuple[str, str]]:
-    """Issue 5's scores of an article, as (label, text) rows for its metadata list."""
+    """An article's relevance and story links, as (label, text) rows for its metadata list."""
     rows = []
     if article.relevance is not None or article.relevant is not None:
         verdict = {True: "relevant", False: "not relevant", None: "not decided"}[article.relevant]

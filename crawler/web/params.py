@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal, TypeVar, get_origin
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from crawler.text.languages import check_language
+from storage.filters import ArticleFilter
 from storage.models import ARTICLE_ID_MAX, ARTICLE_ID_MIN
-from storage.queries import ArticleFilter
 
 # search_articles cannot skip rows cheaply, so paging stops this deep (as search engines do).
 MAX_RESULT_WINDOW = 10_000

@@ -19,9 +19,6 @@ from crawler.listening import listen_error
 from crawler.web.app import create_app
 from storage.db import open_database
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-
 
 def bind_socket(host: str, port: int) -> socket.socket:
     """A TCP socket listening on ``host``:``port`` (0: any free port), ready for uvicorn.

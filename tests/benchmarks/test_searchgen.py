@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from benchmarks.support.searchgen import GeneratedArticle, generate_articles, load_articles
 from storage.db import Database
+from storage.filters import ArticleFilter
 from storage.models import Article
-from storage.queries import ArticleFilter, search_articles
+from storage.queries import search_articles
 
 COUNT = 3_000
 

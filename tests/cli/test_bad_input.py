@@ -119,6 +119,12 @@ def _database_cases(
             (*head, "--db", "postgresql://h:notaport/x", *args),
             "cannot parse the database URL",
         ),
+        Case(
+            command,
+            "unparsable URL with a password",
+            (*head, "--db", "postgresql://newsmon:secret/x@h:notaport/x", *args),
+            "cannot parse the database URL 'postgresql://newsmon:***@h:notaport/x'",
+        ),
     ]
     if not creates:
         cases.append(

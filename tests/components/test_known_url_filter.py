@@ -16,7 +16,7 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.components import knownurls as middlewares
+from crawler.components import knownurls
 from crawler.components.knownurls import CHECK_BATCH, KnownUrlFilter
 from crawler.crawlstate import ROLE
 from storage.db import Database
@@ -68,14 +68,14 @@ def _urls(objs: Iterable[Any]) -> list[str]:
 
 def _count_queries(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
-    real = middlewares.known_urls
+    real = knownurls.known_urls
 
     def counting(session: Any, urls: Iterable[str]) -> set[str]:
         wanted = list(urls)
         sizes.append(len(wanted))
         return real(session, wanted)
 
-    monkeypatch.setattr(middlewares, "known_urls", counting)
+    monkeypatch.setattr(knownurls, "known_urls", counting)
     return sizes
 
 
@@ -161,9 +161,9 @@ def test_a_lost_database_stops_fetching_articles(
 ) -> None:
     mw, _ = _filter(db)
     lost: list[BaseException] = []
-    monkeypatch.setattr(middlewares, "database_lost", lambda crawler, exc: lost.append(exc))
+    monkeypatch.setattr(knownurls, "database_lost", lambda crawler, exc: lost.append(exc))
     db.dispose()
-    monkeypatch.setattr(middlewares, "known_urls", _raise_operational)
+    monkeypatch.setattr(knownurls, "known_urls", _raise_operational)
 
     kept = list(mw.process_spider_output(RESPONSE, _output(5)))
 

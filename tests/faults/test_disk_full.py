@@ -21,7 +21,8 @@ import pytest
 from crawler.demo.expected import load_expected
 from crawler.demo.server import SampleSite
 from storage.db import open_database
-from storage.queries import ArticleFilter, search_articles
+from storage.filters import ArticleFilter
+from storage.queries import search_articles
 from tests.conftest import RunNewsmon, write_sources
 
 EXPECTED = load_expected()

@@ -177,12 +177,8 @@ def crawled(
         timeout=240,
     )
     requests = fault_site.requests[start:]
-    database = open_database(db, upgrade=False)
-    try:
-        with database.session() as session:
-            runs = {name: recent_runs(session, name, limit=1)[0] for name in GOOD_ARTICLES}
-    finally:
-        database.dispose()
+    with open_database(db, upgrade=False) as database, database.session() as session:
+        runs = {name: recent_runs(session, name, limit=1)[0] for name in GOOD_ARTICLES}
     exported = run_newsmon("--db", db, "export", "--format", "jsonl")
     assert exported.returncode == 0, exported.stderr
     articles: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in GOOD_ARTICLES}

@@ -53,15 +53,11 @@ def crawled(
     db = f"sqlite:///{workdir / 'news.db'}"
     result = run_newsmon("--config", str(config), "--db", db, "crawl")
     assert result.returncode == 0, result.stderr
-    database = open_database(db, upgrade=False)
-    try:
-        with database.session() as session:
-            dropped = {
-                name: Counter(recent_runs(session, name, limit=1)[0].pages_dropped)
-                for name in {a.source for a in ARTICLES}
-            }
-    finally:
-        database.dispose()
+    with open_database(db, upgrade=False) as database, database.session() as session:
+        dropped = {
+            name: Counter(recent_runs(session, name, limit=1)[0].pages_dropped)
+            for name in {a.source for a in ARTICLES}
+        }
     exported = run_newsmon("--db", db, "export", "--format", "jsonl")
     assert exported.returncode == 0, exported.stderr
     stored = {

@@ -19,6 +19,7 @@ from storage.db import (
     check_schema,
     head_revision,
     make_engine,
+    mask_url,
     open_database,
     resolve_database_url,
     upgrade_schema,
@@ -78,6 +79,27 @@ def test_unsupported_urls_are_refused_with_the_password_masked(url: str) -> None
     assert url.split("://")[0] in message
 
 
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("postgresql://user:s3cret@host/news", "postgresql://user:***@host/news"),
+        # Unparsable (a port that is not a number; one slash; no scheme): masked all the same.
+        ("postgresql://user:s3cret@host:port/news", "postgresql://user:***@host:port/news"),
+        ("postgresql:/user:s3cret@host/news", "postgresql:/user:***@host/news"),
+        ("user:s3cret@host/news", "user:***@host/news"),
+        # "/" and "@" written unescaped in the password are hidden with the rest of it.
+        ("postgresql://user:s3/cr@et@host/news", "postgresql://user:***@host/news"),
+        ("postgresql://:s3cret@host/news", "postgresql://:***@host/news"),
+        # Nothing to hide.
+        ("postgresql://user@host:5432/news", "postgresql://user@host:5432/news"),
+        ("sqlite:///C:/data/news.db", "sqlite:///C:/data/news.db"),
+        ("nonsense", "nonsense"),
+    ],
+)
+def test_mask_url_hides_the_password_even_of_an_unparsable_url(url: str, masked: str) -> None:
+    assert mask_url(url) == masked
+
+
 def test_an_unreachable_server_is_reported_on_one_line_with_the_password_masked() -> None:
     with pytest.raises(DatabaseUnavailable) as raised:
         make_engine("postgresql://newsmon:s3cret@127.0.0.1:1/news")
@@ -125,8 +147,7 @@ def _include(name: str | None, type_: str, parent_names: Any) -> bool:
 
 
 def test_migrating_a_new_database_matches_the_models(empty_database_url: str) -> None:
-    database = open_database(empty_database_url)
-    try:
+    with open_database(empty_database_url) as database:
         with database.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection, opts={"include_name": _include, "compare_type": True}
@@ -137,8 +158,6 @@ def test_migrating_a_new_database_matches_the_models(empty_database_url: str) ->
         search_table = "articles_fts" if connection.dialect.name == "sqlite" else "article_search"
         assert search_table in tables
         check_schema(database.engine)  # at head: no error
-    finally:
-        database.dispose()
 
 
 def test_upgrade_is_idempotent_and_skips_alembic_when_at_head(
@@ -156,39 +175,32 @@ def test_upgrade_is_idempotent_and_skips_alembic_when_at_head(
 
 
 def test_an_empty_database_fails_the_schema_check(empty_database_url: str) -> None:
-    database = open_database(empty_database_url, upgrade=False)
-    try:
-        with pytest.raises(SchemaError, match="newsmon db upgrade"):
-            check_schema(database.engine)
-    finally:
-        database.dispose()
+    with (
+        open_database(empty_database_url, upgrade=False) as database,
+        pytest.raises(SchemaError, match="newsmon db upgrade"),
+    ):
+        check_schema(database.engine)
 
 
 # The two tests below damage the schema, so they work on a database of their own.
 
 
 def test_an_unknown_schema_revision_is_a_schema_error(empty_database_url: str) -> None:
-    database = open_database(empty_database_url)
-    try:
+    with open_database(empty_database_url) as database:
         with database.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = 'f00dcafe'"))
         with pytest.raises(SchemaError, match="f00dcafe"):
             upgrade_schema(database.engine)
-    finally:
-        database.dispose()
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_database_url: str) -> None:
-    database = open_database(empty_database_url)
-    try:
+    with open_database(empty_database_url) as database:
         with database.engine.begin() as connection:
             command.downgrade(alembic_config(connection), "base")
         with database.engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
         upgrade_schema(database.engine)
         check_schema(database.engine)
-    finally:
-        database.dispose()
 
 
 def test_concurrent_upgrades_of_a_new_database_both_succeed(empty_database_url: str) -> None:

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from storage.db import Database
+from storage.filters import ArticleFilter
 from storage.models import Article, ArticleUrl
 from storage.queries import (
-    ArticleFilter,
     get_article,
     iter_articles,
     iter_pages_for_reextract,

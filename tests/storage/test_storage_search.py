@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.errors import QuerySyntaxError
+from storage.filters import ArticleFilter
 from storage.models import Article
-from storage.queries import ArticleFilter, search_articles
+from storage.queries import search_articles
 from storage.writes import store_article
 
 ARTICLES = {

@@ -19,9 +19,10 @@ import storage.search
 from crawler.cli import main
 from storage.db import Database
 from storage.errors import QuerySyntaxError
+from storage.filters import ArticleFilter
 from storage.fts import meta_terms
 from storage.models import Article
-from storage.queries import ArticleFilter, count_search_hits, search_articles
+from storage.queries import count_search_hits, search_articles
 from storage.writes import store_article
 
 MIGRATION = Path(storage.search.__file__).parent / "migrations/versions/0005_search_meta_terms.py"
@@ -267,19 +268,18 @@ def cli_db(tmp_path: Path, make_article: Any) -> str:
     from storage.db import open_database
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    database = open_database(url)
-    for n in range(3):
-        store_article(
-            database,
-            make_article(
-                url=f"https://news.example/c{n}",
-                title=f"Coopération {n}",
-                text=f"La coopération climatique, numéro {n}.",
-                language="fr",
-                published_at=datetime(2025, 1, n + 1, tzinfo=UTC),
-            ),
-        )
-    database.dispose()
+    with open_database(url) as database:
+        for n in range(3):
+            store_article(
+                database,
+                make_article(
+                    url=f"https://news.example/c{n}",
+                    title=f"Coopération {n}",
+                    text=f"La coopération climatique, numéro {n}.",
+                    language="fr",
+                    published_at=datetime(2025, 1, n + 1, tzinfo=UTC),
+                ),
+            )
     return url
 
 

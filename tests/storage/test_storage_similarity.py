@@ -1,4 +1,5 @@
-"""Issue 5 storage on both backends: near-duplicates, stories, versions, filters, re-extraction."""
+"""Relevance and similarity storage on both backends: near-duplicates, stories, versions,
+filters, re-extraction."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from sqlalchemy import select
 from crawler.extraction.page import content_hash
 from crawler.similarity.signature import text_signature
 from storage.db import Database
+from storage.filters import ArticleFilter
 from storage.models import Article, ArticleVersion
-from storage.queries import ArticleFilter, iter_articles, search_articles
+from storage.queries import iter_articles, search_articles
 from storage.stories import list_stories
 from storage.writes import store_article
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from crawler.similarity.signature import text_signature
 from storage import fts, writes
 from storage.db import Database
+from storage.filters import ArticleFilter
 from storage.models import (
     Article,
     ArticleEvidence,
@@ -22,7 +23,7 @@ from storage.models import (
     ArticleVersion,
     Source,
 )
-from storage.queries import ArticleFilter, known_urls, search_articles
+from storage.queries import known_urls, search_articles
 from storage.writes import ArticleData, store_article
 
 

@@ -129,9 +129,8 @@ def article_data(
 
 def populate(url: str) -> dict[str, int]:
     """Store the test articles and crawl runs in the database at ``url``; article ids."""
-    db = open_database(url)
     ids: dict[str, int] = {}
-    try:
+    with open_database(url) as db:
         for key, (source, language, title, text, published) in ARTICLES.items():
             hostile = key == "hostile"
             data = article_data(
@@ -185,14 +184,13 @@ def populate(url: str) -> dict[str, int]:
         for n in range(BULK):
             ids[f"bulk-{n}"] = by_url[f"https://news.example/bulk/bulk-{n}"]
         ids["en-mangrove-copy"] = by_url["https://news.example/wire-copy/en-mangrove-copy"]
-    finally:
-        db.dispose()
     return ids
 
 
 def _stories(db: Database, ids: dict[str, int]) -> None:
-    """Issue 5's links, set directly (the texts are too short for its detectors): the copy is
-    a near-duplicate of en-mangrove; fr-maroc, zh-market and en-japan are one story."""
+    """Duplicate and story links, set directly (the texts are too short for the detectors):
+    the copy is a near-duplicate of en-mangrove; fr-maroc, zh-market and en-japan are one
+    story."""
 
     def url(source: str, key: str) -> str:
         return f"https://news.example/{source}/{key}"

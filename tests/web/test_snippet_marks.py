@@ -50,8 +50,7 @@ def database_url(
         url = postgres_server.create_database()
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('marks') / 'newsmon.db'}"
-    db = open_database(url)
-    try:
+    with open_database(url) as db:
         store_article(
             db,
             article_data(
@@ -63,8 +62,6 @@ def database_url(
                 datetime(2024, 5, 1, tzinfo=UTC),
             ),
         )
-    finally:
-        db.dispose()
     return url
 
 
@@ -75,12 +72,8 @@ def _cli(*args: str) -> str:
 
 
 def test_search_articles_gives_the_matches_as_parts(database_url: str) -> None:
-    db = open_database(database_url)
-    try:
-        with db.session() as session:
-            (hit,) = search_articles(session, "climate")
-    finally:
-        db.dispose()
+    with open_database(database_url) as db, db.session() as session:
+        (hit,) = search_articles(session, "climate")
     assert hit.snippet.as_json() == PARTS
     assert hit.snippet.text == TEXT
 

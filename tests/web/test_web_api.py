@@ -147,14 +147,10 @@ def test_article_has_the_export_fields_and_related_lists(client: TestClient, web
     response = client.get(f"/api/articles/{article_id}")
     assert response.status_code == 200
     body = response.json()
-    db = open_database(web_db.url)
-    try:
-        with db.session() as session:
-            article = get_article(session, article_id)
-            assert article is not None
-            expected = article_record(article)
-    finally:
-        db.dispose()
+    with open_database(web_db.url) as db, db.session() as session:
+        article = get_article(session, article_id)
+        assert article is not None
+        expected = article_record(article)
     for key, value in expected.items():
         if key.endswith("_at") and value is not None:
             assert body[key].replace("Z", "+00:00") == value
@@ -243,8 +239,7 @@ def test_the_app_cannot_write(client: TestClient) -> None:
 
 def test_reads_see_new_articles_and_are_not_blocked_by_a_writer(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'newsmon.db'}"
-    db = open_database(url)
-    try:
+    with open_database(url) as db:
         store_article(db, article_data("first", "late", "en", "Climate news", "News.", None))
         with TestClient(create_app(url)) as client:
             assert _search(client, source="late")["total"] == 1
@@ -256,5 +251,3 @@ def test_reads_see_new_articles_and_are_not_blocked_by_a_writer(tmp_path: Path) 
                 db, article_data("second", "late", "en", "More climate news", "More news.", None)
             )
             assert _search(client, source="late")["total"] == 2
-    finally:
-        db.dispose()

@@ -1,4 +1,4 @@
-"""Issue 5: relevance, near-duplicates, stories across languages, earlier versions.
+"""Relevance, near-duplicates, stories across languages, earlier versions.
 
 articles gains relevance / relevant / topics (scored in the extraction worker), duplicate_of
 (the first copy of a near-duplicate), cluster (the story: the id of its first article),
