@@ -2,7 +2,8 @@
 
 Two places: elements marked as the byline (``itemprop="author"``, ``rel="author"``, a class or
 id saying author / byline / reporter), and "作者:" / "记者" / "文/" labels in the lines around
-the headline. Editor-in-charge lines ("责任编辑:kj005") are never bylines, and a "name" with
+the headline. An element inside a figure is its caption, which credits the picture, not the
+article. Editor-in-charge lines ("责任编辑:kj005") are never bylines, and a "name" with
 digits in it is a staff code, not a person.
 """
 
@@ -14,8 +15,8 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.authors import clean_authors, split_coauthors
 from crawler.extraction.blocks import capped_text, with_attributes
-from crawler.extraction.metadata import clean_authors
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_CHARS = 40
@@ -30,9 +31,15 @@ _CJK_BYLINE = re.compile(
     r"(?:\s*[:：/／]\s*|\s+)"
     r"([\u4e00-\u9fff]{2,4}(?:[、，,\s]+[\u4e00-\u9fff]{2,4})*)"
 )
-_NOT_A_NAME = re.compile(r"\d|https?:|@|编辑|編輯|责任|責任|来源|來源|editor|redakc", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"\d|https?:|编辑|編輯|责任|責任|来源|來源|editor|redakc", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"\d{1,4}[-./年]\d{1,2}[-./月]\d{1,4}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
-_SEPARATORS = re.compile(r"\s*(?:[,;、|·•/／]|\s(?:and|und|et|y|i|e|и|і|και)\s)\s*")
+# Separators of the names in a byline; "and", "&" and the like join co-authors only between
+# two full names, which ``split_coauthors`` tells.
+_SEPARATORS = re.compile(r"\s*[,;、|·•/／]\s*")
+# A class on the page's wrapper ("single-author") describes the page, not a byline.
+_PAGE_TAGS = frozenset(("html", "body"))
+# A figure's caption credits the picture, not the article.
+_CAPTION_TAGS = frozenset(("figure", "figcaption"))
 
 
 def visible_authors(tree: HtmlElement, snippets: Sequence[str] = ()) -> tuple[str, ...]:
@@ -57,9 +64,13 @@ def visible_authors(tree: HtmlElement, snippets: Sequence[str] = ()) -> tuple[st
 
 
 def _is_byline(element: HtmlElement) -> bool:
+    if element.tag in _PAGE_TAGS:
+        return False
     if element.get("itemprop") == "author" or element.get("rel") == "author":
-        return True
-    return _byline_words(f"{element.get('class') or ''} {element.get('id') or ''}")
+        marked = True
+    else:
+        marked = _byline_words(f"{element.get('class') or ''} {element.get('id') or ''}")
+    return marked and not any(a.tag in _CAPTION_TAGS for a in element.iterancestors())
 
 
 @lru_cache(maxsize=4096)
@@ -71,5 +82,5 @@ def _names(text: str) -> list[str]:
     if _CJK_BYLINE.search(text):
         return [n for m in _CJK_BYLINE.finditer(text) for n in re.split(r"[、，,\s]+", m.group(1))]
     text = _DATE_LIKE.sub(" ", text)
-    parts = [p.strip() for p in _SEPARATORS.split(text)]
+    parts = [n.strip() for p in _SEPARATORS.split(text) for n in split_coauthors(p.strip())]
     return [p for p in parts if p and len(p) <= MAX_NAME_CHARS and not _NOT_A_NAME.search(p)]

@@ -10,8 +10,7 @@ extraction time, spent in dateparser's locale guessing.)
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.authors import clean_authors
 from crawler.extraction.dates import plausible_date
 from crawler.text.isodate import parse_datetime
 
@@ -47,14 +47,6 @@ AUTHOR_META = (
     "parsely-author",
     "sailthru.author",
 )
-# Role words before a name: "记者 王晓晨", "文/李文", "By Jane Doe", "Autor: Jan Kowalski".
-_ROLE = re.compile(
-    r"^(?:(?:本报|本网)?记者|作者|文|编辑|撰文|通讯员|by|par|von|por|de|di|autor(?:ka)?|"
-    r"text|texte|redakcja|reporter)\s*[:：/／|]?\s*",
-    re.IGNORECASE,
-)
-
-
 TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
 SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
 DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
@@ -117,7 +109,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         description=" ".join(descriptions[0].split()) if descriptions else None,
         canonical_url=_canonical_link(tree, head, url),
         published=structured_published(tree, head),
-        authors=structured_authors(tree, head),
+        authors=structured_authors(tree, head, sites),
     )
 
 
@@ -130,9 +122,6 @@ def _canonical_link(tree: HtmlElement, head: _Head, url: str | None) -> str | No
     return None
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def structured_published(tree: HtmlElement, head: _Head | None = None) -> datetime | None:
     """The first parseable and plausible publication datetime in JSON-LD, meta tags, or
     <time> (a placeholder such as 0001-01-01 gives way to the next)."""
@@ -143,8 +132,11 @@ def structured_published(tree: HtmlElement, head: _Head | None = None) -> dateti
     return None
 
 
-def structured_authors(tree: HtmlElement, head: _Head | None = None) -> tuple[str, ...]:
-    """Author names from JSON-LD or meta tags, role words stripped; () when none."""
+def structured_authors(
+    tree: HtmlElement, head: _Head | None = None, site_names: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """Author names from JSON-LD or meta tags, cleaned by ``clean_authors`` (``site_names``
+    are the site's own names, never an author); () when none."""
     head = head or _Head.read(tree)
     names: list[str] = []
     for obj in head.ld:
@@ -153,22 +145,12 @@ def structured_authors(tree: HtmlElement, head: _Head | None = None) -> tuple[st
             break
     if not names:
         for key in AUTHOR_META:
-            for value in head.values((key,)):
-                if not value.startswith(("http://", "https://")):
-                    names.extend(re.split(r"[;；、]|\s+(?:and|und|et|y|i)\s+", value))
+            names.extend(
+                v for v in head.values((key,)) if not v.startswith(("http://", "https://"))
+            )
             if names:
                 break
-    return clean_authors(names)
-
-
-def clean_authors(names: list[str]) -> tuple[str, ...]:
-    cleaned = []
-    for name in names:
-        name = _ROLE.sub("", " ".join(name.split())).strip(" ,;:·•|-–—")
-        # a "name" with digits is a staff code ("kj005"), not a person
-        if 1 < len(name) <= 80 and not name.startswith(("http", "@")) and not _DIGIT.search(name):
-            cleaned.append(name)
-    return tuple(dict.fromkeys(cleaned))
+    return clean_authors(names, site_names, structured=True)
 
 
 def _published_candidates(tree: HtmlElement, head: _Head) -> Iterator[str]:

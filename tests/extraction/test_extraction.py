@@ -219,7 +219,7 @@ def test_feed_timestamp_beats_a_heuristic_date_but_not_structured_metadata() -> 
 
 
 def test_author_role_words_and_trailing_marks_are_dropped() -> None:
-    from crawler.extraction.metadata import clean_authors
+    from crawler.extraction.authors import clean_authors
 
     assert clean_authors(
         [

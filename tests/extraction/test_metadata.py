@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml.html import fromstring
 
+from crawler.extraction.authors import clean_authors
 from crawler.extraction.bylines import visible_authors
 from crawler.extraction.language import detect_language, detect_script
-from crawler.extraction.metadata import clean_authors
 from crawler.extraction.titles import choose_title, normalize_title, strip_site_name
 
 
