@@ -42,9 +42,12 @@ _PAGE_TAGS = frozenset(("html", "body"))
 _CAPTION_TAGS = frozenset(("figure", "figcaption"))
 
 
-def visible_authors(tree: HtmlElement, snippets: Sequence[str] = ()) -> tuple[str, ...]:
+def visible_authors(
+    tree: HtmlElement, snippets: Sequence[str] = (), site_names: Sequence[str] = ()
+) -> tuple[str, ...]:
     """Author names from the page's byline elements, else from Chinese byline labels in
-    ``snippets`` (the text around the headline); () when the page names nobody."""
+    ``snippets`` (the text around the headline); () when the page names nobody. The site's own
+    ``site_names`` are never an author."""
     names: list[str] = []
     for element in with_attributes(tree, ("class", "id", "itemprop", "rel")):
         if not _is_byline(element):
@@ -60,7 +63,7 @@ def visible_authors(tree: HtmlElement, snippets: Sequence[str] = ()) -> tuple[st
                 names.extend(re.split(r"[、，,\s]+", match.group(1)))
             if names:
                 break
-    return clean_authors([n for n in names if n and not _NOT_A_NAME.search(n)])
+    return clean_authors([n for n in names if n and not _NOT_A_NAME.search(n)], site_names)
 
 
 def _is_byline(element: HtmlElement) -> bool:

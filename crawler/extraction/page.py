@@ -210,7 +210,9 @@ def extract_page(page: PageInput) -> ExtractedArticle | Rejection:
     # Dates and bylines are read before cleaning removes the lines they sit on.
     dated = meta.published is not None or page.published_hint is not None
     snippets = [] if dated else date_snippets(tree)
-    authors = meta.authors or visible_authors(tree, snippets[:1] or headline_lines(tree))
+    authors = meta.authors or visible_authors(
+        tree, snippets[:1] or headline_lines(tree), meta.site_names
+    )
     if page.rules is not None:
         tree = apply_tree_rules(tree, page.rules)
         elements += tree.iter("html", "body")  # a narrowed tree's new skeleton

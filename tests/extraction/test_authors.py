@@ -202,3 +202,9 @@ def test_a_class_on_the_page_wrapper_is_not_a_byline() -> None:
         "<p>Body.</p></body></html>"
     )
     assert visible_authors(tree) == ()
+
+
+def test_the_sites_own_name_in_a_visible_byline_is_not_an_author() -> None:
+    tree = fromstring("<html><body><span class='byline'>DELFI</span><p>Body.</p></body></html>")
+    assert visible_authors(tree) == ("DELFI",)
+    assert visible_authors(tree, site_names=("Delfi",)) == ()
