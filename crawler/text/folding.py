@@ -111,13 +111,16 @@ _LETTERS = str.maketrans(
         "þ": "th",
     }
 )
+# Whether a text holds one of them: translate looks every character up, a search does not.
+_HAS_LETTER = re.compile("[" + "".join(chr(cp) for cp in _LETTERS) + "]")
 
 
 def _fold(word: str) -> str:
     """NFKC, case-fold (``ß`` -> ``ss``), strip Latin diacritics, map undecomposable letters."""
     folded = unicodedata.normalize("NFKC", word).casefold()
     folded = _DIACRITICS.sub("", unicodedata.normalize("NFKD", folded))
-    return unicodedata.normalize("NFC", folded).translate(_LETTERS)
+    folded = unicodedata.normalize("NFC", folded)
+    return folded.translate(_LETTERS) if _HAS_LETTER.search(folded) else folded
 
 
 def _pieces(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
@@ -202,8 +205,11 @@ def split_tokens(text: str) -> tuple[list[str], list[str]]:
     if text.isascii():
         return _PLAIN_RUN.findall(text.lower()), _PLAIN_RUN.findall(text)
     splits = list(map(_run_split, _run_pattern(text).findall(text)))
-    terms = list(chain.from_iterable(terms for terms, _ in splits))
-    return terms, list(chain.from_iterable(raws for _, raws in splits))
+    if not splits:
+        return [], []
+    # zip and chain run in C: no Python frame per word run.
+    terms, raws = zip(*splits, strict=True)
+    return list(chain.from_iterable(terms)), list(chain.from_iterable(raws))
 
 
 @lru_cache(maxsize=100_000)
@@ -218,6 +224,13 @@ def _run_split(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         terms += found
         raws += [piece] * len(found)
     return tuple(terms), tuple(raws)
+
+
+@cache
+def _separator_chars() -> frozenset[str]:
+    """The characters of ``_separators``: most texts hold none, which a set finds in one C
+    pass, where ``str.translate`` looks up every character of the text."""
+    return frozenset(map(chr, _separators()))
 
 
 @cache
@@ -240,7 +253,9 @@ def fold(text: str) -> str:
     against whole lines rather than word by word."""
     if text.isascii():
         return text.lower()
-    return to_simplified(_fold(text.translate(_separators())))
+    if not _separator_chars().isdisjoint(text):
+        text = text.translate(_separators())
+    return to_simplified(_fold(text))
 
 
 def fold_line(text: str) -> str:
