@@ -166,12 +166,9 @@ def _record_not_started(
     options: CrawlOptions, sources: tuple[SourceConfig, ...], reason: str
 ) -> None:
     """A failed crawl_runs row per source, so ``status`` and health show why nothing ran."""
-    db = open_database(options.db_url, upgrade=False)
-    try:
+    with open_database(options.db_url, upgrade=False) as db:
         for source in sources:
             record_failed_run(db, source.name, options.trigger, reason, pid=os.getpid())
-    finally:
-        db.dispose()
 
 
 def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:
@@ -180,20 +177,16 @@ def _finished_runs(db_url: str, crawlers: list[Crawler]) -> list[CrawlRun]:
         recorder = crawler.get_extension(CrawlRunRecorder) if crawler.extensions else None
         if recorder is not None and recorder.run_id is not None:
             run_ids.append(recorder.run_id)
-    db = open_database(db_url, upgrade=False)
-    try:
-        with db.session() as session:
-            # with their source loaded: the summary reads run.source.name after the session
-            return list(
-                session.scalars(
-                    select(CrawlRun)
-                    .options(joinedload(CrawlRun.source))
-                    .where(CrawlRun.id.in_(run_ids))
-                    .order_by(CrawlRun.id)
-                )
+    with open_database(db_url, upgrade=False) as db, db.session() as session:
+        # with their source loaded: the summary reads run.source.name after the session
+        return list(
+            session.scalars(
+                select(CrawlRun)
+                .options(joinedload(CrawlRun.source))
+                .where(CrawlRun.id.in_(run_ids))
+                .order_by(CrawlRun.id)
             )
-    finally:
-        db.dispose()
+        )
 
 
 class _Progress:
