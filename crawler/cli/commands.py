@@ -28,7 +28,7 @@ from crawler.config import CONFIG_ENV, Irrelevant, NewsmonConfig, load_config, r
 from crawler.errors import DatabaseLost, NewsmonError, UsageError, WorkersUnavailable
 from crawler.output.file import output_file
 from crawler.output.formats import FORMATS, article_record, iso, write_records
-from crawler.text.languages import check_language
+from crawler.text.languages import check_language, check_languages
 from storage.db import Database, mask_url, open_database, resolve_database_url
 from storage.errors import StorageError
 from storage.filters import ArticleFilter
@@ -124,7 +124,7 @@ def _language_codes(
     """``--lang`` values as known language codes: an unknown one would match nothing."""
     try:
         if isinstance(value, tuple):
-            return tuple(dict.fromkeys(check_language(v) for v in value))
+            return check_languages(value)
         return None if value is None else check_language(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Every code the detector can give an article, so every code a ``--lang`` filter can match:
 # py3langid 0.4's labels plus the ones its 0.3 model had and 0.4 dropped (``nb``), since either
 # may be installed. Written out rather than read from the model, which takes 0.6 s to load; a
@@ -29,3 +31,8 @@ def check_language(value: str) -> str:
             f"code such as {_EXAMPLES}"
         )
     return code
+
+
+def check_languages(values: Iterable[str]) -> tuple[str, ...]:
+    """``check_language`` of each value, each code once, in the order given."""
+    return tuple(dict.fromkeys(map(check_language, values)))

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from crawler.text.languages import check_language
+from crawler.text.languages import check_languages
 from storage.filters import ArticleFilter
 from storage.models import ARTICLE_ID_MAX, ARTICLE_ID_MIN
 
@@ -52,7 +52,7 @@ def _blank_none(value: Any) -> Any:
 
 def _languages(values: list[str]) -> list[str]:
     """Known language codes, lower-cased: an unknown one would match nothing, silently."""
-    return list(dict.fromkeys(check_language(v) for v in values))
+    return list(check_languages(values))
 
 
 When = Annotated[datetime | None, BeforeValidator(_when)]
