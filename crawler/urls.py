@@ -8,9 +8,15 @@ article id, and merging two articles under one URL would lose one of them.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+if TYPE_CHECKING:
+    from tldextract import TLDExtract
+    from tldextract.tldextract import ExtractResult
 
 # Session ids in query strings: each visit sees every link under a new URL.
 SESSION_PARAMS = frozenset(
@@ -122,3 +128,22 @@ def same_site(url_a: str, url_b: str) -> bool:
     a = (urlsplit(url_a).hostname or "").removeprefix("www.")
     b = (urlsplit(url_b).hostname or "").removeprefix("www.")
     return bool(a) and a == b
+
+
+def domain_parts(url: str, *, private_suffixes: bool = False) -> ExtractResult:
+    """A URL's host split at its public suffix (``top_domain_under_public_suffix``:
+    ``example.co.uk`` of ``feeds.example.co.uk``; empty for an IP address or a bare host).
+    With ``private_suffixes``, suffixes such as ``blogspot.com`` count as public ones, so each
+    blog there is a domain of its own."""
+    return _domain_extractor(private_suffixes)(url)
+
+
+@cache
+def _domain_extractor(private_suffixes: bool) -> TLDExtract:
+    # Imported here: only source spiders and onboarding need the suffix list.
+    from tldextract import TLDExtract
+
+    # No network: the public-suffix snapshot bundled with tldextract.
+    return TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=private_suffixes
+    )

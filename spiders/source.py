@@ -27,7 +27,7 @@ from crawler.crawlstate import IGNORED_PREFIX, LINK, ROLE, record_crawl_error
 from crawler.failures import FetchLimits, describe_failure, fetch_limits, refusal
 from crawler.items import PageItem
 from crawler.pagebody import GZIP_BODY, HTML_TYPES, server_gzip
-from crawler.urls import normalize_url, strip_session_ids
+from crawler.urls import domain_parts, normalize_url, strip_session_ids
 from spiders.feed import FeedError, read_feed
 from spiders.links import ArticleLink, merge_links
 from spiders.sitemap import SitemapError, parse_sitemap, sitemap_body
@@ -288,12 +288,8 @@ def source_domains(source: SourceConfig) -> list[str]:
 def _registered_domains(urls: Iterable[str]) -> list[str]:
     """Allowed domains by default: the registered domains of the source's own URLs, so a
     feed on ``feeds.example.com`` may link articles on ``www.example.com``."""
-    from tldextract import TLDExtract
-
-    # No network: use the public-suffix snapshot bundled with tldextract.
-    extract = TLDExtract(suffix_list_urls=(), cache_dir=None)
     domains = []
     for url in urls:
-        parts = extract(url)
+        parts = domain_parts(url)
         domains.append(parts.top_domain_under_public_suffix or parts.domain)
     return sorted(set(filter(None, domains)))

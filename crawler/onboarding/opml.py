@@ -11,7 +11,6 @@ sites. Hosts without a registered domain (IP addresses, ``localhost``) are told 
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,11 +24,9 @@ from pydantic import TypeAdapter, ValidationError
 from crawler.config import NewsmonConfig, Url
 from crawler.errors import UsageError
 from crawler.onboarding.propose import Proposal, distinct_feeds
-from crawler.urls import normalize_url
+from crawler.urls import domain_parts, normalize_url
 
 if TYPE_CHECKING:
-    from tldextract import TLDExtract
-
     from crawler.onboarding.findings import Candidate
 
 PROPOSED_BY = "imported by `newsmon sources import`"
@@ -274,18 +271,10 @@ def _by_site(feeds: Iterable[OpmlFeed]) -> dict[str, list[OpmlFeed]]:
     return sites
 
 
-@functools.cache
-def _extractor() -> TLDExtract:
-    from tldextract import TLDExtract
-
-    # No network: the public-suffix snapshot bundled with tldextract.
-    return TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
-
-
 def site_of(url: str) -> str:
     """The site a URL belongs to: its registered domain, else (an IP address, ``localhost``)
     its host and port."""
-    parts = _extractor()(url)
+    parts = domain_parts(url, private_suffixes=True)
     if parts.suffix and parts.domain:
         return f"{parts.domain}.{parts.suffix}"
     split = urlsplit(url)
@@ -295,7 +284,7 @@ def site_of(url: str) -> str:
 def _name_choices(feeds: Sequence[OpmlFeed]) -> list[str]:
     """Names for a site's source, best first: its domain's own label (``lemonde``), then
     with the suffix (``lemonde-fr``); for a host without a domain, the first feed title's."""
-    parts = _extractor()(feeds[0].url)
+    parts = domain_parts(feeds[0].url, private_suffixes=True)
     if parts.suffix and parts.domain:
         label = _slug(parts.domain)
         return [label, _slug(f"{parts.domain}-{parts.suffix}")]
